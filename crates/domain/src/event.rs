@@ -1,0 +1,206 @@
+//! Events: every change to a case is one event, appended to the ledger and never edited.
+//!
+//! **Frozen format.** An event's canonical bytes are the RFC 8785 (JCS) serialisation of
+//! [`Event`]: `v`, `type`, `case`, `actor`, `recorded_at`, `salt` (32 hex digits) and
+//! `body`. The ledger hashes these bytes and evidence bundles carry them, so a change to
+//! any name or shape here breaks every existing log. The test vectors below fail if it does.
+
+use crate::case::{CaseStatus, PersonOfConcern};
+use crate::entry::{Amendment, ContactEntry};
+use crate::ids::{AmendmentId, CaseId, EntryId, MemberId, OrgId};
+use crate::timestamp::Timestamp;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The version of the event format written today.
+pub const EVENT_VERSION: u32 = 1;
+
+/// Sixteen random bytes that make the leaf hash a hiding commitment: without them the
+/// hash of a short event could be guessed by trying likely contents.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Salt(pub [u8; 16]);
+
+impl Serialize for Salt {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Salt {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let mut out = [0u8; 16];
+        hex::decode_to_slice(&s, &mut out).map_err(serde::de::Error::custom)?;
+        Ok(Self(out))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub v: u32,
+    pub case: CaseId,
+    pub actor: MemberId,
+    pub recorded_at: Timestamp,
+    pub salt: Salt,
+    #[serde(flatten)]
+    pub body: EventBody,
+}
+
+/// What happened to the case. The variant name is the event's `type`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "body", rename_all = "snake_case")]
+pub enum EventBody {
+    CaseOpened {
+        org: OrgId,
+        owner: MemberId,
+    },
+    PersonRecorded {
+        person: PersonOfConcern,
+    },
+    EntryLogged {
+        entry: EntryId,
+        contact: ContactEntry,
+    },
+    EntryAmended {
+        amendment: AmendmentId,
+        entry: EntryId,
+        #[serde(flatten)]
+        correction: Amendment,
+    },
+    StatusChanged {
+        status: CaseStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    ChaperoneFlagSet {
+        required: bool,
+    },
+}
+
+impl EventBody {
+    /// The `type` name, stored beside the sealed event so that queries need not open it.
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventBody::CaseOpened { .. } => "case_opened",
+            EventBody::PersonRecorded { .. } => "person_recorded",
+            EventBody::EntryLogged { .. } => "entry_logged",
+            EventBody::EntryAmended { .. } => "entry_amended",
+            EventBody::StatusChanged { .. } => "status_changed",
+            EventBody::ChaperoneFlagSet { .. } => "chaperone_flag_set",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EventCodecError {
+    #[error("event could not be serialised: {0}")]
+    Encode(String),
+    #[error("event bytes are not a valid event: {0}")]
+    Decode(#[from] serde_json::Error),
+    #[error("event bytes are valid JSON but not in canonical form")]
+    NotCanonical,
+}
+
+impl Event {
+    /// The canonical bytes (RFC 8785) that the ledger hashes.
+    ///
+    /// # Errors
+    /// Only if serialisation itself fails, which the types here do not allow.
+    pub fn canonical_bytes(&self) -> Result<Vec<u8>, EventCodecError> {
+        serde_json_canonicalizer::to_vec(self).map_err(|e| EventCodecError::Encode(e.to_string()))
+    }
+
+    /// Reads canonical bytes back, refusing any other serialisation of the same event:
+    /// bytes that do not re-encode identically would hash differently.
+    ///
+    /// # Errors
+    /// Bytes that are not an event, or not canonical.
+    pub fn from_canonical_bytes(bytes: &[u8]) -> Result<Self, EventCodecError> {
+        let e: Self = serde_json::from_slice(bytes)?;
+        if e.canonical_bytes()? == bytes {
+            Ok(e)
+        } else {
+            Err(EventCodecError::NotCanonical)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entry::EntryInput;
+    use time::macros::datetime;
+
+    fn at() -> Timestamp {
+        Timestamp::from_datetime(datetime!(2026-11-27 22:00:00.25 UTC))
+    }
+
+    fn event(body: EventBody) -> Event {
+        Event {
+            v: EVENT_VERSION,
+            case: CaseId::from_random([1; 16]),
+            actor: MemberId::from_random([2; 16]),
+            recorded_at: at(),
+            salt: Salt([0xab; 16]),
+            body,
+        }
+    }
+
+    /// Test vectors: these exact bytes are what the ledger has hashed since version 1.
+    #[test]
+    fn canonical_bytes_are_frozen() {
+        let opened = event(EventBody::CaseOpened {
+            org: OrgId::from_random([3; 16]),
+            owner: MemberId::from_random([2; 16]),
+        });
+        assert_eq!(
+            String::from_utf8(opened.canonical_bytes().unwrap()).unwrap(),
+            r#"{"actor":"02020202-0202-4202-8202-020202020202","body":{"org":"03030303-0303-4303-8303-030303030303","owner":"02020202-0202-4202-8202-020202020202"},"case":"01010101-0101-4101-8101-010101010101","recorded_at":"2026-11-27T22:00:00.250000Z","salt":"abababababababababababababababab","type":"case_opened","v":1}"#
+        );
+
+        let input = EntryInput {
+            channel: Some("at_home".into()),
+            what_happened: Some("Waited outside my house — \"just to talk\"".into()),
+            occurred_on: Some("2026-11-26".into()),
+            approximate: Some(true),
+            ..EntryInput::default()
+        };
+        let logged = event(EventBody::EntryLogged {
+            entry: EntryId::from_random([4; 16]),
+            contact: ContactEntry::parse(&input, at()).unwrap(),
+        });
+        assert_eq!(
+            String::from_utf8(logged.canonical_bytes().unwrap()).unwrap(),
+            r#"{"actor":"02020202-0202-4202-8202-020202020202","body":{"contact":{"channel":"at_home","occurred":{"approximate":true,"on":"2026-11-26"},"what_happened":"Waited outside my house — \"just to talk\""},"entry":"04040404-0404-4404-8404-040404040404"},"case":"01010101-0101-4101-8101-010101010101","recorded_at":"2026-11-27T22:00:00.250000Z","salt":"abababababababababababababababab","type":"entry_logged","v":1}"#
+        );
+    }
+
+    #[test]
+    fn every_event_round_trips_and_non_canonical_bytes_are_refused() {
+        let amended = event(EventBody::EntryAmended {
+            amendment: AmendmentId::from_random([5; 16]),
+            entry: EntryId::from_random([4; 16]),
+            correction: Amendment::parse("location", "Car park", "forgot", at()).unwrap(),
+        });
+        for e in [
+            amended,
+            event(EventBody::StatusChanged {
+                status: CaseStatus::Warned,
+                note: None,
+            }),
+            event(EventBody::ChaperoneFlagSet { required: true }),
+            event(EventBody::PersonRecorded {
+                person: PersonOfConcern::parse("Patient A", Some("9434765919"), &["@pa".into()])
+                    .unwrap(),
+            }),
+        ] {
+            let bytes = e.canonical_bytes().unwrap();
+            assert_eq!(Event::from_canonical_bytes(&bytes).unwrap(), e);
+            let pretty = serde_json::to_vec_pretty(&e).unwrap();
+            assert!(matches!(
+                Event::from_canonical_bytes(&pretty),
+                Err(EventCodecError::NotCanonical)
+            ));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Boundary's vocabulary: the ids, the values a doctor types (an e-mail address, an
+//! NHS number, a contact entry), the events that make up a case's history, and the
+//! rules that check them — all as pure functions.
+//!
+//! This crate does no IO: no clock, no randomness, no database. Callers pass the time
+//! and random bytes in. Events are serialised to canonical JSON (RFC 8785), the frozen
+//! byte format that the ledger hashes; see [`event`].
+
+pub mod case;
+pub mod channel;
+pub mod email;
+pub mod entry;
+pub mod event;
+pub mod field_errors;
+pub mod ids;
+pub mod nhs_number;
+pub mod occurred;
+pub mod role;
+pub mod text;
+pub mod timestamp;
+
+pub use case::{CaseStatus, PersonOfConcern};
+pub use channel::Channel;
+pub use email::Email;
+pub use entry::{AmendableField, Amendment, ContactEntry, EntryInput};
+pub use event::{Event, EventBody};
+pub use field_errors::FieldErrors;
+pub use ids::{AmendmentId, CaseId, EntryId, KeyId, MemberId, OrgId, Seq, UserId};
+pub use nhs_number::NhsNumber;
+pub use occurred::OccurredAt;
+pub use role::{Role, Roles};
+pub use timestamp::Timestamp;
