@@ -1,0 +1,183 @@
+//! Organisations, the people who sign in, and their memberships.
+
+use crate::{conflict, get_id, Result, Store, StoreError};
+use boundary_domain::{Email, MemberId, OrgId, Roles, Timestamp, UserId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub password_hash: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub id: MemberId,
+    pub user: UserId,
+    pub org: OrgId,
+    pub org_name: String,
+    pub email: String,
+    pub name: String,
+    pub roles: Roles,
+    pub active: bool,
+}
+
+/// Someone to add to an organisation. If a user with the e-mail address exists, they
+/// gain a membership; otherwise they are created.
+#[derive(Debug)]
+pub struct NewMember<'a> {
+    pub member: MemberId,
+    pub new_user: UserId,
+    pub org: OrgId,
+    pub email: &'a Email,
+    pub name: &'a str,
+    pub roles: &'a Roles,
+    pub password_hash: Option<&'a str>,
+    pub at: Timestamp,
+}
+
+const MEMBER_SELECT: &str = "SELECT m.id, m.user_id, m.org_id, o.name AS org_name, u.email, \
+    u.name, m.roles, m.active FROM members m JOIN users u ON u.id = m.user_id \
+    JOIN orgs o ON o.id = m.org_id";
+
+fn member_from_row(r: &AnyRow) -> Result<MemberRow> {
+    let roles: String = r.try_get("roles")?;
+    Ok(MemberRow {
+        id: get_id(r, "id")?,
+        user: get_id(r, "user_id")?,
+        org: get_id(r, "org_id")?,
+        org_name: r.try_get("org_name")?,
+        email: r.try_get("email")?,
+        name: r.try_get("name")?,
+        roles: Roles::parse(&roles).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        active: r.try_get::<i64, _>("active")? != 0,
+    })
+}
+
+impl Store {
+    /// # Errors
+    /// `Conflict` when an organisation of that name exists.
+    pub async fn create_org(&self, id: OrgId, name: &str, at: Timestamp) -> Result<()> {
+        sqlx::query("INSERT INTO orgs (id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(id.to_string())
+            .bind(name)
+            .bind(at.to_string())
+            .execute(self.pool())
+            .await
+            .map_err(conflict("an organisation with that name"))?;
+        Ok(())
+    }
+
+    /// Finds an organisation by its id or its exact name.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn find_org(&self, id_or_name: &str) -> Result<(OrgId, String)> {
+        let r = sqlx::query("SELECT id, name FROM orgs WHERE id = $1 OR name = $1")
+            .bind(id_or_name)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((get_id(&r, "id")?, r.try_get("name")?))
+    }
+
+    /// Adds a membership, creating the user if needed, in one transaction.
+    ///
+    /// # Errors
+    /// `Conflict` when the person is already a member of the organisation.
+    pub async fn add_member(&self, m: &NewMember<'_>) -> Result<UserId> {
+        let mut tx = self.pool().begin().await?;
+        let existing = sqlx::query("SELECT id FROM users WHERE email = $1")
+            .bind(m.email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let user = if let Some(r) = existing {
+            get_id(&r, "id")?
+        } else {
+            sqlx::query(
+                "INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(m.new_user.to_string())
+            .bind(m.email.as_str())
+            .bind(m.name)
+            .bind(m.password_hash)
+            .bind(m.at.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(conflict("a user with that e-mail address"))?;
+            m.new_user
+        };
+        sqlx::query(
+            "INSERT INTO members (id, user_id, org_id, roles, active, created_at) VALUES ($1, $2, $3, $4, 1, $5)",
+        )
+        .bind(m.member.to_string())
+        .bind(user.to_string())
+        .bind(m.org.to_string())
+        .bind(m.roles.to_string())
+        .bind(m.at.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(conflict("a member of that organisation with that e-mail address"))?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// # Errors
+    /// `NotFound`.
+    pub async fn user_by_email(&self, email: &Email) -> Result<UserRow> {
+        let r = sqlx::query("SELECT id, email, name, password_hash FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(UserRow {
+            id: get_id(&r, "id")?,
+            email: r.try_get("email")?,
+            name: r.try_get("name")?,
+            password_hash: r.try_get("password_hash")?,
+        })
+    }
+
+    /// # Errors
+    /// `NotFound`.
+    pub async fn set_password(&self, user: UserId, hash: &str) -> Result<()> {
+        let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user.to_string())
+            .execute(self.pool())
+            .await?;
+        if r.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    /// # Errors
+    /// `NotFound`.
+    pub async fn member(&self, id: MemberId) -> Result<MemberRow> {
+        let r = sqlx::query(&format!("{MEMBER_SELECT} WHERE m.id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        member_from_row(&r)
+    }
+
+    /// A user's memberships, oldest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn memberships(&self, user: UserId) -> Result<Vec<MemberRow>> {
+        let rows = sqlx::query(&format!(
+            "{MEMBER_SELECT} WHERE m.user_id = $1 ORDER BY m.created_at"
+        ))
+        .bind(user.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(member_from_row).collect()
+    }
+}

@@ -1,0 +1,140 @@
+//! The data folder: the SQLite database (by default), the master key file and the log
+//! signing key. Key files are created once, with mode 0600, and never overwritten.
+
+use crate::crypto::MasterKey;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const MASTER_KEY_FILE: &str = "master.key";
+pub const SIGNING_KEY_FILE: &str = "signing.key";
+
+#[derive(Debug, Clone)]
+pub struct DataFolder {
+    path: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DataFolderError {
+    #[error("{0} already exists; Boundary will not overwrite a key")]
+    KeyExists(PathBuf),
+    #[error("the data folder {0} has no {MASTER_KEY_FILE}: run `boundary init` first, or set BOUNDARY_MASTER_KEY")]
+    NoMasterKey(PathBuf),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0} does not hold a master key (64 hexadecimal digits)")]
+    BadMasterKey(PathBuf),
+}
+
+impl DataFolder {
+    #[must_use]
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    #[must_use]
+    pub fn master_key_path(&self) -> PathBuf {
+        self.path.join(MASTER_KEY_FILE)
+    }
+
+    #[must_use]
+    pub fn signing_key_path(&self) -> PathBuf {
+        self.path.join(SIGNING_KEY_FILE)
+    }
+
+    /// Whether `init` has already run here.
+    #[must_use]
+    pub fn has_keys(&self) -> bool {
+        self.master_key_path().exists() || self.signing_key_path().exists()
+    }
+
+    /// Creates the folder and both keys.
+    ///
+    /// # Errors
+    /// `KeyExists` if either key file is already there; IO errors.
+    pub fn init(&self, write_master_key: bool) -> Result<(), DataFolderError> {
+        for p in [self.master_key_path(), self.signing_key_path()] {
+            if p.exists() {
+                return Err(DataFolderError::KeyExists(p));
+            }
+        }
+        std::fs::create_dir_all(&self.path).map_err(|source| DataFolderError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        if write_master_key {
+            write_secret_file(&self.master_key_path(), &MasterKey::generate().to_hex())?;
+        }
+        // An Ed25519 private key is any 32 random bytes (RFC 8032 §5.1.5).
+        let mut seed = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut seed);
+        let text = hex::encode(seed);
+        zeroize::Zeroize::zeroize(&mut seed);
+        write_secret_file(&self.signing_key_path(), &text)
+    }
+
+    /// The master key from the key file.
+    ///
+    /// # Errors
+    /// The file is missing or does not hold a key.
+    pub fn read_master_key(&self) -> Result<MasterKey, DataFolderError> {
+        let p = self.master_key_path();
+        let text = std::fs::read_to_string(&p).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => DataFolderError::NoMasterKey(self.path.clone()),
+            _ => DataFolderError::Io {
+                path: p.clone(),
+                source: e,
+            },
+        })?;
+        MasterKey::from_hex(&text).map_err(|_| DataFolderError::BadMasterKey(p))
+    }
+}
+
+fn write_secret_file(path: &Path, text: &str) -> Result<(), DataFolderError> {
+    let io = |source| DataFolderError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path).map_err(io)?;
+    f.write_all(text.as_bytes()).map_err(io)?;
+    f.write_all(b"\n").map_err(io)?;
+    f.sync_all().map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_makes_private_keys_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = DataFolder::new(dir.path().join("data"));
+        folder.init(true).unwrap();
+        #[cfg(unix)]
+        for p in [folder.master_key_path(), folder.signing_key_path()] {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        let key = folder.read_master_key().unwrap();
+        assert!(matches!(
+            folder.init(true),
+            Err(DataFolderError::KeyExists(_))
+        ));
+        assert_eq!(folder.read_master_key().unwrap().id(), key.id());
+    }
+}

@@ -1,0 +1,251 @@
+//! The append-only event log. An append is one transaction: take the write lock, read
+//! the next sequence number, seal the canonical event under its case key, store it with
+//! its leaf hash, update the projections, commit. Nothing else writes the `events` table.
+
+use crate::crypto::{ad, DataKey};
+use crate::{get_id, projections, Engine, Result, Store, StoreError};
+use boundary_domain::{CaseId, Event, KeyId, Seq, Timestamp};
+use boundary_ledger::{leaf_hash, Hash};
+use sqlx::{Any, Row, Transaction};
+
+/// Any constant will do; it names Boundary's append lock among other advisory locks.
+const APPEND_LOCK_KEY: i64 = 0x426f_756e_6461_7279; // "Boundary"
+
+/// A write transaction holding the append lock.
+pub struct WriteTx<'s> {
+    pub(crate) tx: Transaction<'static, Any>,
+    pub(crate) store: &'s Store,
+    _local: Option<tokio::sync::MutexGuard<'s, ()>>,
+}
+
+/// What the person who appended an event may keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    pub seq: Seq,
+    pub leaf_hash: Hash,
+    pub recorded_at: Timestamp,
+}
+
+/// An event as stored: sealed, with its leaf hash.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    pub seq: Seq,
+    pub case: Option<CaseId>,
+    pub key: KeyId,
+    pub event_type: String,
+    pub sealed: Vec<u8>,
+    pub leaf_hash: Vec<u8>,
+}
+
+pub(crate) fn event_ad(case: &CaseId, seq: Seq) -> Vec<u8> {
+    ad("event", case, seq.get())
+}
+
+fn key_ad(id: &KeyId) -> Vec<u8> {
+    format!("boundary/data-key/v1|{id}").into_bytes()
+}
+
+impl Store {
+    /// Begins a transaction that may append events.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn begin_write(&self) -> Result<WriteTx<'_>> {
+        let local = match self.engine {
+            Engine::Sqlite => Some(self.local_writer.lock().await),
+            Engine::Postgres => None,
+        };
+        let mut tx = self.pool.begin().await?;
+        match self.engine {
+            // Writing first takes SQLite's write lock before anything is read, so the
+            // sequence number read next cannot go stale.
+            Engine::Sqlite => {
+                sqlx::query("UPDATE append_lock SET n = n + 1 WHERE id = 1")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Engine::Postgres => {
+                sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+                    .bind(APPEND_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        Ok(WriteTx {
+            tx,
+            store: self,
+            _local: local,
+        })
+    }
+
+    /// Unwraps a data key outside a write transaction, for reading.
+    ///
+    /// # Errors
+    /// `NotFound`, or the key does not unwrap under this master key.
+    pub async fn data_key(&self, id: KeyId) -> Result<DataKey> {
+        let row = sqlx::query("SELECT wrapped FROM data_keys WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let wrapped: Vec<u8> = row.try_get("wrapped")?;
+        Ok(self.master().unwrap_key(&wrapped, &key_ad(&id))?)
+    }
+
+    /// Every stored event from `from` on, in sequence order, at most `limit` of them.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn events_from(&self, from: Seq, limit: i64) -> Result<Vec<StoredEvent>> {
+        let rows = sqlx::query(
+            "SELECT seq, case_id, key_id, event_type, sealed, leaf_hash FROM events \
+             WHERE seq >= $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(from.get())
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(stored_event).collect()
+    }
+
+    /// Opens a stored event with its case key.
+    ///
+    /// # Errors
+    /// The sealed bytes do not open, or are not a canonical event.
+    pub fn open_event(&self, e: &StoredEvent, key: &DataKey) -> Result<(Event, Vec<u8>)> {
+        let case = e
+            .case
+            .ok_or_else(|| StoreError::Corrupt(format!("event {} has no case", e.seq)))?;
+        let bytes = key.open(&e.sealed, &event_ad(&case, e.seq))?;
+        let event = Event::from_canonical_bytes(&bytes)
+            .map_err(|err| StoreError::Corrupt(format!("event {}: {err}", e.seq)))?;
+        Ok((event, bytes))
+    }
+
+    /// How many events the log holds.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn event_count(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM events")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}
+
+fn stored_event(r: &sqlx::any::AnyRow) -> Result<StoredEvent> {
+    let case: Option<String> = r.try_get("case_id")?;
+    Ok(StoredEvent {
+        seq: Seq::new(r.try_get("seq")?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        case: case
+            .map(|c| c.parse())
+            .transpose()
+            .map_err(|_| StoreError::Corrupt("case_id is not an id".into()))?,
+        key: get_id(r, "key_id")?,
+        event_type: r.try_get("event_type")?,
+        sealed: r.try_get("sealed")?,
+        leaf_hash: r.try_get("leaf_hash")?,
+    })
+}
+
+impl WriteTx<'_> {
+    /// Creates and stores a new data key, wrapped under the master key.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn new_data_key(&mut self, id: KeyId, at: Timestamp) -> Result<DataKey> {
+        let key = DataKey::generate();
+        let wrapped = self.store.master().wrap(&key, &key_ad(&id))?;
+        sqlx::query(
+            "INSERT INTO data_keys (id, wrapped, master_key_id, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.to_string())
+        .bind(wrapped)
+        .bind(self.store.master().id())
+        .bind(at.to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(key)
+    }
+
+    /// Appends one event and applies it to the projections.
+    ///
+    /// # Errors
+    /// Database errors, or an event the projections cannot apply (for example, an entry
+    /// for a case that does not exist).
+    pub async fn append(
+        &mut self,
+        key_id: KeyId,
+        key: &DataKey,
+        event: &Event,
+    ) -> Result<Appended> {
+        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS last FROM events")
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let last: i64 = row.try_get("last")?;
+        let seq = Seq::new(last + 1).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let bytes = event
+            .canonical_bytes()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let hash = leaf_hash(&bytes);
+        let sealed = key.seal(&bytes, &event_ad(&event.case, seq))?;
+        sqlx::query(
+            "INSERT INTO events (seq, case_id, key_id, event_type, recorded_at, sealed, leaf_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(seq.get())
+        .bind(event.case.to_string())
+        .bind(key_id.to_string())
+        .bind(event.body.type_name())
+        .bind(event.recorded_at.to_string())
+        .bind(sealed)
+        .bind(hash.0.to_vec())
+        .execute(&mut *self.tx)
+        .await?;
+        projections::apply(&mut self.tx, seq, key_id, key, event).await?;
+        Ok(Appended {
+            seq,
+            leaf_hash: hash,
+            recorded_at: event.recorded_at,
+        })
+    }
+
+    /// # Errors
+    /// Database errors; on error nothing of the transaction is kept.
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Empties every projection and replays every event into them, in one transaction.
+    /// Returns how many events were replayed.
+    ///
+    /// # Errors
+    /// An event that does not open or apply; nothing is changed then.
+    pub async fn rebuild_projections(&self) -> Result<i64> {
+        let mut w = self.begin_write().await?;
+        projections::clear(&mut w.tx).await?;
+        let mut keys: std::collections::HashMap<KeyId, DataKey> = std::collections::HashMap::new();
+        let mut next = Seq::first();
+        let mut n = 0;
+        loop {
+            let batch = self.events_from(next, 1000).await?;
+            let Some(last) = batch.last() else { break };
+            next = last.seq.next();
+            for stored in &batch {
+                if !keys.contains_key(&stored.key) {
+                    keys.insert(stored.key, self.data_key(stored.key).await?);
+                }
+                let key = keys.get(&stored.key).ok_or(StoreError::NotFound)?;
+                let (event, _) = self.open_event(stored, key)?;
+                projections::apply(&mut w.tx, stored.seq, stored.key, key, &event).await?;
+                n += 1;
+            }
+        }
+        w.commit().await?;
+        Ok(n)
+    }
+}

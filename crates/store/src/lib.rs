@@ -1,0 +1,156 @@
+//! Boundary's storage: the schema and its migrations, the append-only event store and
+//! the projections that pages read, people, sessions and tokens, and encryption at rest.
+//!
+//! One set of functions serves both engines through sqlx's `Any` driver: SQLite (WAL,
+//! `synchronous=FULL`) in a data folder by default, PostgreSQL when given a `postgres://`
+//! URL. Each engine has its own migrations folder. Appends to the log are serialised —
+//! on PostgreSQL by a transaction-scoped advisory lock, so many servers can share one
+//! database. All SQL lives in this crate.
+//!
+//! It does not decide who may do what (that is `app`), nor what events mean beyond
+//! applying them to projections.
+
+pub mod accounts;
+pub mod crypto;
+pub mod data_folder;
+pub mod engine;
+pub mod events;
+mod projections;
+pub mod reads;
+pub mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use crypto::{CryptoError, DataKey, MasterKey};
+pub use engine::{DatabaseUrl, Engine};
+pub use events::{Appended, StoredEvent, WriteTx};
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("already exists: {0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+    master: Arc<MasterKey>,
+    /// SQLite has one writer at a time anyway; queueing appends here first spares them
+    /// SQLite's busy-wait polling.
+    local_writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({:?})", self.engine)
+    }
+}
+
+impl Store {
+    /// Connects and brings the schema up to date.
+    ///
+    /// # Errors
+    /// The database cannot be reached or opened, or a migration fails.
+    pub async fn open(url: &DatabaseUrl, master: MasterKey) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let engine = url.engine();
+        let mut options = AnyPoolOptions::new().max_connections(match engine {
+            Engine::Sqlite => 8,
+            Engine::Postgres => 10,
+        });
+        if engine == Engine::Sqlite {
+            options = options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = FULL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = options.connect(url.expose()).await?;
+        match engine {
+            Engine::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+            Engine::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        }
+        Ok(Self {
+            pool,
+            engine,
+            master: Arc::new(master),
+            local_writer: Arc::new(tokio::sync::Mutex::new(())),
+        })
+    }
+
+    #[must_use]
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Whether the database answers: for `/healthz`.
+    ///
+    /// # Errors
+    /// The database does not answer.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Whether nothing has been set up yet: no organisation exists.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn is_empty(&self) -> Result<bool> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM orgs")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? == 0)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub(crate) fn master(&self) -> &MasterKey {
+        &self.master
+    }
+}
+
+/// Reads a text column that holds an id.
+pub(crate) fn get_id<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T> {
+    let s: String = row.try_get(col)?;
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("{col} is not an id")))
+}
+
+/// Maps a unique-constraint violation to `Conflict`.
+pub(crate) fn conflict(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(what),
+        _ => StoreError::Database(e),
+    }
+}

@@ -1,0 +1,168 @@
+//! The tables pages read, kept up to date event by event. Each is disposable: `clear`
+//! and a replay of the log through `apply` rebuild them exactly. Free text in them is
+//! sealed with the case key, bound to the case and the sequence number of the event
+//! that wrote it.
+
+use crate::crypto::{ad, DataKey};
+use crate::{Result, StoreError};
+use boundary_domain::entry::Change;
+use boundary_domain::{Event, EventBody, KeyId, Seq};
+use sqlx::{Any, Transaction};
+
+pub(crate) async fn clear(tx: &mut Transaction<'static, Any>) -> Result<()> {
+    for table in ["amendments", "entries", "cases"] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+fn seal_json(
+    key: &DataKey,
+    kind: &str,
+    e: &Event,
+    seq: Seq,
+    v: &impl serde::Serialize,
+) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(v).map_err(|err| StoreError::Corrupt(err.to_string()))?;
+    Ok(key.seal(&json, &ad(kind, &e.case, seq.get()))?)
+}
+
+fn expect_one(r: &sqlx::any::AnyQueryResult, seq: Seq, what: &str) -> Result<()> {
+    if r.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt(format!(
+            "event {seq} refers to {what} that does not exist"
+        )))
+    }
+}
+
+pub(crate) async fn apply(
+    tx: &mut Transaction<'static, Any>,
+    seq: Seq,
+    key_id: KeyId,
+    key: &DataKey,
+    e: &Event,
+) -> Result<()> {
+    let case = e.case.to_string();
+    match &e.body {
+        EventBody::CaseOpened { org, owner } => {
+            sqlx::query(
+                "INSERT INTO cases (id, org_id, owner_id, key_id, status, chaperone_required, \
+                 opened_at, entry_count, last_seq) VALUES ($1, $2, $3, $4, 'open', 0, $5, 0, $6)",
+            )
+            .bind(&case)
+            .bind(org.to_string())
+            .bind(owner.to_string())
+            .bind(key_id.to_string())
+            .bind(e.recorded_at.to_string())
+            .bind(seq.get())
+            .execute(&mut **tx)
+            .await
+            .map_err(crate::conflict("case"))?;
+            return Ok(());
+        }
+        EventBody::PersonRecorded { person } => {
+            let sealed = seal_json(key, "person", e, seq, person)?;
+            let r =
+                sqlx::query("UPDATE cases SET person_sealed = $1, person_seq = $2 WHERE id = $3")
+                    .bind(sealed)
+                    .bind(seq.get())
+                    .bind(&case)
+                    .execute(&mut **tx)
+                    .await?;
+            expect_one(&r, seq, "a case")?;
+        }
+        EventBody::EntryLogged { entry, contact } => {
+            let sealed = seal_json(key, "entry", e, seq, contact)?;
+            sqlx::query(
+                "INSERT INTO entries (id, case_id, seq, recorded_at, recorded_by, occurred_key, sealed) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(entry.to_string())
+            .bind(&case)
+            .bind(seq.get())
+            .bind(e.recorded_at.to_string())
+            .bind(e.actor.to_string())
+            .bind(contact.occurred.sort_key())
+            .bind(sealed)
+            .execute(&mut **tx)
+            .await
+            .map_err(crate::conflict("entry"))?;
+            let r = sqlx::query("UPDATE cases SET entry_count = entry_count + 1 WHERE id = $1")
+                .bind(&case)
+                .execute(&mut **tx)
+                .await?;
+            expect_one(&r, seq, "a case")?;
+            refresh_last_contact(tx, &case).await?;
+        }
+        EventBody::EntryAmended {
+            amendment,
+            entry,
+            correction,
+        } => {
+            let sealed = seal_json(key, "amendment", e, seq, correction)?;
+            if let Change::Occurred(o) = &correction.change {
+                let r = sqlx::query(
+                    "UPDATE entries SET occurred_key = $1 WHERE id = $2 AND case_id = $3",
+                )
+                .bind(o.sort_key())
+                .bind(entry.to_string())
+                .bind(&case)
+                .execute(&mut **tx)
+                .await?;
+                expect_one(&r, seq, "an entry")?;
+                refresh_last_contact(tx, &case).await?;
+            }
+            let r = sqlx::query(
+                "INSERT INTO amendments (id, entry_id, case_id, seq, recorded_at, recorded_by, sealed) \
+                 SELECT $1, id, case_id, $2, $3, $4, $5 FROM entries WHERE id = $6 AND case_id = $7",
+            )
+            .bind(amendment.to_string())
+            .bind(seq.get())
+            .bind(e.recorded_at.to_string())
+            .bind(e.actor.to_string())
+            .bind(sealed)
+            .bind(entry.to_string())
+            .bind(&case)
+            .execute(&mut **tx)
+            .await?;
+            expect_one(&r, seq, "an entry")?;
+        }
+        EventBody::StatusChanged { status, .. } => {
+            let r = sqlx::query("UPDATE cases SET status = $1 WHERE id = $2")
+                .bind(status.code())
+                .bind(&case)
+                .execute(&mut **tx)
+                .await?;
+            expect_one(&r, seq, "a case")?;
+        }
+        EventBody::ChaperoneFlagSet { required } => {
+            let r = sqlx::query("UPDATE cases SET chaperone_required = $1 WHERE id = $2")
+                .bind(i64::from(*required))
+                .bind(&case)
+                .execute(&mut **tx)
+                .await?;
+            expect_one(&r, seq, "a case")?;
+        }
+    }
+    let r = sqlx::query("UPDATE cases SET last_seq = $1 WHERE id = $2")
+        .bind(seq.get())
+        .bind(&case)
+        .execute(&mut **tx)
+        .await?;
+    expect_one(&r, seq, "a case")
+}
+
+async fn refresh_last_contact(tx: &mut Transaction<'static, Any>, case: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE cases SET last_contact_key = (SELECT MAX(occurred_key) FROM entries WHERE case_id = $1) \
+         WHERE id = $1",
+    )
+    .bind(case)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! Reading the projections back, opened with the case key. Callers in `app` decide who
+//! may read what; this module only fetches.
+
+use crate::crypto::{ad, DataKey};
+use crate::{get_id, Result, Store, StoreError};
+use boundary_domain::{
+    Amendment, AmendmentId, CaseId, CaseStatus, ContactEntry, EntryId, KeyId, MemberId, OrgId,
+    PersonOfConcern, Seq, Timestamp,
+};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub id: CaseId,
+    pub org: OrgId,
+    pub owner: MemberId,
+    pub key: KeyId,
+    pub status: CaseStatus,
+    pub chaperone_required: bool,
+    pub person: PersonOfConcern,
+    pub opened_at: Timestamp,
+    pub entry_count: i64,
+    /// When the latest contact happened, as an `OccurredAt::sort_key`.
+    pub last_contact_key: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EntryRow {
+    pub id: EntryId,
+    pub case: CaseId,
+    pub seq: Seq,
+    pub recorded_at: Timestamp,
+    pub recorded_by: MemberId,
+    pub original: ContactEntry,
+    pub amendments: Vec<AmendmentRow>,
+}
+
+impl EntryRow {
+    /// The entry as it reads after its amendments.
+    #[must_use]
+    pub fn current(&self) -> ContactEntry {
+        self.original
+            .amended(self.amendments.iter().map(|a| &a.amendment))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AmendmentRow {
+    pub id: AmendmentId,
+    pub seq: Seq,
+    pub recorded_at: Timestamp,
+    pub recorded_by: MemberId,
+    pub amendment: Amendment,
+}
+
+fn seq_of(r: &AnyRow, col: &str) -> Result<Seq> {
+    Seq::new(r.try_get(col)?).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn ts_of(r: &AnyRow, col: &str) -> Result<Timestamp> {
+    let s: String = r.try_get(col)?;
+    Timestamp::parse(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+}
+
+fn open_json<T: serde::de::DeserializeOwned>(
+    key: &DataKey,
+    kind: &str,
+    case: &CaseId,
+    seq: Seq,
+    sealed: &[u8],
+) -> Result<T> {
+    let plain = key.open(sealed, &ad(kind, case, seq.get()))?;
+    serde_json::from_slice(&plain).map_err(|e| StoreError::Corrupt(format!("{kind} {seq}: {e}")))
+}
+
+const CASE_COLUMNS: &str = "id, org_id, owner_id, key_id, status, chaperone_required, \
+    person_sealed, person_seq, opened_at, entry_count, last_contact_key";
+
+impl Store {
+    async fn case_from_row(&self, r: &AnyRow) -> Result<CaseRow> {
+        let id: CaseId = get_id(r, "id")?;
+        let key_id: KeyId = get_id(r, "key_id")?;
+        let key = self.data_key(key_id).await?;
+        let person_sealed: Option<Vec<u8>> = r.try_get("person_sealed")?;
+        let person_seq: Option<i64> = r.try_get("person_seq")?;
+        let person = match (person_sealed, person_seq) {
+            (Some(s), Some(seq)) => open_json(
+                &key,
+                "person",
+                &id,
+                Seq::new(seq).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                &s,
+            )?,
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "case {id} has no person recorded"
+                )))
+            }
+        };
+        let status: String = r.try_get("status")?;
+        Ok(CaseRow {
+            id,
+            org: get_id(r, "org_id")?,
+            owner: get_id(r, "owner_id")?,
+            key: key_id,
+            status: CaseStatus::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+            chaperone_required: r.try_get::<i64, _>("chaperone_required")? != 0,
+            person,
+            opened_at: ts_of(r, "opened_at")?,
+            entry_count: r.try_get("entry_count")?,
+            last_contact_key: r.try_get("last_contact_key")?,
+        })
+    }
+
+    /// # Errors
+    /// `NotFound`, or data that does not open.
+    pub async fn case(&self, id: CaseId) -> Result<CaseRow> {
+        let r = sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.case_from_row(&r).await
+    }
+
+    /// The cases a member owns, most recently active first.
+    ///
+    /// # Errors
+    /// Database errors, or data that does not open.
+    pub async fn cases_owned_by(&self, owner: MemberId) -> Result<Vec<CaseRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE owner_id = $1 ORDER BY last_seq DESC"
+        ))
+        .bind(owner.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.case_from_row(r).await?);
+        }
+        Ok(out)
+    }
+
+    /// A case's entries, each with its amendments, oldest contact first.
+    ///
+    /// # Errors
+    /// Database errors, or data that does not open.
+    pub async fn entries(&self, case: &CaseRow) -> Result<Vec<EntryRow>> {
+        let key = self.data_key(case.key).await?;
+        let rows = sqlx::query(
+            "SELECT id, case_id, seq, recorded_at, recorded_by, sealed FROM entries \
+             WHERE case_id = $1 ORDER BY occurred_key, seq",
+        )
+        .bind(case.id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let amendment_rows = sqlx::query(
+            "SELECT id, entry_id, seq, recorded_at, recorded_by, sealed FROM amendments \
+             WHERE case_id = $1 ORDER BY seq",
+        )
+        .bind(case.id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut entries = rows
+            .iter()
+            .map(|r| entry_from_row(&key, r))
+            .collect::<Result<Vec<_>>>()?;
+        for r in &amendment_rows {
+            let entry_id: EntryId = get_id(r, "entry_id")?;
+            let a = amendment_from_row(&key, &case.id, r)?;
+            if let Some(e) = entries.iter_mut().find(|e| e.id == entry_id) {
+                e.amendments.push(a);
+            }
+        }
+        Ok(entries)
+    }
+
+    /// Which case an entry belongs to, so that the caller can check access first.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn case_of_entry(&self, entry: EntryId) -> Result<CaseId> {
+        let r = sqlx::query("SELECT case_id FROM entries WHERE id = $1")
+            .bind(entry.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        get_id(&r, "case_id")
+    }
+}
+
+fn entry_from_row(key: &DataKey, r: &AnyRow) -> Result<EntryRow> {
+    let case: CaseId = get_id(r, "case_id")?;
+    let seq = seq_of(r, "seq")?;
+    let sealed: Vec<u8> = r.try_get("sealed")?;
+    Ok(EntryRow {
+        id: get_id(r, "id")?,
+        case,
+        seq,
+        recorded_at: ts_of(r, "recorded_at")?,
+        recorded_by: get_id(r, "recorded_by")?,
+        original: open_json(key, "entry", &case, seq, &sealed)?,
+        amendments: Vec::new(),
+    })
+}
+
+fn amendment_from_row(key: &DataKey, case: &CaseId, r: &AnyRow) -> Result<AmendmentRow> {
+    let seq = seq_of(r, "seq")?;
+    let sealed: Vec<u8> = r.try_get("sealed")?;
+    Ok(AmendmentRow {
+        id: get_id(r, "id")?,
+        seq,
+        recorded_at: ts_of(r, "recorded_at")?,
+        recorded_by: get_id(r, "recorded_by")?,
+        amendment: open_json(key, "amendment", case, seq, &sealed)?,
+    })
+}

@@ -1,0 +1,226 @@
+//! Sign-in sessions, personal access tokens and one-time links. The secret a person
+//! holds (cookie, token, link) is stored only as its SHA-256 hash, so a copy of the
+//! database cannot be used to sign in.
+
+use crate::{get_id, Result, Store, StoreError};
+use boundary_domain::MemberId;
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub member: MemberId,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub member: MemberId,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A one-time link's purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// Sets up the first organisation and account on an empty store.
+    Setup,
+    /// Lets a new member choose their password.
+    SetPassword,
+}
+
+impl LinkPurpose {
+    fn code(self) -> &'static str {
+        match self {
+            LinkPurpose::Setup => "setup",
+            LinkPurpose::SetPassword => "set_password",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self> {
+        match s {
+            "setup" => Ok(LinkPurpose::Setup),
+            "set_password" => Ok(LinkPurpose::SetPassword),
+            _ => Err(StoreError::Corrupt(format!("link purpose {s}"))),
+        }
+    }
+}
+
+impl Store {
+    /// # Errors
+    /// Database errors.
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        member: MemberId,
+        csrf_token: &str,
+        now: i64,
+        user_agent: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, member_id, csrf_token, created_at, last_seen_at, user_agent) \
+             VALUES ($1, $2, $3, $4, $4, $5)",
+        )
+        .bind(id_hash)
+        .bind(member.to_string())
+        .bind(csrf_token)
+        .bind(now)
+        .bind(user_agent)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// # Errors
+    /// `NotFound`.
+    pub async fn session(&self, id_hash: &str) -> Result<SessionRow> {
+        let r = sqlx::query(
+            "SELECT member_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = $1",
+        )
+        .bind(id_hash)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(SessionRow {
+            member: get_id(&r, "member_id")?,
+            csrf_token: r.try_get("csrf_token")?,
+            created_at: r.try_get("created_at")?,
+            last_seen_at: r.try_get("last_seen_at")?,
+        })
+    }
+
+    /// # Errors
+    /// Database errors.
+    pub async fn touch_session(&self, id_hash: &str, now: i64) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(id_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// # Errors
+    /// Database errors.
+    pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// # Errors
+    /// Database errors.
+    pub async fn create_token(
+        &self,
+        id: &str,
+        token_hash: &str,
+        member: MemberId,
+        label: Option<&str>,
+        now: i64,
+        expires_at: Option<i64>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO api_tokens (id, token_hash, member_id, label, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(token_hash)
+        .bind(member.to_string())
+        .bind(label)
+        .bind(now)
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// # Errors
+    /// `NotFound`.
+    pub async fn token(&self, token_hash: &str) -> Result<TokenRow> {
+        let r = sqlx::query(
+            "SELECT member_id, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(TokenRow {
+            member: get_id(&r, "member_id")?,
+            expires_at: r.try_get("expires_at")?,
+            revoked_at: r.try_get("revoked_at")?,
+        })
+    }
+
+    /// # Errors
+    /// Database errors.
+    pub async fn create_link(
+        &self,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        member: Option<MemberId>,
+        expires_at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO one_time_links (token_hash, purpose, member_id, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(purpose.code())
+        .bind(member.map(|m| m.to_string()))
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// A link that is unused and unexpired, without using it.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown, used or expired link.
+    pub async fn live_link(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<(LinkPurpose, Option<MemberId>)> {
+        let r = sqlx::query(
+            "SELECT purpose, member_id FROM one_time_links \
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let purpose: String = r.try_get("purpose")?;
+        let member: Option<String> = r.try_get("member_id")?;
+        Ok((
+            LinkPurpose::parse(&purpose)?,
+            member
+                .map(|m| m.parse())
+                .transpose()
+                .map_err(|_| StoreError::Corrupt("member_id".into()))?,
+        ))
+    }
+
+    /// Marks a live link used. Exactly one caller can win this, however many race.
+    ///
+    /// # Errors
+    /// `NotFound` when it was already used, expired or never existed.
+    pub async fn use_link(&self, token_hash: &str, now: i64) -> Result<()> {
+        let r = sqlx::query(
+            "UPDATE one_time_links SET used_at = $1 \
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(self.pool())
+        .await?;
+        if r.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Store tests, written once and run on both engines.
+
+use boundary_domain::event::{Salt, EVENT_VERSION};
+use boundary_domain::{
+    Amendment, AmendmentId, CaseId, ContactEntry, EntryId, EntryInput, Event, EventBody, KeyId,
+    MemberId, OrgId, PersonOfConcern, Timestamp,
+};
+use boundary_store::testing::TestDb;
+use boundary_store::{Engine, MasterKey, Store};
+use rstest::rstest;
+use sqlx::Row;
+
+fn id_bytes(n: u8) -> [u8; 16] {
+    [n; 16]
+}
+
+fn now() -> Timestamp {
+    Timestamp::from_datetime(time::macros::datetime!(2026-11-27 22:00 UTC))
+}
+
+fn event(case: CaseId, salt: u8, body: EventBody) -> Event {
+    Event {
+        v: EVENT_VERSION,
+        case,
+        actor: MemberId::from_random(id_bytes(2)),
+        recorded_at: now(),
+        salt: Salt([salt; 16]),
+        body,
+    }
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn appends_project_rebuild_and_stay_sealed(#[case] engine: Engine) {
+    let db = TestDb::new(engine).await.unwrap();
+    let store = Store::open(&db.url, MasterKey::generate()).await.unwrap();
+    let case = CaseId::from_random(id_bytes(1));
+    let key_id = KeyId::from_random(id_bytes(9));
+    let entry = EntryId::from_random(id_bytes(4));
+    let contact = ContactEntry::parse(
+        &EntryInput {
+            channel: Some("text_message".into()),
+            what_happened: Some("MARKER-what-happened".into()),
+            ..EntryInput::default()
+        },
+        now(),
+    )
+    .unwrap();
+
+    let mut w = store.begin_write().await.unwrap();
+    let key = w.new_data_key(key_id, now()).await.unwrap();
+    let bodies = [
+        EventBody::CaseOpened {
+            org: OrgId::from_random(id_bytes(3)),
+            owner: MemberId::from_random(id_bytes(2)),
+        },
+        EventBody::PersonRecorded {
+            person: PersonOfConcern::parse("MARKER-label", None, &[]).unwrap(),
+        },
+        EventBody::EntryLogged { entry, contact },
+        EventBody::EntryAmended {
+            amendment: AmendmentId::from_random(id_bytes(5)),
+            entry,
+            correction: Amendment::parse("location", "Car park", "forgot", now()).unwrap(),
+        },
+    ];
+    let mut seqs = Vec::new();
+    for (i, b) in bodies.into_iter().enumerate() {
+        let a = w
+            .append(key_id, &key, &event(case, i as u8, b))
+            .await
+            .unwrap();
+        seqs.push(a.seq.get());
+    }
+    w.commit().await.unwrap();
+    assert_eq!(seqs, [1, 2, 3, 4], "one gapless sequence");
+
+    let before = store.case(case).await.unwrap();
+    assert_eq!(before.person.label, "MARKER-label");
+    assert_eq!(before.entry_count, 1);
+    let entries = store.entries(&before).await.unwrap();
+    assert_eq!(entries[0].current().location.as_deref(), Some("Car park"));
+    assert_eq!(entries[0].original.location, None);
+
+    assert_eq!(store.rebuild_projections().await.unwrap(), 4);
+    let after = store.case(case).await.unwrap();
+    assert_eq!(
+        format!("{:?}", after.person),
+        format!("{:?}", before.person)
+    );
+    assert_eq!(after.entry_count, 1);
+    let again = store.entries(&after).await.unwrap();
+    assert_eq!(again[0].current(), entries[0].current());
+    assert_eq!(again[0].amendments.len(), 1);
+
+    // An event for a case that does not exist is refused, and nothing of it is kept.
+    let mut w = store.begin_write().await.unwrap();
+    let ghost = event(
+        CaseId::from_random(id_bytes(8)),
+        9,
+        EventBody::ChaperoneFlagSet { required: true },
+    );
+    assert!(w.append(key_id, &key, &ghost).await.is_err());
+    drop(w);
+    assert_eq!(store.event_count().await.unwrap(), 4);
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_sealed_value_moved_to_another_row_does_not_open(#[case] engine: Engine) {
+    let db = TestDb::new(engine).await.unwrap();
+    let store = Store::open(&db.url, MasterKey::generate()).await.unwrap();
+    let key_id = KeyId::from_random(id_bytes(9));
+    let mut w = store.begin_write().await.unwrap();
+    let key = w.new_data_key(key_id, now()).await.unwrap();
+    for (n, label) in [(1u8, "First"), (2, "Second")] {
+        let case = CaseId::from_random(id_bytes(n));
+        let opened = EventBody::CaseOpened {
+            org: OrgId::from_random(id_bytes(3)),
+            owner: MemberId::from_random(id_bytes(2)),
+        };
+        w.append(key_id, &key, &event(case, n, opened))
+            .await
+            .unwrap();
+        let person = EventBody::PersonRecorded {
+            person: PersonOfConcern::parse(label, None, &[]).unwrap(),
+        };
+        w.append(key_id, &key, &event(case, n, person))
+            .await
+            .unwrap();
+    }
+    w.commit().await.unwrap();
+
+    // Copy the second case's sealed person into the first case's row, behind the store's back.
+    let pool = sqlx::AnyPool::connect(db.url.expose()).await.unwrap();
+    let second = CaseId::from_random(id_bytes(2)).to_string();
+    let first = CaseId::from_random(id_bytes(1)).to_string();
+    let r = sqlx::query("SELECT person_sealed FROM cases WHERE id = $1")
+        .bind(&second)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let sealed: Vec<u8> = r.try_get("person_sealed").unwrap();
+    sqlx::query("UPDATE cases SET person_sealed = $1 WHERE id = $2")
+        .bind(sealed)
+        .bind(&first)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let err = store
+        .case(CaseId::from_random(id_bytes(1)))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("did not open"), "{err}");
+    assert_eq!(
+        store
+            .case(CaseId::from_random(id_bytes(2)))
+            .await
+            .unwrap()
+            .person
+            .label,
+        "Second"
+    );
+}
