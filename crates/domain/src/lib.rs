@@ -18,6 +18,7 @@ pub mod occurred;
 pub mod role;
 pub mod text;
 pub mod timestamp;
+pub mod uk_time;
 
 pub use case::{CaseStatus, PersonOfConcern};
 pub use channel::Channel;

@@ -7,6 +7,7 @@ use crate::{get_id, projections, Engine, Result, Store, StoreError};
 use boundary_domain::{CaseId, Event, KeyId, Seq, Timestamp};
 use boundary_ledger::{leaf_hash, Hash};
 use sqlx::{Any, Row, Transaction};
+use std::collections::hash_map::{Entry, HashMap};
 
 /// Any constant will do; it names Boundary's append lock among other advisory locks.
 const APPEND_LOCK_KEY: i64 = 0x426f_756e_6461_7279; // "Boundary"
@@ -228,7 +229,7 @@ impl Store {
     pub async fn rebuild_projections(&self) -> Result<i64> {
         let mut w = self.begin_write().await?;
         projections::clear(&mut w.tx).await?;
-        let mut keys: std::collections::HashMap<KeyId, DataKey> = std::collections::HashMap::new();
+        let mut keys: HashMap<KeyId, DataKey> = HashMap::new();
         let mut next = Seq::first();
         let mut n = 0;
         loop {
@@ -236,10 +237,10 @@ impl Store {
             let Some(last) = batch.last() else { break };
             next = last.seq.next();
             for stored in &batch {
-                if !keys.contains_key(&stored.key) {
-                    keys.insert(stored.key, self.data_key(stored.key).await?);
-                }
-                let key = keys.get(&stored.key).ok_or(StoreError::NotFound)?;
+                let key = match keys.entry(stored.key) {
+                    Entry::Occupied(o) => o.into_mut(),
+                    Entry::Vacant(v) => v.insert(self.data_key(stored.key).await?),
+                };
                 let (event, _) = self.open_event(stored, key)?;
                 projections::apply(&mut w.tx, stored.seq, stored.key, key, &event).await?;
                 n += 1;

@@ -11,6 +11,7 @@
 //! applying them to projections.
 
 pub mod accounts;
+pub mod baseline;
 pub mod crypto;
 pub mod data_folder;
 pub mod engine;

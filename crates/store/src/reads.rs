@@ -32,6 +32,8 @@ pub struct EntryRow {
     pub seq: Seq,
     pub recorded_at: Timestamp,
     pub recorded_by: MemberId,
+    /// The leaf hash of the event that logged it: the entry's fingerprint in the ledger.
+    pub leaf_hash: String,
     pub original: ContactEntry,
     pub amendments: Vec<AmendmentRow>,
 }
@@ -150,8 +152,9 @@ impl Store {
     pub async fn entries(&self, case: &CaseRow) -> Result<Vec<EntryRow>> {
         let key = self.data_key(case.key).await?;
         let rows = sqlx::query(
-            "SELECT id, case_id, seq, recorded_at, recorded_by, sealed FROM entries \
-             WHERE case_id = $1 ORDER BY occurred_key, seq",
+            "SELECT en.id, en.case_id, en.seq, en.recorded_at, en.recorded_by, en.sealed, ev.leaf_hash \
+             FROM entries en JOIN events ev ON ev.seq = en.seq \
+             WHERE en.case_id = $1 ORDER BY en.occurred_key, en.seq",
         )
         .bind(case.id.to_string())
         .fetch_all(self.pool())
@@ -201,6 +204,7 @@ fn entry_from_row(key: &DataKey, r: &AnyRow) -> Result<EntryRow> {
         seq,
         recorded_at: ts_of(r, "recorded_at")?,
         recorded_by: get_id(r, "recorded_by")?,
+        leaf_hash: hex::encode(r.try_get::<Vec<u8>, _>("leaf_hash")?),
         original: open_json(key, "entry", &case, seq, &sealed)?,
         amendments: Vec::new(),
     })

@@ -1,5 +1,8 @@
 //! Store tests, written once and run on both engines.
 
+// A failed unwrap in a test is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use boundary_domain::event::{Salt, EVENT_VERSION};
 use boundary_domain::{
     Amendment, AmendmentId, CaseId, ContactEntry, EntryId, EntryInput, Event, EventBody, KeyId,

@@ -1,0 +1,290 @@
+//! Signing in and staying signed in: Argon2id passwords, server-side sessions, personal
+//! access tokens and one-time links. Every secret handed out is random, shown once, and
+//! stored only as its SHA-256 hash.
+
+use crate::{Actor, App, AppError, Result};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use boundary_domain::{Email, FieldErrors, MemberId};
+use boundary_store::accounts::MemberRow;
+use boundary_store::sessions::LinkPurpose;
+use boundary_store::StoreError;
+use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
+
+pub const PASSWORD_MIN: usize = 12;
+pub const PASSWORD_MAX: usize = 256;
+const TOKEN_PREFIX: &str = "bnd_";
+
+/// Compared against when the e-mail address is unknown, so that a wrong address takes
+/// as long as a wrong password and the answer does not tell which accounts exist.
+static DUMMY_HASH: OnceCell<String> = OnceCell::const_new();
+
+/// A session just created: the secret for the cookie and the form token.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub secret: String,
+    pub csrf_token: String,
+}
+
+pub(crate) fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// # Errors
+/// A field error under `password` when it is too short or too long.
+pub fn check_password_rules(password: &str) -> Result<(), FieldErrors> {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN {
+        Err(FieldErrors::one(
+            "password",
+            format!(
+                "Use at least {PASSWORD_MIN} characters: a few words together are easy to remember"
+            ),
+        ))
+    } else if n > PASSWORD_MAX {
+        Err(FieldErrors::one(
+            "password",
+            format!("Use at most {PASSWORD_MAX} characters"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+impl App {
+    fn secret(&self) -> String {
+        hex::encode(self.random.bytes32())
+    }
+
+    /// Argon2id with the crate's defaults (OWASP's minimum: 19 MiB, 2 passes), off the
+    /// async threads.
+    pub(crate) async fn hash_password(&self, password: &str) -> Result<String> {
+        let salt = SaltString::encode_b64(&self.random.bytes16())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || {
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+    }
+
+    async fn password_matches(&self, hash: Option<String>, password: &str) -> Result<bool> {
+        let real = hash.is_some();
+        let hash = match hash {
+            Some(h) => h,
+            None => DUMMY_HASH
+                .get_or_try_init(|| self.hash_password("not a real password, only for timing"))
+                .await?
+                .clone(),
+        };
+        let password = password.to_owned();
+        let ok = tokio::task::spawn_blocking(move || {
+            PasswordHash::new(&hash)
+                .map(|h| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &h)
+                        .is_ok()
+                })
+                .unwrap_or(false)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(real && ok)
+    }
+
+    /// Signs in with e-mail and password. A wrong address and a wrong password get the
+    /// same answer after the same work.
+    ///
+    /// # Errors
+    /// `Invalid` with one message for any wrong combination.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        user_agent: Option<&str>,
+    ) -> Result<(NewSession, Actor)> {
+        let wrong = || {
+            AppError::Invalid(FieldErrors::one(
+                "email",
+                "The e-mail address or password is not right",
+            ))
+        };
+        let user = match Email::parse(email) {
+            Ok(e) => match self.store.user_by_email(&e).await {
+                Ok(u) => Some(u),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            Err(_) => None,
+        };
+        let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+        if !self.password_matches(hash, password).await? {
+            return Err(wrong());
+        }
+        let user = user.ok_or_else(wrong)?;
+        let member = self
+            .store
+            .memberships(user.id)
+            .await?
+            .into_iter()
+            .find(|m| m.active)
+            .ok_or_else(wrong)?;
+        let session = self.start_session(member.id, user_agent).await?;
+        Ok((session, actor_of(member)))
+    }
+
+    /// A new session for a member. Each sign-in makes a new id, so an id planted before
+    /// sign-in is worthless after it.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn start_session(
+        &self,
+        member: MemberId,
+        user_agent: Option<&str>,
+    ) -> Result<NewSession> {
+        let s = NewSession {
+            secret: self.secret(),
+            csrf_token: self.secret(),
+        };
+        let ua: Option<String> = user_agent.map(|u| u.chars().take(200).collect());
+        self.store
+            .create_session(
+                &secret_hash(&s.secret),
+                member,
+                &s.csrf_token,
+                self.now_micros(),
+                ua.as_deref(),
+            )
+            .await?;
+        Ok(s)
+    }
+
+    /// The member behind a session cookie and the session's form token, if the session
+    /// is live; an idle or too-old session is ended here.
+    ///
+    /// # Errors
+    /// `Unauthenticated` for an unknown, expired or deactivated session.
+    pub async fn session_actor(&self, secret: &str) -> Result<(Actor, String)> {
+        let h = secret_hash(secret);
+        let s = match self.store.session(&h).await {
+            Ok(s) => s,
+            Err(StoreError::NotFound) => return Err(AppError::Unauthenticated),
+            Err(e) => return Err(e.into()),
+        };
+        let now = self.now_micros();
+        let idle = now - s.last_seen_at > self.limits.session_idle_seconds * 1_000_000;
+        let old = now - s.created_at > self.limits.session_absolute_seconds * 1_000_000;
+        if idle || old {
+            self.store.delete_session(&h).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        let member = self.store.member(s.member).await?;
+        if !member.active {
+            self.store.delete_session(&h).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        self.store.touch_session(&h, now).await?;
+        Ok((actor_of(member), s.csrf_token))
+    }
+
+    /// # Errors
+    /// Database errors.
+    pub async fn sign_out(&self, secret: &str) -> Result<()> {
+        Ok(self.store.delete_session(&secret_hash(secret)).await?)
+    }
+
+    /// A personal access token for the API, returned once.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn create_token(&self, member: MemberId, label: Option<&str>) -> Result<String> {
+        let token = format!("{TOKEN_PREFIX}{}", self.secret());
+        let id = hex::encode(self.random.bytes16());
+        self.store
+            .create_token(
+                &id,
+                &secret_hash(&token),
+                member,
+                label,
+                self.now_micros(),
+                None,
+            )
+            .await?;
+        Ok(token)
+    }
+
+    /// The member a bearer token speaks for.
+    ///
+    /// # Errors
+    /// `Unauthenticated` for an unknown, revoked or expired token, or a deactivated member.
+    pub async fn token_actor(&self, token: &str) -> Result<Actor> {
+        if !token.starts_with(TOKEN_PREFIX) {
+            return Err(AppError::Unauthenticated);
+        }
+        let t = match self.store.token(&secret_hash(token)).await {
+            Ok(t) => t,
+            Err(StoreError::NotFound) => return Err(AppError::Unauthenticated),
+            Err(e) => return Err(e.into()),
+        };
+        let now = self.now_micros();
+        if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e <= now) {
+            return Err(AppError::Unauthenticated);
+        }
+        let member = self.store.member(t.member).await?;
+        if !member.active {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok(actor_of(member))
+    }
+
+    /// A one-time link secret, stored hashed.
+    pub(crate) async fn create_link(
+        &self,
+        purpose: LinkPurpose,
+        member: Option<MemberId>,
+        seconds: i64,
+    ) -> Result<String> {
+        let secret = self.secret();
+        let expires = self.now_micros() + seconds * 1_000_000;
+        self.store
+            .create_link(&secret_hash(&secret), purpose, member, expires)
+            .await?;
+        Ok(secret)
+    }
+
+    /// What a one-time link is for, if it is still live.
+    ///
+    /// # Errors
+    /// `NotFound` for a used, expired or unknown link.
+    pub async fn link(&self, secret: &str) -> Result<(LinkPurpose, Option<MemberId>)> {
+        Ok(self
+            .store
+            .live_link(&secret_hash(secret), self.now_micros())
+            .await?)
+    }
+
+    pub(crate) async fn use_link(&self, secret: &str) -> Result<()> {
+        Ok(self
+            .store
+            .use_link(&secret_hash(secret), self.now_micros())
+            .await?)
+    }
+}
+
+pub(crate) fn actor_of(m: MemberRow) -> Actor {
+    Actor {
+        member: m.id,
+        user: m.user,
+        org: m.org,
+        org_name: m.org_name,
+        name: m.name,
+        email: m.email,
+        roles: m.roles,
+    }
+}

@@ -1,0 +1,103 @@
+//! Logging contacts, reading them, and correcting them without losing the original.
+
+use crate::{authorise, Actor, App, Result};
+use boundary_domain::{
+    Amendment, AmendmentId, CaseId, ContactEntry, EntryId, EntryInput, EventBody,
+};
+use boundary_store::reads::{CaseRow, EntryRow};
+use boundary_store::Appended;
+
+/// What logging gives back: the entry's id and its place in the log.
+#[derive(Debug, Clone)]
+pub struct Logged<Id> {
+    pub id: Id,
+    pub appended: Appended,
+}
+
+impl App {
+    /// Logs one contact on a case the actor may log to.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not see; `Invalid` field errors.
+    pub async fn log_contact(
+        &self,
+        actor: &Actor,
+        case: CaseId,
+        input: &EntryInput,
+    ) -> Result<Logged<EntryId>> {
+        let row = self.store.case(case).await?;
+        authorise::log_contact(actor, &row)?;
+        let contact = ContactEntry::parse(input, self.now())?;
+        let entry = EntryId::from_random(self.random.bytes16());
+        let key = self.store.data_key(row.key).await?;
+        let mut w = self.store.begin_write().await?;
+        let event = self.event(actor, case, EventBody::EntryLogged { entry, contact });
+        let appended = w.append(row.key, &key, &event).await?;
+        w.commit().await?;
+        tracing::info!(%case, seq = %appended.seq, "contact logged");
+        Ok(Logged {
+            id: entry,
+            appended,
+        })
+    }
+
+    /// A case's entries, oldest contact first, each with its amendments.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not see.
+    pub async fn entries(&self, actor: &Actor, case: CaseId) -> Result<(CaseRow, Vec<EntryRow>)> {
+        let row = self.case(actor, case).await?;
+        let entries = self.store.entries(&row).await?;
+        Ok((row, entries))
+    }
+
+    /// One entry with its amendments, and its case.
+    ///
+    /// # Errors
+    /// `NotFound` for an entry on a case the actor may not see.
+    pub async fn entry(&self, actor: &Actor, entry: EntryId) -> Result<(CaseRow, EntryRow)> {
+        let case = self.store.case_of_entry(entry).await?;
+        let (row, entries) = self.entries(actor, case).await?;
+        let e = entries
+            .into_iter()
+            .find(|e| e.id == entry)
+            .ok_or(crate::AppError::NotFound)?;
+        Ok((row, e))
+    }
+
+    /// Records a correction beside the original entry.
+    ///
+    /// # Errors
+    /// `NotFound` for an entry the actor may not see; `Invalid` field errors.
+    pub async fn amend_entry(
+        &self,
+        actor: &Actor,
+        entry: EntryId,
+        field: &str,
+        value: &str,
+        reason: &str,
+    ) -> Result<Logged<AmendmentId>> {
+        let case = self.store.case_of_entry(entry).await?;
+        let row = self.store.case(case).await?;
+        authorise::amend_entry(actor, &row)?;
+        let correction = Amendment::parse(field, value, reason, self.now())?;
+        let amendment = AmendmentId::from_random(self.random.bytes16());
+        let key = self.store.data_key(row.key).await?;
+        let mut w = self.store.begin_write().await?;
+        let event = self.event(
+            actor,
+            case,
+            EventBody::EntryAmended {
+                amendment,
+                entry,
+                correction,
+            },
+        );
+        let appended = w.append(row.key, &key, &event).await?;
+        w.commit().await?;
+        Ok(Logged {
+            id: amendment,
+            appended,
+        })
+    }
+}

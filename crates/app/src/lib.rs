@@ -1,0 +1,160 @@
+//! Boundary's use cases — "open a case", "log a contact", "amend an entry", "sign in" —
+//! each one function that checks who may do it, validates, runs one transaction and
+//! appends its events. Web handlers and CLI commands call these and nothing below them.
+//!
+//! Time and randomness come in through [`Clock`] and [`Random`], so that tests control
+//! them. This crate renders nothing and speaks no HTTP.
+
+pub mod auth;
+mod authorise;
+pub mod cases;
+pub mod entries;
+pub mod people;
+
+use boundary_domain::{FieldErrors, MemberId, OrgId, Roles, Timestamp, UserId};
+use boundary_store::{Store, StoreError};
+use std::sync::Arc;
+
+pub use boundary_store::reads::{AmendmentRow, CaseRow, EntryRow};
+
+/// The time, for everything that records or compares it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+/// The server's own clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    #[allow(clippy::disallowed_methods)] // the one place the wall clock is read
+    fn now(&self) -> Timestamp {
+        Timestamp::from_datetime(time::OffsetDateTime::now_utc())
+    }
+}
+
+/// Random bytes, for ids, salts, tokens and links.
+pub trait Random: Send + Sync {
+    fn fill(&self, buf: &mut [u8]);
+
+    fn bytes16(&self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        self.fill(&mut b);
+        b
+    }
+
+    fn bytes32(&self) -> [u8; 32] {
+        let mut b = [0u8; 32];
+        self.fill(&mut b);
+        b
+    }
+}
+
+/// The operating system's random source.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OsRandom;
+
+impl Random for OsRandom {
+    fn fill(&self, buf: &mut [u8]) {
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, buf);
+    }
+}
+
+/// How long sessions and links live.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub session_idle_seconds: i64,
+    pub session_absolute_seconds: i64,
+    pub setup_link_seconds: i64,
+    pub password_link_seconds: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            session_idle_seconds: 30 * 60,
+            session_absolute_seconds: 12 * 3600,
+            setup_link_seconds: 24 * 3600,
+            password_link_seconds: 72 * 3600,
+        }
+    }
+}
+
+/// Everything a use case needs; cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub random: Arc<dyn Random>,
+    pub limits: Limits,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "App({:?})", self.store)
+    }
+}
+
+impl App {
+    #[must_use]
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            clock: Arc::new(SystemClock),
+            random: Arc::new(OsRandom),
+            limits: Limits::default(),
+        }
+    }
+
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    fn now_micros(&self) -> i64 {
+        self.clock.now().unix_micros()
+    }
+}
+
+/// Who is acting: a signed-in member of one organisation.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub member: MemberId,
+    pub user: UserId,
+    pub org: OrgId,
+    pub org_name: String,
+    pub name: String,
+    pub email: String,
+    pub roles: Roles,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Also what a member gets for something they may not see, so that its existence
+    /// does not leak.
+    #[error("not found")]
+    NotFound,
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Invalid(#[from] FieldErrors),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(what) => AppError::Conflict(format!("There is already {what}.")),
+            other => AppError::Store(other),
+        }
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -1,0 +1,206 @@
+//! Setting up an organisation and adding people to it.
+
+use crate::auth::check_password_rules;
+use crate::{App, AppError, Result};
+use boundary_domain::{text, Email, FieldErrors, MemberId, OrgId, Role, Roles, UserId};
+use boundary_store::accounts::NewMember;
+use boundary_store::sessions::LinkPurpose;
+
+pub const ORG_NAME_MAX: usize = 120;
+pub const PERSON_NAME_MAX: usize = 120;
+
+/// What the set-up page asks for.
+#[derive(Debug, Clone, Default)]
+pub struct SetupInput {
+    pub org_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// A member just added: their id, and the one-time link secret if they have no password yet.
+#[derive(Debug, Clone)]
+pub struct AddedMember {
+    pub member: MemberId,
+    pub password_link: Option<String>,
+}
+
+impl App {
+    /// A one-time set-up link for an empty store; `None` once an organisation exists.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn setup_link_if_empty(&self) -> Result<Option<String>> {
+        if !self.store.is_empty().await? {
+            return Ok(None);
+        }
+        Ok(Some(
+            self.create_link(LinkPurpose::Setup, None, self.limits.setup_link_seconds)
+                .await?,
+        ))
+    }
+
+    /// Creates the first organisation and its first account — a clinician who is also
+    /// its admin — and uses up the link.
+    ///
+    /// # Errors
+    /// `NotFound` for a used or expired link; `Invalid` with field errors.
+    pub async fn complete_setup(&self, link: &str, input: &SetupInput) -> Result<MemberId> {
+        match self.link(link).await? {
+            (LinkPurpose::Setup, _) => {}
+            _ => return Err(AppError::NotFound),
+        }
+        let mut errors = FieldErrors::new();
+        let org_name = errors.check(
+            "org_name",
+            text::required(
+                &input.org_name,
+                ORG_NAME_MAX,
+                "Enter the name of your practice, department or your own name",
+            ),
+        );
+        let name = errors.check(
+            "name",
+            text::required(&input.name, PERSON_NAME_MAX, "Enter your name"),
+        );
+        let email = errors.check("email", Email::parse(&input.email));
+        if let Err(e) = check_password_rules(&input.password) {
+            for (f, m) in e.iter() {
+                errors.add(f, m);
+            }
+        }
+        errors.into_result()?;
+        let (Some(org_name), Some(name), Some(email)) = (org_name, name, email) else {
+            return Err(AppError::Internal("checked fields missing".into()));
+        };
+        let hash = self.hash_password(&input.password).await?;
+        self.use_link(link).await?;
+        let org = self.add_org(&org_name).await?;
+        let member = MemberId::from_random(self.random.bytes16());
+        self.store
+            .add_member(&NewMember {
+                member,
+                new_user: UserId::from_random(self.random.bytes16()),
+                org,
+                email: &email,
+                name: &name,
+                roles: &Roles::new(vec![Role::Clinician, Role::Admin]),
+                password_hash: Some(&hash),
+                at: self.now(),
+            })
+            .await?;
+        tracing::info!(%org, %member, "organisation set up");
+        Ok(member)
+    }
+
+    /// # Errors
+    /// `Invalid` for a blank or over-long name; `Conflict` if the name is taken.
+    pub async fn add_org(&self, name: &str) -> Result<OrgId> {
+        let name = text::required(name, ORG_NAME_MAX, "Enter the organisation's name")
+            .map_err(|e| FieldErrors::one("name", e.to_string()))?;
+        let id = OrgId::from_random(self.random.bytes16());
+        self.store.create_org(id, &name, self.now()).await?;
+        Ok(id)
+    }
+
+    /// Adds a member with a role. Without a password, returns a one-time link secret
+    /// with which they choose one.
+    ///
+    /// # Errors
+    /// `Invalid` field errors; `NotFound` for an unknown organisation; `Conflict` if
+    /// they are already a member.
+    pub async fn add_member(
+        &self,
+        org: &str,
+        email: &str,
+        name: &str,
+        role: &str,
+        password: Option<&str>,
+    ) -> Result<AddedMember> {
+        let mut errors = FieldErrors::new();
+        let email = errors.check("email", Email::parse(email));
+        let name = errors.check(
+            "name",
+            text::required(name, PERSON_NAME_MAX, "Enter the person's name"),
+        );
+        let role = errors.check("role", Role::parse(role));
+        if let Some(p) = password {
+            if let Err(e) = check_password_rules(p) {
+                for (f, m) in e.iter() {
+                    errors.add(f, m);
+                }
+            }
+        }
+        errors.into_result()?;
+        let (Some(email), Some(name), Some(role)) = (email, name, role) else {
+            return Err(AppError::Internal("checked fields missing".into()));
+        };
+        let (org, _) = self.store.find_org(org).await?;
+        let hash = match password {
+            Some(p) => Some(self.hash_password(p).await?),
+            None => None,
+        };
+        let member = MemberId::from_random(self.random.bytes16());
+        self.store
+            .add_member(&NewMember {
+                member,
+                new_user: UserId::from_random(self.random.bytes16()),
+                org,
+                email: &email,
+                name: &name,
+                roles: &Roles::new(vec![role]),
+                password_hash: hash.as_deref(),
+                at: self.now(),
+            })
+            .await?;
+        let password_link = if hash.is_none() {
+            Some(
+                self.create_link(
+                    LinkPurpose::SetPassword,
+                    Some(member),
+                    self.limits.password_link_seconds,
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        Ok(AddedMember {
+            member,
+            password_link,
+        })
+    }
+
+    /// Sets a member's password from their one-time link, and uses the link up.
+    ///
+    /// # Errors
+    /// `NotFound` for a used or expired link; `Invalid` for a weak password.
+    pub async fn set_password_with_link(&self, link: &str, password: &str) -> Result<MemberId> {
+        let member = match self.link(link).await? {
+            (LinkPurpose::SetPassword, Some(m)) => m,
+            _ => return Err(AppError::NotFound),
+        };
+        check_password_rules(password)?;
+        let hash = self.hash_password(password).await?;
+        self.use_link(link).await?;
+        let m = self.store.member(member).await?;
+        self.store.set_password(m.user, &hash).await?;
+        Ok(member)
+    }
+
+    /// The first active membership of the person with this e-mail address.
+    ///
+    /// # Errors
+    /// `NotFound`; `Invalid` for a malformed address.
+    pub async fn member_by_email(&self, email: &str) -> Result<MemberId> {
+        let email = Email::parse(email).map_err(|e| FieldErrors::one("email", e.to_string()))?;
+        let user = self.store.user_by_email(&email).await?;
+        self.store
+            .memberships(user.id)
+            .await?
+            .into_iter()
+            .find(|m| m.active)
+            .map(|m| m.id)
+            .ok_or(AppError::NotFound)
+    }
+}

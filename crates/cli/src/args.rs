@@ -1,0 +1,121 @@
+//! The command line, as in ../shared/INTERFACES.md.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "boundary",
+    version,
+    about = "A tamper-evident, encrypted log of unwanted contact from a patient."
+)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The data folder: database (SQLite), master key and signing key.
+    #[arg(
+        long,
+        global = true,
+        env = "BOUNDARY_DATA",
+        default_value = "./boundary-data"
+    )]
+    pub data: PathBuf,
+    /// A postgres:// URL to use PostgreSQL instead of SQLite in the data folder.
+    #[arg(
+        long,
+        global = true,
+        env = "BOUNDARY_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
+    /// Print one JSON object instead of plain text.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run the web app and API. On an empty store, first set it up and print a one-time set-up link.
+    Serve {
+        #[arg(long, env = "BOUNDARY_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// The address people use to reach Boundary, e.g. https://boundary.example.nhs.uk.
+        #[arg(long, env = "BOUNDARY_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// Create the data folder, the master key, the log signing key and the schema.
+    Init,
+    /// Organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Members.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Personal access tokens for the API.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Rebuild every projection from the events.
+    Rebuild,
+    /// Print performance figures, each beside its comparison measured in the same run.
+    Bench {
+        /// How many entries to log for the measurement.
+        #[arg(long, default_value_t = 2000)]
+        entries: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum OrgCommand {
+    /// Add an organisation; prints its id.
+    Add { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum UserCommand {
+    /// Add a member; prints their id, or a one-time link to choose a password.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The organisation's id or name.
+        #[arg(long)]
+        org: String,
+        /// clinician, manager, admin or auditor.
+        #[arg(long)]
+        role: String,
+        /// Read the password from standard input instead of printing a link.
+        #[arg(long)]
+        password_stdin: bool,
+        /// The address people use to reach Boundary, for the link.
+        #[arg(
+            long,
+            env = "BOUNDARY_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Create a token for a member; prints it, once.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        label: Option<String>,
+    },
+}

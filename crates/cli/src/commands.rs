@@ -1,0 +1,61 @@
+//! One function per subcommand.
+
+mod admin;
+mod bench;
+mod init;
+mod serve;
+
+use crate::args::{Cli, Command, OrgCommand, TokenCommand, UserCommand};
+use boundary_app::AppError;
+
+pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Serve { listen, public_url } => {
+            serve::run(g, &listen, public_url.as_deref()).await
+        }
+        Command::Init => init::run(g).await,
+        Command::Org {
+            command: OrgCommand::Add { name },
+        } => admin::org_add(g, &name).await,
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    org,
+                    role,
+                    password_stdin,
+                    public_url,
+                },
+        } => admin::user_add(g, &email, &name, &org, &role, password_stdin, &public_url).await,
+        Command::Token {
+            command: TokenCommand::Create { email, label },
+        } => admin::token_create(g, &email, label.as_deref()).await,
+        Command::Rebuild => admin::rebuild(g).await,
+        Command::Bench { entries } => bench::run(entries).await,
+    }
+}
+
+/// An application error as one sentence for the terminal.
+pub(crate) fn describe_app_error(e: &AppError) -> String {
+    match e {
+        AppError::Invalid(errors) => errors
+            .iter()
+            .map(|(field, msg)| format!("{field}: {msg}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        AppError::NotFound => "no such organisation, member or case".into(),
+        AppError::Conflict(why) => why.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Prints the one value a script needs, or a JSON object with `--json`.
+pub(crate) fn emit(json: bool, key: &str, value: &str) {
+    if json {
+        println!("{}", serde_json::json!({ key: value }));
+    } else {
+        println!("{value}");
+    }
+}

@@ -1,0 +1,56 @@
+//! Opening the data folder and the database the flags name.
+
+use crate::args::Global;
+use crate::user_error;
+use anyhow::Context;
+use boundary_app::App;
+use boundary_store::data_folder::{DataFolder, DataFolderError};
+use boundary_store::{DatabaseUrl, MasterKey, Store};
+
+pub(crate) const MASTER_KEY_ENV: &str = "BOUNDARY_MASTER_KEY";
+
+pub(crate) fn database_url(g: &Global) -> anyhow::Result<DatabaseUrl> {
+    match &g.database {
+        Some(url) => DatabaseUrl::parse(url)
+            .map_err(|e| user_error(format!("{e} (got --database {})", redact(url)))),
+        None => Ok(DatabaseUrl::sqlite_in(&g.data)),
+    }
+}
+
+fn redact(url: &str) -> String {
+    DatabaseUrl::parse(url).map_or_else(
+        |_| url.split('@').next_back().unwrap_or("").to_owned(),
+        |u| u.redacted(),
+    )
+}
+
+/// The master key: from the environment if set, else the data folder's key file.
+pub(crate) fn master_key(folder: &DataFolder) -> anyhow::Result<MasterKey> {
+    if let Ok(hex) = std::env::var(MASTER_KEY_ENV) {
+        return MasterKey::from_hex(&hex)
+            .map_err(|_| user_error(format!("{MASTER_KEY_ENV} must be 64 hexadecimal digits")));
+    }
+    folder.read_master_key().map_err(|e| match e {
+        DataFolderError::NoMasterKey(_) | DataFolderError::BadMasterKey(_) => {
+            user_error(e.to_string())
+        }
+        other => anyhow::Error::new(other),
+    })
+}
+
+/// Opens an existing deployment; a missing data folder is the user's mistake.
+pub(crate) async fn open(g: &Global) -> anyhow::Result<App> {
+    let folder = DataFolder::new(&g.data);
+    if !folder.path().is_dir() {
+        return Err(user_error(format!(
+            "the data folder {} does not exist: run `boundary init` first, or point --data at it",
+            folder.path().display()
+        )));
+    }
+    let key = master_key(&folder)?;
+    let url = database_url(g)?;
+    let store = Store::open(&url, key)
+        .await
+        .with_context(|| format!("could not open the database {}", url.redacted()))?;
+    Ok(App::new(store))
+}

@@ -1,0 +1,85 @@
+//! The `boundary` command. Each subcommand parses its arguments, calls one `boundary-app`
+//! function, and prints what a script needs alone on the last line of stdout. A user's
+//! mistake is one plain sentence on stderr and exit status 2.
+
+mod args;
+mod commands;
+mod context;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// A mistake the user can correct: printed as one sentence, exit status 2.
+#[derive(Debug)]
+pub(crate) struct UserError(pub String);
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+pub(crate) fn user_error(msg: impl Into<String>) -> anyhow::Error {
+    UserError(msg.into()).into()
+}
+
+fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            eprintln!(
+                "boundary: {}. See `boundary --help`.",
+                first.trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("boundary: could not start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if let Some(u) = e.downcast_ref::<UserError>() {
+                eprintln!("boundary: {u}");
+                ExitCode::from(2)
+            } else if let Some(a) = e.downcast_ref::<boundary_app::AppError>() {
+                eprintln!("boundary: {}", commands::describe_app_error(a));
+                match a {
+                    boundary_app::AppError::Store(_) | boundary_app::AppError::Internal(_) => {
+                        ExitCode::from(1)
+                    }
+                    _ => ExitCode::from(2),
+                }
+            } else {
+                eprintln!("boundary: {e:#}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! `spawn_app()` and a `TestApp` with one method per thing a user does.
+
+#![allow(dead_code)]
+
+use boundary_app::{App, Clock};
+use boundary_domain::Timestamp;
+use boundary_store::data_folder::DataFolder;
+use boundary_store::testing::TestDb;
+use boundary_store::{Engine, Store};
+use boundary_web::{AppState, WebConfig};
+use reqwest::header::{HeaderMap, COOKIE, SET_COOKIE};
+use reqwest::{redirect, Response, StatusCode};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// A clock the test can move; it starts at the real time.
+#[derive(Debug)]
+pub struct TestClock(Mutex<Timestamp>);
+
+impl TestClock {
+    pub fn advance(&self, seconds: i64) {
+        let mut t = self.0.lock().unwrap();
+        *t = t.plus_seconds(seconds);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap()
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    pub clock: Arc<TestClock>,
+    pub db: TestDb,
+    pub http: reqwest::Client,
+    /// The browser's cookies.
+    pub cookies: Mutex<BTreeMap<String, String>>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    pub server: Option<tokio::task::JoinHandle<()>>,
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub async fn spawn_app(engine: Engine) -> TestApp {
+    let db = TestDb::new(engine).await.expect("test database");
+    let folder = DataFolder::new(db.dir.path());
+    folder.init(true).expect("data folder");
+    let store = Store::open(&db.url, folder.read_master_key().unwrap())
+        .await
+        .expect("store");
+    let clock = Arc::new(TestClock(Mutex::new(boundary_app::SystemClock.now())));
+    let mut app = App::new(store);
+    app.clock = clock.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState {
+        app: app.clone(),
+        config: Arc::new(WebConfig::new(&base)),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        boundary_web::serve(listener, state, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    TestApp {
+        base,
+        app,
+        clock,
+        db,
+        http: reqwest::Client::builder()
+            .redirect(redirect::Policy::none())
+            .build()
+            .unwrap(),
+        cookies: Mutex::new(BTreeMap::new()),
+        shutdown: Some(tx),
+        server: Some(server),
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The value of the hidden `csrf` field in a page.
+pub fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("a form with a csrf token") + marker.len();
+    html[start..start + 64].to_owned()
+}
+
+pub fn location(r: &Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl TestApp {
+    fn remember_cookies(&self, headers: &HeaderMap) {
+        let mut jar = self.cookies.lock().unwrap();
+        for v in headers.get_all(SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap();
+            let (k, val) = pair.split_once('=').unwrap();
+            if v.contains("Max-Age=0") {
+                jar.remove(k);
+            } else {
+                jar.insert(k.to_owned(), val.to_owned());
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        let jar = self.cookies.lock().unwrap();
+        jar.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn forget_cookies(&self) {
+        self.cookies.lock().unwrap().clear();
+    }
+
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookies
+            .lock()
+            .unwrap()
+            .get("boundary_session")
+            .cloned()
+    }
+
+    pub fn set_session_cookie(&self, value: &str) {
+        self.cookies
+            .lock()
+            .unwrap()
+            .insert("boundary_session".into(), value.into());
+    }
+
+    /// A browser GET.
+    pub async fn get(&self, path: &str) -> Response {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.remember_cookies(r.headers());
+        r
+    }
+
+    pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
+        let r = self.get(path).await;
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// A browser form post.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.remember_cookies(r.headers());
+        r
+    }
+
+    /// Loads the form page at `page` and posts `fields` to `action` with its token.
+    pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+        let (status, html) = self.get_html(page).await;
+        assert_eq!(status, StatusCode::OK, "form page {page}: {html}");
+        let csrf = csrf_in(&html);
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &csrf));
+        self.post_form(action, &all).await
+    }
+
+    /// Sets up the organisation through the one-time link, as a new deployment's first user does.
+    pub async fn set_up(&self, email: &str) -> Response {
+        let link = self
+            .app
+            .setup_link_if_empty()
+            .await
+            .unwrap()
+            .expect("empty store");
+        self.submit(
+            &format!("/setup/{link}"),
+            &format!("/setup/{link}"),
+            &[
+                ("org_name", "Riverside Surgery"),
+                ("name", "Dr Ada Patel"),
+                ("email", email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        self.submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// Opens a case through the page; returns its id.
+    pub async fn open_case_page(&self, label: &str) -> String {
+        let r = self
+            .submit("/cases/new", "/cases", &[("label", label)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        location(&r).trim_start_matches("/cases/").to_owned()
+    }
+
+    /// Logs a contact through the one-screen form.
+    pub async fn log_contact_page(&self, case: &str, fields: &[(&str, &str)]) -> Response {
+        self.submit(
+            &format!("/cases/{case}/log"),
+            &format!("/cases/{case}/entries"),
+            fields,
+        )
+        .await
+    }
+
+    /// Adds a clinician with a password and returns an API token for them.
+    pub async fn clinician_with_token(&self, email: &str) -> String {
+        let added = self
+            .app
+            .add_member(
+                "Riverside Surgery",
+                email,
+                "Dr Other",
+                "clinician",
+                Some(PASSWORD),
+            )
+            .await
+            .unwrap();
+        self.app
+            .create_token(added.member, Some("test"))
+            .await
+            .unwrap()
+    }
+
+    /// The first user, set up, with an API token.
+    pub async fn owner_token(&self) -> String {
+        self.set_up("ada@example.nhs.uk").await;
+        let member = self
+            .app
+            .member_by_email("ada@example.nhs.uk")
+            .await
+            .unwrap();
+        self.app.create_token(member, None).await.unwrap()
+    }
+
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn api_get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.api(reqwest::Method::GET, path, Some(token), None)
+            .await
+    }
+
+    pub async fn api_post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.api(reqwest::Method::POST, path, Some(token), Some(body))
+            .await
+    }
+
+    /// Opens a case over the API; returns its id.
+    pub async fn api_case(&self, token: &str, label: &str) -> String {
+        let (s, v) = self
+            .api_post(
+                "/api/v1/cases",
+                token,
+                serde_json::json!({"person": {"label": label}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["id"].as_str().unwrap().to_owned()
+    }
+}

@@ -1,0 +1,15 @@
+//! Integration tests: the real server on an ephemeral port with a fresh data folder and
+//! a fresh database (SQLite, and PostgreSQL on `BOUNDARY_TEST_POSTGRES_URL`), driven over
+//! HTTP; and the real `boundary` binary.
+
+// A failed unwrap in a test is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+
+mod api;
+mod cli;
+mod encryption;
+mod pages;
+mod rebuild;
+mod sign_in;

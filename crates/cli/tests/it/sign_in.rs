@@ -1,0 +1,266 @@
+//! Set-up, signing in and out, sessions and CSRF.
+
+use crate::helpers::{location, spawn_app, PASSWORD};
+use boundary_store::Engine;
+use reqwest::StatusCode;
+use rstest::rstest;
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn the_setup_link_creates_the_first_account_once(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let link = app.app.setup_link_if_empty().await.unwrap().unwrap();
+    let (status, html) = app.get_html(&format!("/setup/{link}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Set up Boundary"));
+
+    let r = app
+        .submit(
+            &format!("/setup/{link}"),
+            &format!("/setup/{link}"),
+            &[
+                ("org_name", "Riverside Surgery"),
+                ("name", "Dr Ada Patel"),
+                ("email", "Ada@Example.NHS.uk"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/cases");
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("boundary_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+
+    // Signed in straight away, as a clinician who is also the organisation's admin.
+    let (status, html) = app.get_html("/cases").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("My cases")
+            && html.contains("Dr Ada Patel")
+            && html.contains("Riverside Surgery")
+    );
+    let member = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
+    let m = app.app.store.member(member).await.unwrap();
+    assert_eq!(m.roles.to_string(), "clinician,admin");
+
+    // The link is spent.
+    app.forget_cookies();
+    let (status, _) = app.get_html(&format!("/setup/{link}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // And no second set-up link is offered once an organisation exists.
+    assert!(app.app.setup_link_if_empty().await.unwrap().is_none());
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn the_setup_link_expires(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let link = app.app.setup_link_if_empty().await.unwrap().unwrap();
+    app.clock.advance(24 * 3600 + 1);
+    let (status, _) = app.get_html(&format!("/setup/{link}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_refused_setup_keeps_what_was_typed_and_the_link(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let link = app.app.setup_link_if_empty().await.unwrap().unwrap();
+    let r = app
+        .submit(
+            &format!("/setup/{link}"),
+            &format!("/setup/{link}"),
+            &[
+                ("org_name", "Riverside Surgery"),
+                ("name", ""),
+                ("email", "not-an-address"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("There is a problem"));
+    assert!(html.contains("Enter your name"));
+    assert!(html.contains("right format"));
+    assert!(html.contains("at least 12 characters"));
+    assert!(
+        html.contains("value=\"Riverside Surgery\""),
+        "typed value kept"
+    );
+    assert!(html.contains("value=\"not-an-address\""));
+    assert!(app.app.store.is_empty().await.unwrap(), "nothing stored");
+    assert_eq!(
+        app.get_html(&format!("/setup/{link}")).await.0,
+        StatusCode::OK,
+        "link still usable"
+    );
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn sign_in_rotates_the_session_and_sign_out_ends_it(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let first = app.session_cookie().unwrap();
+
+    // Wrong password and unknown address get the same answer.
+    app.forget_cookies();
+    let wrong = app
+        .sign_in("ada@example.nhs.uk", "not the password at all")
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong = wrong.text().await.unwrap();
+    let unknown = app
+        .sign_in("nobody@example.nhs.uk", "not the password at all")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let msg = "The e-mail address or password is not right";
+    assert!(wrong.contains(msg) && unknown.contains(msg));
+    assert!(
+        !wrong.contains("not the password at all"),
+        "a password is never echoed back"
+    );
+
+    // A session id planted before sign-in is replaced, and the old one is dead.
+    app.set_session_cookie(&first);
+    let r = app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let second = app.session_cookie().unwrap();
+    assert_ne!(first, second);
+    app.set_session_cookie(&first);
+    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+    app.set_session_cookie(&second);
+    assert_eq!(app.get("/cases").await.status(), StatusCode::OK);
+
+    // Signing out is a POST with the form token; afterwards the cookie opens nothing.
+    assert_eq!(
+        app.get("/sign-out").await.status(),
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+    let r = app.submit("/cases", "/sign-out", &[]).await;
+    assert_eq!(location(&r), "/sign-in");
+    app.set_session_cookie(&second);
+    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn an_idle_session_ends(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    app.clock.advance(29 * 60);
+    assert_eq!(app.get("/cases").await.status(), StatusCode::OK);
+    app.clock.advance(31 * 60);
+    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn forms_without_the_token_or_from_elsewhere_change_nothing(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+
+    let r = app.post_form("/cases", &[("label", "No token")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("did not come from Boundary"));
+
+    let r = app
+        .post_form(
+            "/cases",
+            &[("label", "Wrong token"), ("csrf", &"0".repeat(64))],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // The right token, but posted from another site.
+    let (_, html) = app.get_html("/cases/new").await;
+    let csrf = crate::helpers::csrf_in(&html);
+    let r = app
+        .http
+        .post(format!("{}/cases", app.base))
+        .header(
+            "cookie",
+            format!("boundary_session={}", app.session_cookie().unwrap()),
+        )
+        .header("origin", "https://evil.example")
+        .form(&[("label", "Cross origin"), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let (_, html) = app.get_html("/cases").await;
+    assert!(html.contains("You have no cases yet"));
+    // Sign-in also needs its own token.
+    app.forget_cookies();
+    let r = app
+        .post_form(
+            "/sign-in",
+            &[("email", "ada@example.nhs.uk"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(app.session_cookie().is_none());
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[tokio::test]
+async fn pages_carry_security_headers_and_assets_are_cached(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let r = app.get("/sign-in").await;
+    let h = r.headers();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self'")
+            && csp.contains("frame-ancestors 'none'")
+            && !csp.contains("unsafe-inline")
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["cache-control"], "no-store");
+
+    let r = app.get("/assets/nhsuk-frontend-10.6.1.min.css").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "text/css");
+    assert!(r.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert!(r.text().await.unwrap().contains(".nhsuk-header"));
+    assert_eq!(
+        app.get("/assets/../Cargo.toml").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let (status, body) = app.get_html("/healthz").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+}

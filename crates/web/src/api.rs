@@ -1,0 +1,72 @@
+//! The JSON API under `/api/v1`: bearer-token authentication, problem+json errors, and
+//! an OpenAPI 3.1 document generated from the handlers and types below.
+
+mod cases;
+mod entries;
+mod openapi;
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum::Router;
+use boundary_app::{Actor, AppError};
+use serde::de::DeserializeOwned;
+
+/// The member a personal access token speaks for.
+pub(crate) struct ApiActor(pub Actor);
+
+impl FromRequestParts<AppState> for ApiActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(Self(state.app.token_actor(token.trim()).await?))
+    }
+}
+
+/// A JSON body whose problems are answered in problem+json: 400 for malformed JSON,
+/// 413 over the size limit, 415 without a JSON content type, 422 for wrong field types.
+pub(crate) struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Self(v)),
+            Err(r) => {
+                let status = r.status();
+                let (title, detail) = match status.as_u16() {
+                    413 => (
+                        "Request too large",
+                        format!(
+                            "The body is over the limit of {} bytes.",
+                            crate::REQUEST_BODY_LIMIT
+                        ),
+                    ),
+                    415 => (
+                        "Unsupported media type",
+                        "Send JSON with `Content-Type: application/json`.".to_owned(),
+                    ),
+                    422 => ("Invalid input", r.body_text()),
+                    _ => ("Malformed JSON", r.body_text()),
+                };
+                Err(ApiError::new(status, title, detail))
+            }
+        }
+    }
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .merge(cases::router())
+        .merge(entries::router())
+        .merge(openapi::router())
+}

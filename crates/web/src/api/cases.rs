@@ -1,0 +1,116 @@
+//! `/api/v1/cases`: open, list and read cases.
+
+use super::{ApiActor, ApiJson};
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use boundary_app::cases::OpenCaseInput;
+use boundary_app::{AppError, CaseRow};
+use boundary_domain::CaseId;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct PersonIn {
+    /// A name or label the doctor will recognise (at most 100 characters).
+    label: String,
+    /// Ten digits with a valid modulus-11 check digit; spaces allowed.
+    nhs_number: Option<String>,
+    /// Phone numbers, e-mail addresses and handles they use (at most 20).
+    identifiers: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct CaseIn {
+    person: PersonIn,
+    chaperone_required: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PersonOut {
+    label: String,
+    nhs_number: Option<String>,
+    identifiers: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CaseOut {
+    id: String,
+    /// One of open, warned, care_transferred, removed_from_list, police_involved, closed.
+    status: &'static str,
+    chaperone_required: bool,
+    person: PersonOut,
+    opened_at: String,
+    entry_count: i64,
+}
+
+impl From<&CaseRow> for CaseOut {
+    fn from(c: &CaseRow) -> Self {
+        Self {
+            id: c.id.to_string(),
+            status: c.status.code(),
+            chaperone_required: c.chaperone_required,
+            person: PersonOut {
+                label: c.person.label.clone(),
+                nhs_number: c.person.nhs_number.as_ref().map(|n| n.as_str().to_owned()),
+                identifiers: c.person.identifiers.clone(),
+            },
+            opened_at: c.opened_at.to_string(),
+            entry_count: c.entry_count,
+        }
+    }
+}
+
+pub(crate) fn case_id(s: &str) -> Result<CaseId, ApiError> {
+    s.parse().map_err(|_| AppError::NotFound.into())
+}
+
+/// Open a case about a person of concern.
+#[utoipa::path(post, path = "/api/v1/cases", request_body = CaseIn,
+    responses((status = 201, body = CaseOut), (status = 422, description = "Invalid fields")),
+    security(("bearer" = [])))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<CaseIn>,
+) -> Result<(StatusCode, Json<CaseOut>), ApiError> {
+    let input = OpenCaseInput {
+        label: body.person.label,
+        nhs_number: body.person.nhs_number,
+        identifiers: body.person.identifiers.unwrap_or_default(),
+        chaperone_required: body.chaperone_required.unwrap_or(false),
+    };
+    let case = state.app.open_case(&actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(CaseOut::from(&case))))
+}
+
+/// The cases the caller may see.
+#[utoipa::path(get, path = "/api/v1/cases", responses((status = 200, body = [CaseOut])), security(("bearer" = [])))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Vec<CaseOut>>, ApiError> {
+    let cases = state.app.cases(&actor).await?;
+    Ok(Json(cases.iter().map(CaseOut::from).collect()))
+}
+
+/// One case; 404 if it does not exist or the caller may not see it.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = CaseOut), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<CaseOut>, ApiError> {
+    let case = state.app.case(&actor, case_id(&id)?).await?;
+    Ok(Json(CaseOut::from(&case)))
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/cases", get(list).post(create))
+        .route("/api/v1/cases/{id}", get(show))
+}

@@ -1,0 +1,42 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+
+use crate::AppState;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Boundary", description = "A tamper-evident, encrypted log of unwanted contact from a patient. Errors are application/problem+json (RFC 9457)."),
+    paths(
+        super::cases::create, super::cases::list, super::cases::show,
+        super::entries::create, super::entries::list, super::entries::show, super::entries::amend,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub(crate) struct ApiDoc;
+
+async fn document() -> impl IntoResponse {
+    let json = ApiDoc::openapi().to_json().unwrap_or_default();
+    ([(CONTENT_TYPE, "application/json")], json)
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/openapi.json", get(document))
+}

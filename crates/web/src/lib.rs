@@ -1,0 +1,89 @@
+//! Boundary's web face: server-rendered pages that work without JavaScript (NHS design
+//! system), forms with CSRF tokens, cookie sessions, static assets, and the JSON API
+//! under `/api/v1` with its OpenAPI 3.1 document.
+//!
+//! Handlers are thin: parse, call one `boundary-app` function, render. No SQL and no
+//! rules live here.
+
+mod api;
+mod assets;
+mod error;
+mod form;
+mod format;
+mod pages;
+mod security;
+mod session;
+
+use axum::Router;
+use boundary_app::App;
+use std::sync::Arc;
+
+pub use error::REQUEST_BODY_LIMIT;
+
+/// How the server is reached from outside, which decides cookie names and origin checks.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// For example `https://boundary.example.nhs.uk` — no trailing slash.
+    pub public_url: String,
+}
+
+impl WebConfig {
+    #[must_use]
+    pub fn new(public_url: &str) -> Self {
+        Self {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    #[must_use]
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The origin browsers send in `Origin` for our own pages: scheme, host and port.
+    #[must_use]
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.public_url.find("://").map_or(0, |i| i + 3);
+        match self.public_url[after_scheme..].find('/') {
+            Some(i) => &self.public_url[..after_scheme + i],
+            None => &self.public_url,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: Arc<WebConfig>,
+}
+
+/// Every route, with the security layers around them.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .merge(assets::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(REQUEST_BODY_LIMIT))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes.
+///
+/// # Errors
+/// The listener fails.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

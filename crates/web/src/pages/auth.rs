@@ -1,0 +1,256 @@
+//! Set-up, sign in, sign out, and choosing a password from a one-time link.
+
+use super::layout::{form_status, render, Chrome};
+use crate::error::PageError;
+use crate::form::FormState;
+use crate::session::{
+    check_form_token, clear_session_cookie, form_token, session_cookie, session_secret, user_agent,
+    SignedIn,
+};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use boundary_app::people::SetupInput;
+use boundary_app::AppError;
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    form: FormState,
+    csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    chrome: Chrome,
+    form: FormState,
+    csrf: String,
+    link: String,
+}
+
+#[derive(Template)]
+#[template(path = "set_password.html")]
+struct SetPasswordPage {
+    chrome: Chrome,
+    form: FormState,
+    csrf: String,
+    link: String,
+}
+
+type Pairs = Form<Vec<(String, String)>>;
+
+/// Renders a pre-sign-in form, setting the form-token cookie if the browser has none.
+fn pre_session_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    page: impl FnOnce(String) -> Response,
+) -> Response {
+    let (token, set) = form_token(state, headers);
+    let mut res = page(token);
+    if let Some(c) = set.and_then(|c| c.parse().ok()) {
+        res.headers_mut().append(SET_COOKIE, c);
+    }
+    res
+}
+
+fn signed_in_redirect(state: &AppState, secret: &str, to: &str) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    if let Ok(c) = session_cookie(&state.config, secret).parse() {
+        res.headers_mut().append(SET_COOKIE, c);
+    }
+    res
+}
+
+async fn sign_in_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    pre_session_page(&state, &headers, |csrf| {
+        render(
+            form_status(false),
+            &SignInPage {
+                chrome: Chrome::anonymous(),
+                form: FormState::default(),
+                csrf,
+            },
+        )
+    })
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    check_form_token(&state, &headers, &form)?;
+    let ua = user_agent(&headers);
+    match state
+        .app
+        .sign_in(form.value("email"), form.value("password"), ua.as_deref())
+        .await
+    {
+        Ok((session, _)) => {
+            // A session id the browser held before is dropped: the new one replaces it.
+            if let Some(old) = session_secret(&state.config, &headers) {
+                state.app.sign_out(&old).await?;
+            }
+            Ok(signed_in_redirect(&state, &session.secret, "/cases"))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let form = form.with("password", "").with_errors(errors);
+            Ok(pre_session_page(&state, &headers, |csrf| {
+                render(
+                    form_status(true),
+                    &SignInPage {
+                        chrome: Chrome::anonymous(),
+                        form,
+                        csrf,
+                    },
+                )
+            }))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    me: SignedIn,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    me.check_csrf(&FormState::from_pairs(pairs))?;
+    if let Some(secret) = session_secret(&state.config, &headers) {
+        state.app.sign_out(&secret).await?;
+    }
+    let mut res = Redirect::to("/sign-in").into_response();
+    if let Ok(c) = clear_session_cookie(&state.config).parse() {
+        res.headers_mut().append(SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+async fn setup_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(link): Path<String>,
+) -> Result<Response, PageError> {
+    state.app.link(&link).await?;
+    Ok(pre_session_page(&state, &headers, |csrf| {
+        render(
+            form_status(false),
+            &SetupPage {
+                chrome: Chrome::anonymous(),
+                form: FormState::default(),
+                csrf,
+                link,
+            },
+        )
+    }))
+}
+
+async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(link): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    check_form_token(&state, &headers, &form)?;
+    let input = SetupInput {
+        org_name: form.value("org_name").into(),
+        name: form.value("name").into(),
+        email: form.value("email").into(),
+        password: form.value("password").into(),
+    };
+    match state.app.complete_setup(&link, &input).await {
+        Ok(member) => {
+            let ua = user_agent(&headers);
+            let session = state.app.start_session(member, ua.as_deref()).await?;
+            Ok(signed_in_redirect(&state, &session.secret, "/cases"))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let form = form.with("password", "").with_errors(errors);
+            Ok(pre_session_page(&state, &headers, |csrf| {
+                render(
+                    form_status(true),
+                    &SetupPage {
+                        chrome: Chrome::anonymous(),
+                        form,
+                        csrf,
+                        link,
+                    },
+                )
+            }))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn password_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(link): Path<String>,
+) -> Result<Response, PageError> {
+    state.app.link(&link).await?;
+    Ok(pre_session_page(&state, &headers, |csrf| {
+        render(
+            form_status(false),
+            &SetPasswordPage {
+                chrome: Chrome::anonymous(),
+                form: FormState::default(),
+                csrf,
+                link,
+            },
+        )
+    }))
+}
+
+async fn set_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(link): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    check_form_token(&state, &headers, &form)?;
+    match state
+        .app
+        .set_password_with_link(&link, form.value("password"))
+        .await
+    {
+        Ok(member) => {
+            let ua = user_agent(&headers);
+            let session = state.app.start_session(member, ua.as_deref()).await?;
+            Ok(signed_in_redirect(&state, &session.secret, "/cases"))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let form = form.with("password", "").with_errors(errors);
+            Ok(pre_session_page(&state, &headers, |csrf| {
+                render(
+                    form_status(true),
+                    &SetPasswordPage {
+                        chrome: Chrome::anonymous(),
+                        form,
+                        csrf,
+                        link,
+                    },
+                )
+            }))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", get(sign_in_form).post(sign_in))
+        .route("/sign-out", post(sign_out))
+        .route("/setup/{link}", get(setup_form).post(setup))
+        .route("/password/{link}", get(password_form).post(set_password))
+}

@@ -1,0 +1,211 @@
+//! My cases, opening a case, and the case page with its timeline.
+
+use super::layout::{form_status, render, Chrome};
+use crate::error::PageError;
+use crate::form::FormState;
+use crate::format;
+use crate::session::SignedIn;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use boundary_app::cases::OpenCaseInput;
+use boundary_app::{AppError, CaseRow, EntryRow};
+use boundary_domain::{CaseId, EntryId};
+use serde::Deserialize;
+
+struct CaseCard {
+    id: String,
+    label: String,
+    status: &'static str,
+    chaperone: bool,
+    count: i64,
+    last_contact: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct CasesPage {
+    chrome: Chrome,
+    cases: Vec<CaseCard>,
+}
+
+#[derive(Template)]
+#[template(path = "case_new.html")]
+struct NewCasePage {
+    chrome: Chrome,
+    form: FormState,
+}
+
+struct TimelineItem {
+    id: String,
+    channel: &'static str,
+    occurred: String,
+    approximate: bool,
+    recorded: String,
+    what: String,
+    amended: bool,
+}
+
+struct LoggedPanel {
+    seq: i64,
+    recorded: String,
+    leaf_hash: String,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    chrome: Chrome,
+    id: String,
+    label: String,
+    status: &'static str,
+    chaperone: bool,
+    nhs_number: Option<String>,
+    identifiers: Vec<String>,
+    opened: String,
+    timeline: Vec<TimelineItem>,
+    logged: Option<LoggedPanel>,
+}
+
+/// Long entries are cut on the timeline; the entry page shows them whole.
+const TIMELINE_TEXT: usize = 400;
+
+fn excerpt(s: &str) -> String {
+    if s.chars().count() <= TIMELINE_TEXT {
+        s.to_owned()
+    } else {
+        let cut: String = s.chars().take(TIMELINE_TEXT).collect();
+        format!("{cut}…")
+    }
+}
+
+fn timeline(entries: &[EntryRow]) -> Vec<TimelineItem> {
+    // Newest contact first: the one just logged is the one a doctor looks for.
+    entries
+        .iter()
+        .rev()
+        .map(|e| {
+            let c = e.current();
+            TimelineItem {
+                id: e.id.to_string(),
+                channel: c.channel.label(),
+                occurred: format::occurred(&c.occurred),
+                approximate: c.occurred.approximate,
+                recorded: format::date_time(e.recorded_at),
+                what: excerpt(&c.what_happened),
+                amended: !e.amendments.is_empty(),
+            }
+        })
+        .collect()
+}
+
+fn card(c: &CaseRow) -> CaseCard {
+    CaseCard {
+        id: c.id.to_string(),
+        label: c.person.label.clone(),
+        status: c.status.label(),
+        chaperone: c.chaperone_required,
+        count: c.entry_count,
+        last_contact: format::last_contact(c.last_contact_key),
+    }
+}
+
+async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
+    let cases = state.app.cases(&me.actor).await?;
+    Ok(render(
+        form_status(false),
+        &CasesPage {
+            chrome: Chrome::of(&me),
+            cases: cases.iter().map(card).collect(),
+        },
+    ))
+}
+
+async fn new_form(me: SignedIn) -> Response {
+    render(
+        form_status(false),
+        &NewCasePage {
+            chrome: Chrome::of(&me),
+            form: FormState::default(),
+        },
+    )
+}
+
+async fn create(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let input = OpenCaseInput {
+        label: form.value("label").into(),
+        nhs_number: form.opt("nhs_number"),
+        identifiers: form
+            .value("identifiers")
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+        chaperone_required: form.is("chaperone_required", "yes"),
+    };
+    match state.app.open_case(&me.actor, &input).await {
+        Ok(case) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let form = form.with_errors(errors);
+            Ok(render(
+                form_status(true),
+                &NewCasePage {
+                    chrome: Chrome::of(&me),
+                    form,
+                },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct CaseQuery {
+    logged: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<CaseQuery>,
+) -> Result<Response, PageError> {
+    let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
+    let (case, entries) = state.app.entries(&me.actor, id).await?;
+    let logged_id: Option<EntryId> = q.logged.and_then(|l| l.parse().ok());
+    let logged = logged_id
+        .and_then(|l| entries.iter().find(|e| e.id == l))
+        .map(|e| LoggedPanel {
+            seq: e.seq.get(),
+            recorded: format::date_time(e.recorded_at),
+            leaf_hash: e.leaf_hash.clone(),
+        });
+    let page = CasePage {
+        chrome: Chrome::of(&me),
+        id: case.id.to_string(),
+        label: case.person.label.clone(),
+        status: case.status.label(),
+        chaperone: case.chaperone_required,
+        nhs_number: case.person.nhs_number.as_ref().map(ToString::to_string),
+        identifiers: case.person.identifiers.clone(),
+        opened: format::date_time(case.opened_at),
+        timeline: timeline(&entries),
+        logged,
+    };
+    Ok(render(form_status(false), &page))
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(list).post(create))
+        .route("/cases/new", get(new_form))
+        .route("/cases/{id}", get(show))
+}

@@ -1,0 +1,338 @@
+//! Logging a contact, reading one entry, and correcting it.
+
+use super::layout::{form_status, render, Chrome};
+use crate::error::PageError;
+use crate::form::FormState;
+use crate::format;
+use crate::session::SignedIn;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use boundary_app::{AppError, CaseRow};
+use boundary_domain::entry::AmendableField;
+use boundary_domain::uk_time::from_uk;
+use boundary_domain::{Channel, ContactEntry, EntryId, EntryInput, FieldErrors};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+
+type Pairs = Form<Vec<(String, String)>>;
+
+#[derive(Template)]
+#[template(path = "log.html")]
+struct LogPage {
+    chrome: Chrome,
+    case_id: String,
+    label: String,
+    chaperone: bool,
+    channels: Vec<(&'static str, &'static str)>,
+    form: FormState,
+}
+
+struct EntryView {
+    occurred: String,
+    channel: &'static str,
+    what_happened: String,
+    details: Vec<(&'static str, String)>,
+}
+
+struct AmendmentView {
+    seq: i64,
+    recorded: String,
+    field: &'static str,
+    value: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "entry.html")]
+struct EntryPage {
+    chrome: Chrome,
+    id: String,
+    case_id: String,
+    label: String,
+    seq: i64,
+    recorded: String,
+    current: EntryView,
+    original: EntryView,
+    amendments: Vec<AmendmentView>,
+}
+
+#[derive(Template)]
+#[template(path = "amend.html")]
+struct AmendPage {
+    chrome: Chrome,
+    id: String,
+    label: String,
+    fields: Vec<(&'static str, &'static str)>,
+    form: FormState,
+}
+
+fn view(e: &ContactEntry) -> EntryView {
+    let details = [
+        ("Where", &e.location),
+        ("App or platform", &e.platform),
+        ("Witnesses", &e.witnesses),
+        ("The effect on me", &e.effect_on_me),
+        ("What I did", &e.my_response),
+        ("Police reference", &e.police_reference),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+    .collect();
+    EntryView {
+        occurred: format::occurred(&e.occurred),
+        channel: e.channel.label(),
+        what_happened: e.what_happened.clone(),
+        details,
+    }
+}
+
+/// A date-time picker's value (UK wall-clock time, no zone) as RFC 3339.
+fn uk_local_to_rfc3339(s: &str) -> Option<String> {
+    let s = s.trim();
+    let local = time::PrimitiveDateTime::parse(
+        s,
+        format_description!("[year]-[month]-[day]T[hour]:[minute]"),
+    )
+    .or_else(|_| {
+        time::PrimitiveDateTime::parse(
+            s,
+            format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+        )
+    })
+    .or_else(|_| {
+        time::PrimitiveDateTime::parse(
+            s,
+            format_description!("[year]-[month]-[day] [hour]:[minute]"),
+        )
+    })
+    .ok()?;
+    from_uk(local).format(&Rfc3339).ok()
+}
+
+/// The log form's fields as an entry input. "Just now" leaves the time to the server.
+fn entry_input(form: &FormState) -> Result<EntryInput, FieldErrors> {
+    let mut input = EntryInput {
+        approximate: Some(form.is("approximate", "yes")),
+        channel: form.opt("channel"),
+        platform: form.opt("platform"),
+        what_happened: form.opt("what_happened"),
+        location: form.opt("location"),
+        witnesses: form.opt("witnesses"),
+        effect_on_me: form.opt("effect_on_me"),
+        my_response: form.opt("my_response"),
+        police_reference: form.opt("police_reference"),
+        ..EntryInput::default()
+    };
+    match form.value("when") {
+        "at" => {
+            let raw = form.value("occurred_at");
+            if raw.trim().is_empty() {
+                return Err(FieldErrors::one(
+                    "occurred_at",
+                    "Enter the date and time it happened, or choose \"Just now\"",
+                ));
+            }
+            input.occurred_at = Some(uk_local_to_rfc3339(raw).ok_or_else(|| {
+                FieldErrors::one(
+                    "occurred_at",
+                    "Enter a real date and time, like 27/11/2026 21:40",
+                )
+            })?);
+        }
+        "on" => {
+            if form.value("occurred_on").trim().is_empty() {
+                return Err(FieldErrors::one(
+                    "occurred_on",
+                    "Enter the day it happened, or choose \"Just now\"",
+                ));
+            }
+            input.occurred_on = form.opt("occurred_on");
+        }
+        _ => {}
+    }
+    Ok(input)
+}
+
+fn channels() -> Vec<(&'static str, &'static str)> {
+    Channel::ALL.iter().map(|c| (c.code(), c.label())).collect()
+}
+
+fn log_page(me: &SignedIn, case: &CaseRow, form: FormState) -> Response {
+    render(
+        form_status(form.has_errors()),
+        &LogPage {
+            chrome: Chrome::of(me),
+            case_id: case.id.to_string(),
+            label: case.person.label.clone(),
+            chaperone: case.chaperone_required,
+            channels: channels(),
+            form,
+        },
+    )
+}
+
+async fn log_form(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let case = state
+        .app
+        .case(&me.actor, id.parse().map_err(|_| AppError::NotFound)?)
+        .await?;
+    Ok(log_page(&me, &case, FormState::default()))
+}
+
+async fn log(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let case = state
+        .app
+        .case(&me.actor, id.parse().map_err(|_| AppError::NotFound)?)
+        .await?;
+    let result = match entry_input(&form) {
+        Ok(input) => state.app.log_contact(&me.actor, case.id, &input).await,
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match result {
+        Ok(logged) => {
+            Ok(Redirect::to(&format!("/cases/{}?logged={}", case.id, logged.id)).into_response())
+        }
+        Err(AppError::Invalid(errors)) => Ok(log_page(&me, &case, form.with_errors(errors))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn entry_id(s: &str) -> Result<EntryId, PageError> {
+    s.parse().map_err(|_| PageError(AppError::NotFound))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (case, e) = state.app.entry(&me.actor, entry_id(&id)?).await?;
+    let amendments = e
+        .amendments
+        .iter()
+        .map(|a| {
+            let after = e.original.amended(std::iter::once(&a.amendment));
+            let field = a.amendment.field();
+            AmendmentView {
+                seq: a.seq.get(),
+                recorded: format::date_time(a.recorded_at),
+                field: field.label(),
+                value: describe(field, &after),
+                reason: a.amendment.reason.clone(),
+            }
+        })
+        .collect();
+    let page = EntryPage {
+        chrome: Chrome::of(&me),
+        id: e.id.to_string(),
+        case_id: case.id.to_string(),
+        label: case.person.label.clone(),
+        seq: e.seq.get(),
+        recorded: format::date_time(e.recorded_at),
+        current: view(&e.current()),
+        original: view(&e.original),
+        amendments,
+    };
+    Ok(render(form_status(false), &page))
+}
+
+/// The value an amendment set, read from the entry it produces.
+fn describe(field: AmendableField, e: &ContactEntry) -> String {
+    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "(cleared)".into());
+    match field {
+        AmendableField::OccurredAt | AmendableField::OccurredOn | AmendableField::Approximate => {
+            format::occurred(&e.occurred)
+        }
+        AmendableField::Channel => e.channel.label().into(),
+        AmendableField::WhatHappened => e.what_happened.clone(),
+        AmendableField::Platform => text(&e.platform),
+        AmendableField::Location => text(&e.location),
+        AmendableField::Witnesses => text(&e.witnesses),
+        AmendableField::EffectOnMe => text(&e.effect_on_me),
+        AmendableField::MyResponse => text(&e.my_response),
+        AmendableField::PoliceReference => text(&e.police_reference),
+    }
+}
+
+fn amend_page(me: &SignedIn, id: EntryId, case: &CaseRow, form: FormState) -> Response {
+    render(
+        form_status(form.has_errors()),
+        &AmendPage {
+            chrome: Chrome::of(me),
+            id: id.to_string(),
+            label: case.person.label.clone(),
+            fields: AmendableField::ALL
+                .iter()
+                .map(|f| (f.code(), f.label()))
+                .collect(),
+            form,
+        },
+    )
+}
+
+async fn amend_form(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = entry_id(&id)?;
+    let (case, _) = state.app.entry(&me.actor, id).await?;
+    Ok(amend_page(&me, id, &case, FormState::default()))
+}
+
+async fn amend(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let id = entry_id(&id)?;
+    let (case, _) = state.app.entry(&me.actor, id).await?;
+    // On the page, a date and time is typed in UK time; the API takes RFC 3339.
+    let value = match form.value("field") {
+        "occurred_at" => uk_local_to_rfc3339(form.value("value"))
+            .unwrap_or_else(|| form.value("value").to_owned()),
+        _ => form.value("value").to_owned(),
+    };
+    match state
+        .app
+        .amend_entry(
+            &me.actor,
+            id,
+            form.value("field"),
+            &value,
+            form.value("reason"),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/entries/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(amend_page(&me, id, &case, form.with_errors(errors))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{id}/log", get(log_form))
+        .route("/cases/{id}/entries", post(log))
+        .route("/entries/{id}", get(show))
+        .route("/entries/{id}/amend", get(amend_form))
+        .route("/entries/{id}/amendments", post(amend))
+}

@@ -1,0 +1,55 @@
+//! What every page's frame needs: who is signed in, and the token for the sign-out form.
+
+use crate::session::SignedIn;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+pub(crate) struct Me {
+    pub name: String,
+    pub org: String,
+}
+
+pub(crate) struct Chrome {
+    pub me: Option<Me>,
+    pub csrf: String,
+}
+
+impl Chrome {
+    pub(crate) fn anonymous() -> Self {
+        Self {
+            me: None,
+            csrf: String::new(),
+        }
+    }
+
+    pub(crate) fn of(s: &SignedIn) -> Self {
+        Self {
+            me: Some(Me {
+                name: s.actor.name.clone(),
+                org: s.actor.org_name.clone(),
+            }),
+            csrf: s.csrf.clone(),
+        }
+    }
+}
+
+/// Renders a page with a status; a template that fails to render is a server error.
+pub(crate) fn render(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// 200 for a fresh form, 422 for one sent back with errors.
+pub(crate) fn form_status(has_errors: bool) -> StatusCode {
+    if has_errors {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}

@@ -1,0 +1,136 @@
+//! Cookie sessions and CSRF protection.
+//!
+//! Signed-in forms carry the session's synchroniser token. Forms shown before sign-in
+//! (sign in, set up, choose a password) use a random token in a separate cookie that the
+//! form must echo. Both cookies are HttpOnly and SameSite=Strict, and take the `__Host-`
+//! prefix and `Secure` when Boundary is served over https.
+
+use crate::error::PageError;
+use crate::form::FormState;
+use crate::{AppState, WebConfig};
+use axum::extract::FromRequestParts;
+use axum::http::header::{COOKIE, USER_AGENT};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use boundary_app::{Actor, AppError};
+use subtle::ConstantTimeEq;
+
+const SESSION: &str = "boundary_session";
+const FORM: &str = "boundary_form";
+pub(crate) const CSRF_FIELD: &str = "csrf";
+
+fn name(config: &WebConfig, base: &str) -> String {
+    if config.https() {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
+
+pub(crate) fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn cookie(config: &WebConfig, base: &str, value: &str, max_age: Option<i64>) -> String {
+    let mut c = format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict",
+        name(config, base)
+    );
+    if config.https() {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    c
+}
+
+pub(crate) fn session_cookie(config: &WebConfig, secret: &str) -> String {
+    cookie(config, SESSION, secret, None)
+}
+
+pub(crate) fn clear_session_cookie(config: &WebConfig) -> String {
+    cookie(config, SESSION, "", Some(0))
+}
+
+pub(crate) fn session_secret(config: &WebConfig, headers: &HeaderMap) -> Option<String> {
+    read_cookie(headers, &name(config, SESSION)).filter(|s| !s.is_empty())
+}
+
+pub(crate) fn user_agent(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn same(a: &str, b: &str) -> bool {
+    !a.is_empty() && a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
+const CSRF_FAILED: &str =
+    "This form has expired or did not come from Boundary. Go back, reload the page and try again.";
+
+/// A signed-in member, from the session cookie; pages without one send people to sign in.
+pub(crate) struct SignedIn {
+    pub actor: Actor,
+    pub csrf: String,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let secret =
+            session_secret(&state.config, &parts.headers).ok_or(AppError::Unauthenticated)?;
+        let (actor, csrf) = state.app.session_actor(&secret).await?;
+        Ok(Self { actor, csrf })
+    }
+}
+
+impl SignedIn {
+    /// # Errors
+    /// `Forbidden` when the form's token is missing or not this session's.
+    pub(crate) fn check_csrf(&self, form: &FormState) -> Result<(), PageError> {
+        if same(form.value(CSRF_FIELD), &self.csrf) {
+            Ok(())
+        } else {
+            Err(PageError(AppError::Forbidden(CSRF_FAILED)))
+        }
+    }
+}
+
+/// The token for forms shown before sign-in: the one in the cookie if there is one,
+/// or a new one with the cookie to set.
+pub(crate) fn form_token(state: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
+    match read_cookie(headers, &name(&state.config, FORM)).filter(|v| v.len() == 64) {
+        Some(t) => (t, None),
+        None => {
+            let t = hex::encode(boundary_app::Random::bytes32(state.app.random.as_ref()));
+            let c = cookie(&state.config, FORM, &t, Some(3600));
+            (t, Some(c))
+        }
+    }
+}
+
+/// # Errors
+/// `Forbidden` when the posted token does not match the cookie.
+pub(crate) fn check_form_token(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &FormState,
+) -> Result<(), PageError> {
+    let cookie = read_cookie(headers, &name(&state.config, FORM)).unwrap_or_default();
+    if same(form.value(CSRF_FIELD), &cookie) {
+        Ok(())
+    } else {
+        Err(PageError(AppError::Forbidden(CSRF_FAILED)))
+    }
+}
