@@ -1,6 +1,7 @@
 //! Opening a case and reading the cases a member may see.
 
 use crate::{authorise, Actor, App, Result};
+use boundary_domain::case::StatusChange;
 use boundary_domain::event::{Salt, EVENT_VERSION};
 use boundary_domain::{CaseId, Event, EventBody, KeyId, PersonOfConcern};
 use boundary_store::reads::CaseRow;
@@ -78,6 +79,54 @@ impl App {
         let case = self.store.case(id).await?;
         authorise::view_case(actor, &case)?;
         Ok(case)
+    }
+
+    /// Appends one event to a case the actor may manage, and reads the case back.
+    async fn append_to_case(&self, actor: &Actor, id: CaseId, body: EventBody) -> Result<CaseRow> {
+        let (case, key) = self.store.case_and_key(id).await?;
+        authorise::manage_case(actor, &case)?;
+        let mut w = self.store.begin_write().await?;
+        w.append(case.key, &key, &self.event(actor, id, body))
+            .await?;
+        w.commit().await?;
+        Ok(self.store.case(id).await?)
+    }
+
+    /// Changes a case's status (open, warned, care transferred, …), with an optional note.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not manage; `Invalid` field errors.
+    pub async fn change_status(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        status: &str,
+        note: Option<&str>,
+    ) -> Result<CaseRow> {
+        let change = StatusChange::parse(status, note)?;
+        self.append_to_case(
+            actor,
+            id,
+            EventBody::StatusChanged {
+                status: change.status,
+                note: change.note,
+            },
+        )
+        .await
+    }
+
+    /// Sets or clears "chaperone required for every consultation".
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not manage.
+    pub async fn set_chaperone_required(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        required: bool,
+    ) -> Result<CaseRow> {
+        self.append_to_case(actor, id, EventBody::ChaperoneFlagSet { required })
+            .await
     }
 
     /// Replays every event into fresh projections; returns how many.

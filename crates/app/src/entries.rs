@@ -25,11 +25,10 @@ impl App {
         case: CaseId,
         input: &EntryInput,
     ) -> Result<Logged<EntryId>> {
-        let row = self.store.case(case).await?;
+        let (row, key) = self.store.case_and_key(case).await?;
         authorise::log_contact(actor, &row)?;
         let contact = ContactEntry::parse(input, self.now())?;
         let entry = EntryId::from_random(self.random.bytes16());
-        let key = self.store.data_key(row.key).await?;
         let mut w = self.store.begin_write().await?;
         let event = self.event(actor, case, EventBody::EntryLogged { entry, contact });
         let appended = w.append(row.key, &key, &event).await?;
@@ -78,11 +77,10 @@ impl App {
         reason: &str,
     ) -> Result<Logged<AmendmentId>> {
         let case = self.store.case_of_entry(entry).await?;
-        let row = self.store.case(case).await?;
+        let (row, key) = self.store.case_and_key(case).await?;
         authorise::amend_entry(actor, &row)?;
         let correction = Amendment::parse(field, value, reason, self.now())?;
         let amendment = AmendmentId::from_random(self.random.bytes16());
-        let key = self.store.data_key(row.key).await?;
         let mut w = self.store.begin_write().await?;
         let event = self.event(
             actor,

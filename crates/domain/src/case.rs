@@ -46,18 +46,53 @@ impl CaseStatus {
         }
     }
 
+    pub const ALL: [CaseStatus; 6] = [
+        CaseStatus::Open,
+        CaseStatus::Warned,
+        CaseStatus::CareTransferred,
+        CaseStatus::RemovedFromList,
+        CaseStatus::PoliceInvolved,
+        CaseStatus::Closed,
+    ];
+
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            CaseStatus::Open,
-            CaseStatus::Warned,
-            CaseStatus::CareTransferred,
-            CaseStatus::RemovedFromList,
-            CaseStatus::PoliceInvolved,
-            CaseStatus::Closed,
-        ]
-        .into_iter()
-        .find(|c| c.code() == s)
+        Self::ALL.into_iter().find(|c| c.code() == s.trim())
+    }
+}
+
+pub const STATUS_NOTE_MAX: usize = 2_000;
+
+/// A change of a case's status, with an optional note on why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub status: CaseStatus,
+    pub note: Option<String>,
+}
+
+impl StatusChange {
+    /// # Errors
+    /// Field errors under `status` and `note`.
+    pub fn parse(status: &str, note: Option<&str>) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let status = CaseStatus::parse(status);
+        if status.is_none() {
+            errors.add(
+                "status",
+                "Choose a status: open, warned, care transferred, removed from list, police involved or closed",
+            );
+        }
+        let note = errors
+            .check(
+                "note",
+                text::optional(note.unwrap_or_default(), STATUS_NOTE_MAX),
+            )
+            .flatten();
+        errors.into_result()?;
+        match status {
+            Some(status) => Ok(Self { status, note }),
+            None => Err(FieldErrors::one("status", "Choose a status")),
+        }
     }
 }
 

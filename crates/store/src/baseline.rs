@@ -4,42 +4,60 @@
 
 use crate::Result;
 use sqlx::any::AnyPoolOptions;
-use sqlx::Executor;
+use sqlx::{AnyPool, Executor};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Inserts `rows` rows of `size` bytes into a new database in `dir`, each committed on
-/// its own, and returns how long that took.
-///
-/// # Errors
-/// The database cannot be created or written.
-pub async fn bare_sqlite_inserts(dir: &Path, rows: usize, size: usize) -> Result<Duration> {
-    sqlx::any::install_default_drivers();
-    let url = format!("sqlite://{}?mode=rwc", dir.join("baseline.db").display());
-    let pool = AnyPoolOptions::new()
-        .max_connections(1)
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                conn.execute("PRAGMA journal_mode = WAL").await?;
-                conn.execute("PRAGMA synchronous = FULL").await?;
-                Ok(())
+pub struct BareSqlite {
+    pool: AnyPool,
+    next: i64,
+}
+
+impl BareSqlite {
+    /// A new database in `dir` with one table of id and blob.
+    ///
+    /// # Errors
+    /// The database cannot be created.
+    pub async fn create(dir: &Path) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        std::fs::create_dir_all(dir)?;
+        let url = format!("sqlite://{}?mode=rwc", dir.join("baseline.db").display());
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = FULL").await?;
+                    Ok(())
+                })
             })
-        })
-        .connect(&url)
-        .await?;
-    sqlx::query("CREATE TABLE rows (id BIGINT PRIMARY KEY, body BLOB NOT NULL)")
-        .execute(&pool)
-        .await?;
-    let body = vec![0x5au8; size];
-    let start = Instant::now();
-    for i in 0..rows {
-        sqlx::query("INSERT INTO rows (id, body) VALUES ($1, $2)")
-            .bind(i64::try_from(i).unwrap_or(i64::MAX))
-            .bind(body.clone())
+            .connect(&url)
+            .await?;
+        sqlx::query("CREATE TABLE rows (id BIGINT PRIMARY KEY, body BLOB NOT NULL)")
             .execute(&pool)
             .await?;
+        Ok(Self { pool, next: 0 })
     }
-    let took = start.elapsed();
-    pool.close().await;
-    Ok(took)
+
+    /// Inserts `rows` rows of `size` bytes, each committed on its own; returns the time taken.
+    ///
+    /// # Errors
+    /// A write fails.
+    pub async fn insert(&mut self, rows: usize, size: usize) -> Result<Duration> {
+        let body = vec![0x5au8; size];
+        let start = Instant::now();
+        for _ in 0..rows {
+            self.next += 1;
+            sqlx::query("INSERT INTO rows (id, body) VALUES ($1, $2)")
+                .bind(self.next)
+                .bind(body.clone())
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(start.elapsed())
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
 }

@@ -56,22 +56,19 @@ impl Store {
             Engine::Sqlite => Some(self.local_writer.lock().await),
             Engine::Postgres => None,
         };
-        let mut tx = self.pool.begin().await?;
-        match self.engine {
-            // Writing first takes SQLite's write lock before anything is read, so the
-            // sequence number read next cannot go stale.
-            Engine::Sqlite => {
-                sqlx::query("UPDATE append_lock SET n = n + 1 WHERE id = 1")
-                    .execute(&mut *tx)
-                    .await?;
-            }
+        let tx = match self.engine {
+            // IMMEDIATE takes SQLite's write lock before anything is read, so the sequence
+            // number read next cannot go stale, even with another process on the file.
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Engine::Postgres => {
+                let mut tx = self.pool.begin().await?;
                 sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock($1)) AS l")
                     .bind(APPEND_LOCK_KEY)
                     .execute(&mut *tx)
                     .await?;
+                tx
             }
-        }
+        };
         Ok(WriteTx {
             tx,
             store: self,
@@ -90,7 +87,11 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let wrapped: Vec<u8> = row.try_get("wrapped")?;
-        Ok(self.master().unwrap_key(&wrapped, &key_ad(&id))?)
+        self.unwrap_data_key(id, &wrapped)
+    }
+
+    pub(crate) fn unwrap_data_key(&self, id: KeyId, wrapped: &[u8]) -> Result<DataKey> {
+        Ok(self.master().unwrap_key(wrapped, &key_ad(&id))?)
     }
 
     /// Every stored event from `from` on, in sequence order, at most `limit` of them.

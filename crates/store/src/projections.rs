@@ -91,12 +91,18 @@ pub(crate) async fn apply(
             .execute(&mut **tx)
             .await
             .map_err(crate::conflict("entry"))?;
-            let r = sqlx::query("UPDATE cases SET entry_count = entry_count + 1 WHERE id = $1")
-                .bind(&case)
-                .execute(&mut **tx)
-                .await?;
-            expect_one(&r, seq, "a case")?;
-            refresh_last_contact(tx, &case).await?;
+            // One statement: on SQLite each statement costs more than the work in it.
+            let r = sqlx::query(
+                "UPDATE cases SET entry_count = entry_count + 1, last_seq = $1, \
+                 last_contact_key = CASE WHEN last_contact_key IS NULL OR last_contact_key < $2 \
+                 THEN $2 ELSE last_contact_key END WHERE id = $3",
+            )
+            .bind(seq.get())
+            .bind(contact.occurred.sort_key())
+            .bind(&case)
+            .execute(&mut **tx)
+            .await?;
+            return expect_one(&r, seq, "a case");
         }
         EventBody::EntryAmended {
             amendment,

@@ -76,14 +76,22 @@ fn open_json<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&plain).map_err(|e| StoreError::Corrupt(format!("{kind} {seq}: {e}")))
 }
 
-const CASE_COLUMNS: &str = "id, org_id, owner_id, key_id, status, chaperone_required, \
-    person_sealed, person_seq, opened_at, entry_count, last_contact_key";
+/// Each case row comes with its wrapped data key, saving a query per case.
+const CASE_SELECT: &str = "SELECT c.id, c.org_id, c.owner_id, c.key_id, c.status, \
+    c.chaperone_required, c.person_sealed, c.person_seq, c.opened_at, c.entry_count, \
+    c.last_contact_key, k.wrapped FROM cases c JOIN data_keys k ON k.id = c.key_id";
 
 impl Store {
     async fn case_from_row(&self, r: &AnyRow) -> Result<CaseRow> {
+        Ok(self.case_and_key_from_row(r).await?.0)
+    }
+
+    #[allow(clippy::unused_async)]
+    async fn case_and_key_from_row(&self, r: &AnyRow) -> Result<(CaseRow, DataKey)> {
         let id: CaseId = get_id(r, "id")?;
         let key_id: KeyId = get_id(r, "key_id")?;
-        let key = self.data_key(key_id).await?;
+        let wrapped: Vec<u8> = r.try_get("wrapped")?;
+        let key = self.unwrap_data_key(key_id, &wrapped)?;
         let person_sealed: Option<Vec<u8>> = r.try_get("person_sealed")?;
         let person_seq: Option<i64> = r.try_get("person_seq")?;
         let person = match (person_sealed, person_seq) {
@@ -101,7 +109,7 @@ impl Store {
             }
         };
         let status: String = r.try_get("status")?;
-        Ok(CaseRow {
+        let row = CaseRow {
             id,
             org: get_id(r, "org_id")?,
             owner: get_id(r, "owner_id")?,
@@ -113,18 +121,27 @@ impl Store {
             opened_at: ts_of(r, "opened_at")?,
             entry_count: r.try_get("entry_count")?,
             last_contact_key: r.try_get("last_contact_key")?,
-        })
+        };
+        Ok((row, key))
     }
 
     /// # Errors
     /// `NotFound`, or data that does not open.
     pub async fn case(&self, id: CaseId) -> Result<CaseRow> {
-        let r = sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
+        Ok(self.case_and_key(id).await?.0)
+    }
+
+    /// A case with its unwrapped data key, for appending to it.
+    ///
+    /// # Errors
+    /// `NotFound`, or data that does not open.
+    pub async fn case_and_key(&self, id: CaseId) -> Result<(CaseRow, DataKey)> {
+        let r = sqlx::query(&format!("{CASE_SELECT} WHERE c.id = $1"))
             .bind(id.to_string())
             .fetch_optional(self.pool())
             .await?
             .ok_or(StoreError::NotFound)?;
-        self.case_from_row(&r).await
+        self.case_and_key_from_row(&r).await
     }
 
     /// The cases a member owns, most recently active first.
@@ -133,7 +150,7 @@ impl Store {
     /// Database errors, or data that does not open.
     pub async fn cases_owned_by(&self, owner: MemberId) -> Result<Vec<CaseRow>> {
         let rows = sqlx::query(&format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE owner_id = $1 ORDER BY last_seq DESC"
+            "{CASE_SELECT} WHERE c.owner_id = $1 ORDER BY c.last_seq DESC"
         ))
         .bind(owner.to_string())
         .fetch_all(self.pool())

@@ -77,6 +77,40 @@ async fn cases_entries_and_amendments(#[case] engine: Engine) {
     let (s, one) = app.api_get(&format!("/api/v1/cases/{id}"), &token).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(one["entry_count"], 2);
+
+    let (s, changed) = app
+        .api_post(
+            &format!("/api/v1/cases/{id}/status"),
+            &token,
+            json!({"status": "police_involved", "note": "Reported on 101"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{changed}");
+    assert_eq!(changed["status"], "police_involved");
+    let (s, b) = app
+        .api_post(
+            &format!("/api/v1/cases/{id}/status"),
+            &token,
+            json!({"status": "forgotten"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(b["errors"]["status"].is_string());
+    let (s, flag) = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/cases/{id}/chaperone"),
+            Some(&token),
+            Some(json!({"required": false})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(flag["chaperone_required"], false);
+    let (_, one) = app.api_get(&format!("/api/v1/cases/{id}"), &token).await;
+    assert_eq!(
+        (one["status"].as_str(), one["chaperone_required"].as_bool()),
+        (Some("police_involved"), Some(false))
+    );
     let (s, list) = app.api_get("/api/v1/cases", &token).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().len(), 1);
@@ -128,6 +162,16 @@ async fn without_a_token_401_and_another_members_case_404(#[case] engine: Engine
             Some(json!({"field": "location", "value": "x", "reason": "x"})),
         ),
         (Method::GET, "/api/v1/cases/not-a-uuid".to_owned(), None),
+        (
+            Method::POST,
+            format!("/api/v1/cases/{id}/status"),
+            Some(json!({"status": "closed"})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/cases/{id}/chaperone"),
+            Some(json!({"required": true})),
+        ),
     ] {
         let (s, b) = app.api(method.clone(), &path, Some(&other), body).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{method} {path}: {b}");

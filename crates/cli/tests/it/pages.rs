@@ -105,6 +105,27 @@ async fn a_doctor_logs_contacts_and_reads_the_timeline(#[case] engine: Engine) {
     assert!(page.contains("Sat 10 Jan 2026, 21:40"), "UK time as typed");
     assert!(page.contains("Recorded "));
 
+    // The owner changes the status and lifts the chaperone flag from the case page.
+    let r = app
+        .submit(
+            &format!("/cases/{case}"),
+            &format!("/cases/{case}/status"),
+            &[("status", "warned"), ("note", "Letter handed over")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .submit(
+            &format!("/cases/{case}"),
+            &format!("/cases/{case}/chaperone"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get_html(&format!("/cases/{case}")).await;
+    assert!(page.contains("<strong class=\"nhsuk-tag nhsuk-tag--grey\">Warned</strong>"));
+    assert!(!page.contains("Chaperone required for every consultation with this person."));
+
     // My cases shows the count and the last contact.
     let (_, cases) = app.get_html("/cases").await;
     assert!(cases.contains("Patient A") && cases.contains("3 contacts logged"));
@@ -289,7 +310,9 @@ async fn another_members_case_is_not_found_on_every_page(#[case] engine: Engine)
             .await
             .unwrap()
     };
-    let (_, entries) = app.app.entries(&ada, case.parse().unwrap()).await.unwrap();
+    let (row, entries) = app.app.entries(&ada, case.parse().unwrap()).await.unwrap();
     assert_eq!(entries.len(), 1);
+    assert_eq!(row.status.code(), "open");
+    assert!(!row.chaperone_required);
     assert!(entries[0].amendments.is_empty());
 }

@@ -53,6 +53,33 @@ async fn rebuilding_changes_no_page_and_no_answer(#[case] engine: Engine) {
         .await;
     }
 
+    app.api_post(
+        &format!("/api/v1/cases/{}/status", ids[0]),
+        &token,
+        json!({"status": "warned", "note": "Letter sent"}),
+    )
+    .await;
+    app.api_post(
+        &format!("/api/v1/cases/{}/status", ids[1]),
+        &token,
+        json!({"status": "closed"}),
+    )
+    .await;
+    app.api(
+        reqwest::Method::PUT,
+        &format!("/api/v1/cases/{}/chaperone", ids[1]),
+        Some(&token),
+        Some(json!({"required": true})),
+    )
+    .await;
+    app.api(
+        reqwest::Method::PUT,
+        &format!("/api/v1/cases/{}/chaperone", ids[0]),
+        Some(&token),
+        Some(json!({"required": false})),
+    )
+    .await;
+
     let mut paths = vec!["/api/v1/cases".to_owned()];
     for id in &ids {
         paths.push(format!("/api/v1/cases/{id}"));

@@ -66,10 +66,6 @@ CREATE TABLE events (
 );
 CREATE INDEX events_case ON events (case_id, seq);
 
--- A writer updates this row first, so it holds SQLite's write lock before it reads.
-CREATE TABLE append_lock (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
-INSERT INTO append_lock (id, n) VALUES (1, 0);
-
 -- Projections: rebuilt from the events by `boundary rebuild`.
 CREATE TABLE cases (
     id TEXT PRIMARY KEY,

@@ -109,8 +109,61 @@ pub(crate) async fn show(
     Ok(Json(CaseOut::from(&case)))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct StatusIn {
+    /// open, warned, care_transferred, removed_from_list, police_involved or closed.
+    status: String,
+    note: Option<String>,
+}
+
+/// Change a case's status.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/status", params(("id" = String, Path)), request_body = StatusIn,
+    responses((status = 200, body = CaseOut), (status = 404), (status = 422, description = "Invalid fields")),
+    security(("bearer" = [])))]
+pub(crate) async fn change_status(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<StatusIn>,
+) -> Result<Json<CaseOut>, ApiError> {
+    let case = state
+        .app
+        .change_status(&actor, case_id(&id)?, &body.status, body.note.as_deref())
+        .await?;
+    Ok(Json(CaseOut::from(&case)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct ChaperoneIn {
+    required: bool,
+}
+
+/// Set or clear "chaperone required for every consultation".
+#[utoipa::path(put, path = "/api/v1/cases/{id}/chaperone", params(("id" = String, Path)), request_body = ChaperoneIn,
+    responses((status = 200, body = CaseOut), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn set_chaperone(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ChaperoneIn>,
+) -> Result<Json<CaseOut>, ApiError> {
+    let case = state
+        .app
+        .set_chaperone_required(&actor, case_id(&id)?, body.required)
+        .await?;
+    Ok(Json(CaseOut::from(&case)))
+}
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/cases", get(list).post(create))
         .route("/api/v1/cases/{id}", get(show))
+        .route(
+            "/api/v1/cases/{id}/status",
+            axum::routing::post(change_status),
+        )
+        .route(
+            "/api/v1/cases/{id}/chaperone",
+            axum::routing::put(set_chaperone),
+        )
 }

@@ -26,6 +26,7 @@ impl Modify for BearerAuth {
     info(title = "Boundary", description = "A tamper-evident, encrypted log of unwanted contact from a patient. Errors are application/problem+json (RFC 9457)."),
     paths(
         super::cases::create, super::cases::list, super::cases::show,
+        super::cases::change_status, super::cases::set_chaperone,
         super::entries::create, super::entries::list, super::entries::show, super::entries::amend,
     ),
     modifiers(&BearerAuth)

@@ -9,11 +9,11 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use boundary_app::cases::OpenCaseInput;
 use boundary_app::{AppError, CaseRow, EntryRow};
-use boundary_domain::{CaseId, EntryId};
+use boundary_domain::{CaseId, CaseStatus, EntryId};
 use serde::Deserialize;
 
 struct CaseCard {
@@ -68,6 +68,8 @@ struct CasePage {
     opened: String,
     timeline: Vec<TimelineItem>,
     logged: Option<LoggedPanel>,
+    status_code: &'static str,
+    statuses: Vec<(&'static str, &'static str)>,
 }
 
 /// Long entries are cut on the timeline; the entry page shows them whole.
@@ -199,8 +201,54 @@ async fn show(
         opened: format::date_time(case.opened_at),
         timeline: timeline(&entries),
         logged,
+        status_code: case.status.code(),
+        statuses: CaseStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .collect(),
     };
     Ok(render(form_status(false), &page))
+}
+
+fn case_id(s: &str) -> Result<CaseId, PageError> {
+    s.parse().map_err(|_| PageError(AppError::NotFound))
+}
+
+async fn change_status(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let id = case_id(&id)?;
+    state
+        .app
+        .change_status(
+            &me.actor,
+            id,
+            form.value("status"),
+            form.opt("note").as_deref(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+}
+
+async fn set_chaperone(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let id = case_id(&id)?;
+    state
+        .app
+        .set_chaperone_required(&me.actor, id, form.is("required", "yes"))
+        .await?;
+    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
 }
 
 pub(super) fn router() -> Router<AppState> {
@@ -208,4 +256,6 @@ pub(super) fn router() -> Router<AppState> {
         .route("/cases", get(list).post(create))
         .route("/cases/new", get(new_form))
         .route("/cases/{id}", get(show))
+        .route("/cases/{id}/status", post(change_status))
+        .route("/cases/{id}/chaperone", post(set_chaperone))
 }
