@@ -301,6 +301,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_stored(#[case] engin
 
 #[rstest]
 #[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
 #[tokio::test]
 async fn the_api_describes_itself_in_openapi_3_1(#[case] engine: Engine) {
     let app = spawn_app(engine).await;

@@ -46,6 +46,11 @@ pub struct TestApp {
 pub const PASSWORD: &str = "correct horse battery staple";
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
+    spawn_app_at(engine, None).await
+}
+
+/// The server, told that people reach it at `public_url` (for example behind a TLS proxy).
+pub async fn spawn_app_at(engine: Engine, public_url: Option<&str>) -> TestApp {
     let db = TestDb::new(engine).await.expect("test database");
     let folder = DataFolder::new(db.dir.path());
     folder.init(true).expect("data folder");
@@ -59,7 +64,7 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
         app: app.clone(),
-        config: Arc::new(WebConfig::new(&base)),
+        config: Arc::new(WebConfig::new(public_url.unwrap_or(&base))),
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {

@@ -233,6 +233,54 @@ async fn forms_without_the_token_or_from_elsewhere_change_nothing(#[case] engine
 
 #[rstest]
 #[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn behind_https_cookies_are_host_only_and_secure(#[case] engine: Engine) {
+    let app = crate::helpers::spawn_app_at(engine, Some("https://boundary.example.nhs.uk")).await;
+    let link = app.app.setup_link_if_empty().await.unwrap().unwrap();
+    let r = app.get(&format!("/setup/{link}")).await;
+    let form_cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        form_cookie.starts_with("__Host-boundary_form=") && form_cookie.contains("; Secure"),
+        "{form_cookie}"
+    );
+    assert!(r.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    let csrf = crate::helpers::csrf_in(&r.text().await.unwrap());
+    let r = app
+        .post_form(
+            &format!("/setup/{link}"),
+            &[
+                ("org_name", "Riverside Surgery"),
+                ("name", "Dr Ada"),
+                ("email", "ada@example.nhs.uk"),
+                ("password", PASSWORD),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let session = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("__Host-boundary_session="))
+        .unwrap();
+    assert!(
+        session.contains("; Secure")
+            && session.contains("HttpOnly")
+            && session.contains("SameSite=Strict")
+            && session.contains("Path=/")
+    );
+    assert!(!session.contains("Domain="), "host-only");
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
 #[tokio::test]
 async fn pages_carry_security_headers_and_assets_are_cached(#[case] engine: Engine) {
     let app = spawn_app(engine).await;
