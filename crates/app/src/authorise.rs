@@ -33,6 +33,15 @@ pub(crate) fn manage_case(actor: &Actor, case: &CaseRow) -> Result<()> {
     view_case(actor, case)
 }
 
+/// The ledger's health is for auditors and admins; it shows no case content.
+pub(crate) fn see_ledger(actor: &Actor) -> Result<()> {
+    if actor.roles.has(Role::Auditor) || actor.roles.has(Role::Admin) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 pub(crate) fn open_case(actor: &Actor) -> Result<()> {
     if actor.roles.has(Role::Clinician) {
         Ok(())

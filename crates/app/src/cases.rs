@@ -34,6 +34,7 @@ impl App {
     /// `Forbidden` for a member who is not a clinician; `Invalid` field errors.
     pub async fn open_case(&self, actor: &Actor, input: &OpenCaseInput) -> Result<CaseRow> {
         authorise::open_case(actor)?;
+        self.ensure_writable()?;
         let person = PersonOfConcern::parse(
             &input.label,
             input.nhs_number.as_deref(),
@@ -85,6 +86,7 @@ impl App {
     async fn append_to_case(&self, actor: &Actor, id: CaseId, body: EventBody) -> Result<CaseRow> {
         let (case, key) = self.store.case_and_key(id).await?;
         authorise::manage_case(actor, &case)?;
+        self.ensure_writable()?;
         let mut w = self.store.begin_write().await?;
         w.append(case.key, &key, &self.event(actor, id, body))
             .await?;

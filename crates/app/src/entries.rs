@@ -5,13 +5,15 @@ use boundary_domain::{
     Amendment, AmendmentId, CaseId, ContactEntry, EntryId, EntryInput, EventBody,
 };
 use boundary_store::reads::{CaseRow, EntryRow};
-use boundary_store::Appended;
+use boundary_store::{Appended, StoredCheckpoint};
 
 /// What logging gives back: the entry's id and its place in the log.
 #[derive(Debug, Clone)]
 pub struct Logged<Id> {
     pub id: Id,
     pub appended: Appended,
+    /// The checkpoint signed at commit: its tree includes this event.
+    pub checkpoint: Option<StoredCheckpoint>,
 }
 
 impl App {
@@ -27,16 +29,18 @@ impl App {
     ) -> Result<Logged<EntryId>> {
         let (row, key) = self.store.case_and_key(case).await?;
         authorise::log_contact(actor, &row)?;
+        self.ensure_writable()?;
         let contact = ContactEntry::parse(input, self.now())?;
         let entry = EntryId::from_random(self.random.bytes16());
         let mut w = self.store.begin_write().await?;
         let event = self.event(actor, case, EventBody::EntryLogged { entry, contact });
         let appended = w.append(row.key, &key, &event).await?;
-        w.commit().await?;
+        let checkpoint = w.commit().await?;
         tracing::info!(%case, seq = %appended.seq, "contact logged");
         Ok(Logged {
             id: entry,
             appended,
+            checkpoint,
         })
     }
 
@@ -79,6 +83,7 @@ impl App {
         let case = self.store.case_of_entry(entry).await?;
         let (row, key) = self.store.case_and_key(case).await?;
         authorise::amend_entry(actor, &row)?;
+        self.ensure_writable()?;
         let correction = Amendment::parse(field, value, reason, self.now())?;
         let amendment = AmendmentId::from_random(self.random.bytes16());
         let mut w = self.store.begin_write().await?;
@@ -92,10 +97,11 @@ impl App {
             },
         );
         let appended = w.append(row.key, &key, &event).await?;
-        w.commit().await?;
+        let checkpoint = w.commit().await?;
         Ok(Logged {
             id: amendment,
             appended,
+            checkpoint,
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod auth;
 mod authorise;
 pub mod cases;
 pub mod entries;
+pub mod ledger;
 pub mod people;
 
 use boundary_domain::{FieldErrors, MemberId, OrgId, Roles, Timestamp, UserId};
@@ -87,6 +88,9 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
     pub limits: Limits,
+    /// Why the log refuses writes, if it does: set when the stored tree does not match
+    /// the latest signed checkpoint, so nothing more is built on a damaged history.
+    writes_blocked: Arc<std::sync::RwLock<Option<String>>>,
 }
 
 impl std::fmt::Debug for App {
@@ -103,6 +107,26 @@ impl App {
             clock: Arc::new(SystemClock),
             random: Arc::new(OsRandom),
             limits: Limits::default(),
+            writes_blocked: Arc::new(std::sync::RwLock::new(None)),
+        }
+    }
+
+    /// Why writes are refused, if they are.
+    #[must_use]
+    pub fn writes_blocked(&self) -> Option<String> {
+        self.writes_blocked.read().ok().and_then(|g| g.clone())
+    }
+
+    pub(crate) fn set_writes_blocked(&self, reason: Option<String>) {
+        if let Ok(mut g) = self.writes_blocked.write() {
+            *g = reason;
+        }
+    }
+
+    pub(crate) fn ensure_writable(&self) -> Result<()> {
+        match self.writes_blocked() {
+            None => Ok(()),
+            Some(why) => Err(AppError::Unavailable(why)),
         }
     }
 
@@ -141,6 +165,9 @@ pub enum AppError {
     Invalid(#[from] FieldErrors),
     #[error("{0}")]
     Conflict(String),
+    /// The log refuses writes until its damage is looked into.
+    #[error("Boundary is not recording anything at the moment: {0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(StoreError),
     #[error("internal error: {0}")]

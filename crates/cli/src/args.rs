@@ -68,6 +68,20 @@ pub(crate) enum Command {
     },
     /// Rebuild every projection from the events.
     Rebuild,
+    /// Recompute every leaf and the tree from what is stored and check every kept checkpoint.
+    Verify {
+        /// Also check consistency with a checkpoint (signed note) held elsewhere.
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
+        /// Also check one entry's receipt (JSON, as downloaded).
+        #[arg(long, value_name = "FILE")]
+        receipt: Option<PathBuf>,
+    },
+    /// Print the latest signed checkpoint; with --vkey, the verifier key.
+    Checkpoint {
+        #[arg(long)]
+        vkey: bool,
+    },
     /// Print performance figures, each beside its comparison measured in the same run.
     Bench {
         /// How many entries to log for the measurement.

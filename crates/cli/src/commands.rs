@@ -3,6 +3,7 @@
 mod admin;
 mod bench;
 mod init;
+mod ledger;
 mod serve;
 
 use crate::args::{Cli, Command, OrgCommand, TokenCommand, UserCommand};
@@ -33,6 +34,10 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             command: TokenCommand::Create { email, label },
         } => admin::token_create(g, &email, label.as_deref()).await,
         Command::Rebuild => admin::rebuild(g).await,
+        Command::Verify { against, receipt } => {
+            ledger::verify(g, against.as_deref(), receipt.as_deref()).await
+        }
+        Command::Checkpoint { vkey } => ledger::checkpoint(g, vkey).await,
         Command::Bench { entries } => bench::run(entries).await,
     }
 }

@@ -38,6 +38,15 @@ pub(crate) fn master_key(folder: &DataFolder) -> anyhow::Result<MasterKey> {
     })
 }
 
+/// The log signing key from the data folder.
+pub(crate) fn signer(folder: &DataFolder) -> anyhow::Result<boundary_store::LogSigner> {
+    folder.read_signer().map_err(|e| {
+        user_error(format!(
+            "{e}: every server needs the data folder's signing.key"
+        ))
+    })
+}
+
 /// Opens an existing deployment; a missing data folder is the user's mistake.
 pub(crate) async fn open(g: &Global) -> anyhow::Result<App> {
     let folder = DataFolder::new(&g.data);
@@ -48,8 +57,9 @@ pub(crate) async fn open(g: &Global) -> anyhow::Result<App> {
         )));
     }
     let key = master_key(&folder)?;
+    let signer = signer(&folder)?;
     let url = database_url(g)?;
-    let store = Store::open(&url, key)
+    let store = Store::open(&url, key, signer)
         .await
         .with_context(|| format!("could not open the database {}", url.redacted()))?;
     Ok(App::new(store))

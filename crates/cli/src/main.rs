@@ -21,6 +21,18 @@ impl std::fmt::Display for UserError {
 
 impl std::error::Error for UserError {}
 
+/// A verification that ran and found a problem, already printed: exit status 1.
+#[derive(Debug)]
+pub(crate) struct VerificationFailed;
+
+impl std::fmt::Display for VerificationFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("verification failed")
+    }
+}
+
+impl std::error::Error for VerificationFailed {}
+
 pub(crate) fn user_error(msg: impl Into<String>) -> anyhow::Error {
     UserError(msg.into()).into()
 }
@@ -65,7 +77,9 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if let Some(u) = e.downcast_ref::<UserError>() {
+            if e.downcast_ref::<VerificationFailed>().is_some() {
+                ExitCode::from(1)
+            } else if let Some(u) = e.downcast_ref::<UserError>() {
                 eprintln!("boundary: {u}");
                 ExitCode::from(2)
             } else if let Some(a) = e.downcast_ref::<boundary_app::AppError>() {

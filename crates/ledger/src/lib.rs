@@ -1,12 +1,32 @@
-//! The Merkle math of Boundary's log, after RFC 9162 §2.1: leaf hashes
-//! `SHA-256(0x00 || bytes)`, interior nodes `SHA-256(0x01 || left || right)`, and the
-//! Merkle tree hash of any list of leaves.
+//! The Merkle math and signatures of Boundary's log: RFC 9162 §2.1 hashing (leaf
+//! `SHA-256(0x00 || bytes)`, node `SHA-256(0x01 || left || right)`), the tree stored in
+//! the layout of Go's checksum database so that appends and proofs touch O(log n)
+//! hashes ([`tree`]), inclusion and consistency proofs checked as RFC 9162 §2.1.3.2 and
+//! §2.1.4.2 describe ([`verify`]), and C2SP checkpoints signed as C2SP signed notes with
+//! Ed25519, with verifier keys in C2SP vkey form ([`note`]).
 //!
-//! It deliberately does no IO and knows nothing of events, databases or keys: it hashes
-//! bytes it is given. Storage of the tree belongs to `store`; what the bytes mean belongs
-//! to `domain`.
+//! It deliberately does no IO and knows nothing of events, databases or files: it hashes
+//! and signs what it is given. Storage of the tree belongs to `store`; what the bytes
+//! mean belongs to `domain`.
 
 #![warn(clippy::pedantic)]
+
+pub mod note;
+pub mod tree;
+pub mod verify;
+
+pub use note::{Checkpoint, LogSigner, LogVerifier, NoteError};
+pub use tree::MemoryTree;
+pub use verify::{verify_consistency, verify_inclusion, ProofError};
+
+/// Misuse of the tree functions: a caller bug, or stored data that is incomplete.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerError {
+    #[error("a size or index is outside the tree")]
+    OutOfRange,
+    #[error("the stored hashes given do not match what was asked for")]
+    WrongHashCount,
+}
 
 use sha2::{Digest, Sha256};
 use std::fmt;

@@ -27,6 +27,8 @@ pub enum DataFolderError {
     },
     #[error("{0} does not hold a master key (64 hexadecimal digits)")]
     BadMasterKey(PathBuf),
+    #[error("{0} does not hold a log signing key (64 hexadecimal digits)")]
+    BadSigningKey(PathBuf),
 }
 
 impl DataFolder {
@@ -79,6 +81,24 @@ impl DataFolder {
         let text = hex::encode(seed);
         zeroize::Zeroize::zeroize(&mut seed);
         write_secret_file(&self.signing_key_path(), &text)
+    }
+
+    /// The log signing key from its file.
+    ///
+    /// # Errors
+    /// The file is missing or does not hold 32 bytes in hex.
+    pub fn read_signer(&self) -> Result<boundary_ledger::LogSigner, DataFolderError> {
+        let p = self.signing_key_path();
+        let text = std::fs::read_to_string(&p).map_err(|source| DataFolderError::Io {
+            path: p.clone(),
+            source,
+        })?;
+        let mut seed = [0u8; 32];
+        hex::decode_to_slice(text.trim(), &mut seed)
+            .map_err(|_| DataFolderError::BadSigningKey(p))?;
+        let signer = boundary_ledger::LogSigner::from_seed(&seed);
+        zeroize::Zeroize::zeroize(&mut seed);
+        Ok(signer)
     }
 
     /// The master key from the key file.

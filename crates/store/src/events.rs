@@ -16,6 +16,8 @@ const APPEND_LOCK_KEY: i64 = 0x426f_756e_6461_7279; // "Boundary"
 pub struct WriteTx<'s> {
     pub(crate) tx: Transaction<'static, Any>,
     pub(crate) store: &'s Store,
+    /// The last event appended in this transaction: its checkpoint is signed at commit.
+    last: Option<(Seq, Timestamp)>,
     _local: Option<tokio::sync::MutexGuard<'s, ()>>,
 }
 
@@ -72,6 +74,7 @@ impl Store {
         Ok(WriteTx {
             tx,
             store: self,
+            last: None,
             _local: local,
         })
     }
@@ -205,7 +208,9 @@ impl WriteTx<'_> {
         .bind(hash.0.to_vec())
         .execute(&mut *self.tx)
         .await?;
+        crate::ledger::append_leaf(&mut self.tx, seq, hash).await?;
         projections::apply(&mut self.tx, seq, key_id, key, event).await?;
+        self.last = Some((seq, event.recorded_at));
         Ok(Appended {
             seq,
             leaf_hash: hash,
@@ -213,11 +218,22 @@ impl WriteTx<'_> {
         })
     }
 
+    /// Signs a checkpoint for the tree as it now stands and commits both together, so
+    /// that every committed tree size has a signed checkpoint. Returns it, if anything
+    /// was appended.
+    ///
     /// # Errors
     /// Database errors; on error nothing of the transaction is kept.
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<Option<crate::ledger::StoredCheckpoint>> {
+        let checkpoint = match self.last {
+            Some((seq, at)) => Some(
+                crate::ledger::checkpoint(&mut self.tx, self.store, seq.leaf_index() + 1, at)
+                    .await?,
+            ),
+            None => None,
+        };
         self.tx.commit().await?;
-        Ok(())
+        Ok(checkpoint)
     }
 }
 

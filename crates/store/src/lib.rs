@@ -16,15 +16,18 @@ pub mod crypto;
 pub mod data_folder;
 pub mod engine;
 pub mod events;
+pub mod ledger;
 mod projections;
 pub mod reads;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use boundary_ledger::{LogSigner, LogVerifier};
 pub use crypto::{CryptoError, DataKey, MasterKey};
 pub use engine::{DatabaseUrl, Engine};
 pub use events::{Appended, StoredEvent, WriteTx};
+pub use ledger::StoredCheckpoint;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
@@ -56,6 +59,7 @@ pub struct Store {
     pool: AnyPool,
     engine: Engine,
     master: Arc<MasterKey>,
+    signer: Arc<LogSigner>,
     /// SQLite has one writer at a time anyway; queueing appends here first spares them
     /// SQLite's busy-wait polling.
     local_writer: Arc<tokio::sync::Mutex<()>>,
@@ -72,7 +76,7 @@ impl Store {
     ///
     /// # Errors
     /// The database cannot be reached or opened, or a migration fails.
-    pub async fn open(url: &DatabaseUrl, master: MasterKey) -> Result<Self> {
+    pub async fn open(url: &DatabaseUrl, master: MasterKey, signer: LogSigner) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let engine = url.engine();
         let mut options = AnyPoolOptions::new().max_connections(match engine {
@@ -99,6 +103,7 @@ impl Store {
             pool,
             engine,
             master: Arc::new(master),
+            signer: Arc::new(signer),
             local_writer: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
@@ -138,6 +143,12 @@ impl Store {
 
     pub(crate) fn master(&self) -> &MasterKey {
         &self.master
+    }
+
+    /// The log's signing key, which signs a checkpoint after every committed append.
+    #[must_use]
+    pub fn signer(&self) -> &LogSigner {
+        &self.signer
     }
 }
 

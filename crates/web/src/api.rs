@@ -3,6 +3,7 @@
 
 mod cases;
 mod entries;
+pub(crate) mod ledger;
 mod openapi;
 
 use crate::error::ApiError;
@@ -68,5 +69,6 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .merge(cases::router())
         .merge(entries::router())
+        .merge(ledger::router())
         .merge(openapi::router())
 }

@@ -65,6 +65,11 @@ impl IntoResponse for PageError {
             ),
             AppError::Forbidden(why) => error_page(StatusCode::FORBIDDEN, "You cannot do that", why.into()),
             AppError::Conflict(why) => error_page(StatusCode::CONFLICT, "That already exists", why),
+            AppError::Unavailable(why) => error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Boundary is not recording at the moment",
+                format!("Nothing new can be recorded until whoever runs Boundary has looked into this: {why}. What is already recorded can still be read. Write down what happened elsewhere for now, with the date and time."),
+            ),
             AppError::Invalid(errors) => error_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Something needs correcting",
@@ -117,6 +122,9 @@ impl<E: Into<AppError>> From<E> for ApiError {
             ),
             AppError::Forbidden(why) => Self::new(StatusCode::FORBIDDEN, "Forbidden", why),
             AppError::Conflict(why) => Self::new(StatusCode::CONFLICT, "Conflict", why),
+            AppError::Unavailable(why) => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "Not recording", why)
+            }
             AppError::Invalid(errors) => Self {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 title: "Invalid input",

@@ -4,6 +4,7 @@ mod auth;
 mod cases;
 mod entries;
 pub(crate) mod layout;
+mod ledger;
 
 use crate::AppState;
 use axum::extract::State;
@@ -33,4 +34,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(cases::router())
         .merge(entries::router())
+        .merge(ledger::router())
 }

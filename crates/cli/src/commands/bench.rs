@@ -8,8 +8,12 @@ use boundary_domain::{
     ContactEntry, EntryId, EntryInput, Event, EventBody, MemberId, Role, Roles, Seq, UserId,
 };
 use boundary_store::baseline::BareSqlite;
-use boundary_store::{DatabaseUrl, MasterKey, Store};
+use boundary_store::{DatabaseUrl, LogSigner, MasterKey, Store};
 use std::time::{Duration, Instant};
+
+fn app_random_seed() -> [u8; 32] {
+    boundary_app::Random::bytes32(&boundary_app::OsRandom)
+}
 
 fn per_op(d: Duration, n: usize) -> f64 {
     d.as_secs_f64() * 1e6 / n as f64
@@ -36,7 +40,13 @@ fn sample_entry() -> EntryInput {
 pub(crate) async fn run(entries: usize) -> anyhow::Result<()> {
     let entries = entries.max(10);
     let dir = tempfile::tempdir()?;
-    let store = Store::open(&DatabaseUrl::sqlite_in(dir.path()), MasterKey::generate()).await?;
+    let signer = LogSigner::from_seed(&app_random_seed());
+    let store = Store::open(
+        &DatabaseUrl::sqlite_in(dir.path()),
+        MasterKey::generate(),
+        signer,
+    )
+    .await?;
     let app = App::new(store.clone());
     let org = app.add_org("Bench practice").await?;
     let actor = Actor {

@@ -18,7 +18,7 @@ pub(crate) async fn prepare(g: &Global, refuse_existing: bool) -> anyhow::Result
         })?;
     }
     let url = database_url(g)?;
-    Store::open(&url, master_key(&folder)?)
+    Store::open(&url, master_key(&folder)?, crate::context::signer(&folder)?)
         .await
         .with_context(|| format!("could not open the database {}", url.redacted()))
 }

@@ -11,6 +11,9 @@ pub(crate) async fn run(g: &Global, listen: &str, public_url: Option<&str>) -> a
     init_logging();
     let store = super::init::prepare(g, false).await?;
     let app = App::new(store);
+    if let Some(why) = app.check_ledger_at_start().await? {
+        eprintln!("WARNING: the log does not match its latest signed checkpoint ({why}). Boundary will show what it holds but record nothing new. Run `boundary verify`.");
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| user_error(format!("cannot listen on {listen}: {e}")))?;

@@ -54,9 +54,13 @@ pub async fn spawn_app_at(engine: Engine, public_url: Option<&str>) -> TestApp {
     let db = TestDb::new(engine).await.expect("test database");
     let folder = DataFolder::new(db.dir.path());
     folder.init(true).expect("data folder");
-    let store = Store::open(&db.url, folder.read_master_key().unwrap())
-        .await
-        .expect("store");
+    let store = Store::open(
+        &db.url,
+        folder.read_master_key().unwrap(),
+        folder.read_signer().unwrap(),
+    )
+    .await
+    .expect("store");
     let clock = Arc::new(TestClock(Mutex::new(boundary_app::SystemClock.now())));
     let mut app = App::new(store);
     app.clock = clock.clone();

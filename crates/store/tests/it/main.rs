@@ -9,7 +9,7 @@ use boundary_domain::{
     MemberId, OrgId, PersonOfConcern, Timestamp,
 };
 use boundary_store::testing::TestDb;
-use boundary_store::{Engine, MasterKey, Store};
+use boundary_store::{Engine, LogSigner, MasterKey, Store};
 use rstest::rstest;
 use sqlx::Row;
 
@@ -38,7 +38,13 @@ fn event(case: CaseId, salt: u8, body: EventBody) -> Event {
 #[tokio::test]
 async fn appends_project_rebuild_and_stay_sealed(#[case] engine: Engine) {
     let db = TestDb::new(engine).await.unwrap();
-    let store = Store::open(&db.url, MasterKey::generate()).await.unwrap();
+    let store = Store::open(
+        &db.url,
+        MasterKey::generate(),
+        LogSigner::from_seed(&[1; 32]),
+    )
+    .await
+    .unwrap();
     let case = CaseId::from_random(id_bytes(1));
     let key_id = KeyId::from_random(id_bytes(9));
     let entry = EntryId::from_random(id_bytes(4));
@@ -116,7 +122,13 @@ async fn appends_project_rebuild_and_stay_sealed(#[case] engine: Engine) {
 #[tokio::test]
 async fn a_sealed_value_moved_to_another_row_does_not_open(#[case] engine: Engine) {
     let db = TestDb::new(engine).await.unwrap();
-    let store = Store::open(&db.url, MasterKey::generate()).await.unwrap();
+    let store = Store::open(
+        &db.url,
+        MasterKey::generate(),
+        LogSigner::from_seed(&[1; 32]),
+    )
+    .await
+    .unwrap();
     let key_id = KeyId::from_random(id_bytes(9));
     let mut w = store.begin_write().await.unwrap();
     let key = w.new_data_key(key_id, now()).await.unwrap();

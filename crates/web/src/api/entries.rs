@@ -55,11 +55,14 @@ impl From<EntryIn> for EntryInput {
 }
 
 /// What the person who logged an entry can keep outside Boundary.
+/// What the person who logged an entry keeps outside Boundary.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct Receipt {
     seq: i64,
     leaf_index: u64,
     leaf_hash: String,
+    /// A signed checkpoint (C2SP signed note) whose tree includes the entry.
+    checkpoint: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -207,6 +210,7 @@ pub(crate) async fn create(
                 seq: a.seq.get(),
                 leaf_index: a.seq.leaf_index(),
                 leaf_hash: a.leaf_hash.to_hex(),
+                checkpoint: logged.checkpoint.map(|c| c.note).unwrap_or_default(),
             },
         }),
     ))

@@ -50,9 +50,24 @@ struct TimelineItem {
 }
 
 struct LoggedPanel {
+    id: String,
     seq: i64,
+    of: String,
     recorded: String,
     leaf_hash: String,
+}
+
+/// 1022 as "1,022".
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[derive(Template)]
@@ -183,10 +198,22 @@ async fn show(
     let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
     let (case, entries) = state.app.entries(&me.actor, id).await?;
     let logged_id: Option<EntryId> = q.logged.and_then(|l| l.parse().ok());
+    let tree_size = match logged_id {
+        Some(_) => state
+            .app
+            .store
+            .latest_checkpoint()
+            .await
+            .map_err(AppError::from)?
+            .map_or(0, |c| c.size),
+        None => 0,
+    };
     let logged = logged_id
         .and_then(|l| entries.iter().find(|e| e.id == l))
         .map(|e| LoggedPanel {
+            id: e.id.to_string(),
             seq: e.seq.get(),
+            of: thousands(tree_size),
             recorded: format::date_time(e.recorded_at),
             leaf_hash: e.leaf_hash.clone(),
         });

@@ -1,0 +1,75 @@
+//! `boundary verify` and `boundary checkpoint`.
+
+use crate::args::Global;
+use crate::{context, user_error};
+use boundary_app::ledger::Receipt;
+use std::path::Path;
+
+fn read(path: &Path, what: &str) -> anyhow::Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| user_error(format!("cannot read the {what} {}: {e}", path.display())))
+}
+
+/// Exit status 1 when verification finds a problem; 2 for a user's mistake.
+pub(crate) async fn verify(
+    g: &Global,
+    against: Option<&Path>,
+    receipt: Option<&Path>,
+) -> anyhow::Result<()> {
+    let against = against.map(|p| read(p, "checkpoint")).transpose()?;
+    let receipt: Option<Receipt> =
+        match receipt {
+            Some(p) => Some(serde_json::from_str(&read(p, "receipt")?).map_err(|e| {
+                user_error(format!("{} is not a Boundary receipt: {e}", p.display()))
+            })?),
+            None => None,
+        };
+    let app = context::open(g).await?;
+    eprintln!("Verifying every event, the Merkle tree and every checkpoint…");
+    let report = app.verify_log(against.as_deref(), receipt.as_ref()).await?;
+    let _ = app
+        .store
+        .record_verification(
+            app.clock.now(),
+            report.ok(),
+            i64::try_from(report.events).unwrap_or(i64::MAX),
+            &report.summary(),
+        )
+        .await;
+    if g.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "ok": report.ok(),
+                "events": report.events,
+                "checkpoints": report.checkpoints,
+                "root": report.root.to_hex(),
+                "problem": report.problem,
+            })
+        );
+    } else {
+        println!("{}", report.summary());
+    }
+    if report.ok() {
+        Ok(())
+    } else {
+        Err(crate::VerificationFailed.into())
+    }
+}
+
+pub(crate) async fn checkpoint(g: &Global, vkey: bool) -> anyhow::Result<()> {
+    let app = context::open(g).await?;
+    if vkey {
+        println!("{}", app.store.signer().verifier().vkey());
+        return Ok(());
+    }
+    match app.store.latest_checkpoint().await? {
+        Some(c) => print!("{}", c.note),
+        None => {
+            return Err(user_error(
+                "nothing has been logged yet, so there is no checkpoint",
+            ))
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,294 @@
+//! The ledger's storage: the Merkle tree's stored hashes, signed checkpoints, and the
+//! reads behind proofs and receipts. The math is `boundary-ledger`'s; this module only
+//! fetches and keeps hashes.
+
+use crate::{Result, Store, StoreError};
+use boundary_domain::{Seq, Timestamp};
+use boundary_ledger::tree::{self, append_hashes, append_needs, stored_hash_index};
+use boundary_ledger::{Checkpoint, Hash};
+use sqlx::{Any, Executor, Row, Transaction};
+
+/// A kept checkpoint: the signed note and what it says.
+#[derive(Debug, Clone)]
+pub struct StoredCheckpoint {
+    pub size: u64,
+    pub root: Hash,
+    pub note: String,
+    pub created_at: String,
+}
+
+fn to_i64(n: u64) -> Result<i64> {
+    i64::try_from(n).map_err(|_| StoreError::Corrupt("tree index beyond i64".into()))
+}
+
+/// Fetches stored hashes by index, in the order asked.
+pub(crate) async fn read_hashes<'e, E>(exec: E, indexes: &[u64]) -> Result<Vec<Hash>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    if indexes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=indexes.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT idx, hash FROM tree_hashes WHERE idx IN ({})",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for &i in indexes {
+        q = q.bind(to_i64(i)?);
+    }
+    let rows = q.fetch_all(exec).await?;
+    let mut found = std::collections::HashMap::with_capacity(rows.len());
+    for r in &rows {
+        let idx: i64 = r.try_get("idx")?;
+        let bytes: Vec<u8> = r.try_get("hash")?;
+        found.insert(
+            idx.unsigned_abs(),
+            Hash::from_slice(&bytes)
+                .map_err(|_| StoreError::Corrupt(format!("tree hash {idx}")))?,
+        );
+    }
+    indexes
+        .iter()
+        .map(|i| {
+            found.get(i).copied().ok_or_else(|| {
+                StoreError::Corrupt(format!("the stored tree has no hash at index {i}"))
+            })
+        })
+        .collect()
+}
+
+/// Adds leaf `seq` to the stored tree, inside the append's transaction.
+pub(crate) async fn append_leaf(
+    tx: &mut Transaction<'static, Any>,
+    seq: Seq,
+    leaf: Hash,
+) -> Result<()> {
+    let n = seq.leaf_index();
+    let needed = read_hashes(&mut **tx, &append_needs(n)).await?;
+    let new = append_hashes(n, leaf, &needed).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let start = stored_hash_index(0, n);
+    let placeholders: Vec<String> = (0..new.len())
+        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+        .collect();
+    let sql = format!(
+        "INSERT INTO tree_hashes (idx, hash) VALUES {}",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for (i, h) in new.iter().enumerate() {
+        q = q.bind(to_i64(start + i as u64)?).bind(h.0.to_vec());
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Signs and keeps a checkpoint for the tree of `size` leaves, inside the transaction.
+pub(crate) async fn checkpoint(
+    tx: &mut Transaction<'static, Any>,
+    store: &Store,
+    size: u64,
+    at: Timestamp,
+) -> Result<StoredCheckpoint> {
+    let root = tree::tree_hash(
+        size,
+        &read_hashes(&mut **tx, &tree::tree_hash_needs(size)).await?,
+    )
+    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let note = store.signer().sign_checkpoint(size, &root);
+    sqlx::query(
+        "INSERT INTO checkpoints (tree_size, root, note, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(to_i64(size)?)
+    .bind(root.0.to_vec())
+    .bind(&note)
+    .bind(at.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(StoredCheckpoint {
+        size,
+        root,
+        note,
+        created_at: at.to_string(),
+    })
+}
+
+fn checkpoint_from_row(r: &sqlx::any::AnyRow) -> Result<StoredCheckpoint> {
+    let size: i64 = r.try_get("tree_size")?;
+    let root: Vec<u8> = r.try_get("root")?;
+    Ok(StoredCheckpoint {
+        size: size.unsigned_abs(),
+        root: Hash::from_slice(&root)
+            .map_err(|_| StoreError::Corrupt(format!("checkpoint {size} root")))?,
+        note: r.try_get("note")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+impl Store {
+    /// The newest checkpoint, if anything has been logged.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>> {
+        let r = sqlx::query("SELECT tree_size, root, note, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1")
+            .fetch_optional(self.pool())
+            .await?;
+        r.as_ref().map(checkpoint_from_row).transpose()
+    }
+
+    /// The first checkpoint whose tree includes event `seq`: the one to put on its receipt.
+    ///
+    /// # Errors
+    /// `NotFound` when no checkpoint covers it.
+    pub async fn checkpoint_covering(&self, seq: Seq) -> Result<StoredCheckpoint> {
+        let r = sqlx::query(
+            "SELECT tree_size, root, note, created_at FROM checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT 1",
+        )
+        .bind(seq.get())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        checkpoint_from_row(&r)
+    }
+
+    /// Every kept checkpoint, smallest tree first, from `from_size` on, at most `limit`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn checkpoints_from(
+        &self,
+        from_size: u64,
+        limit: i64,
+    ) -> Result<Vec<StoredCheckpoint>> {
+        let rows = sqlx::query(
+            "SELECT tree_size, root, note, created_at FROM checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT $2",
+        )
+        .bind(to_i64(from_size)?)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(checkpoint_from_row).collect()
+    }
+
+    /// The root of the stored tree of `size` leaves.
+    ///
+    /// # Errors
+    /// Missing stored hashes.
+    pub async fn tree_root(&self, size: u64) -> Result<Hash> {
+        let hashes = read_hashes(self.pool(), &tree::tree_hash_needs(size)).await?;
+        tree::tree_hash(size, &hashes).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// The leaf hash of leaf `index` as the stored tree holds it.
+    ///
+    /// # Errors
+    /// Missing stored hashes.
+    pub async fn tree_leaf(&self, index: u64) -> Result<Hash> {
+        Ok(read_hashes(self.pool(), &[stored_hash_index(0, index)]).await?[0])
+    }
+
+    /// An inclusion proof for leaf `index` in the tree of `size` leaves.
+    ///
+    /// # Errors
+    /// Out-of-range arguments, or missing stored hashes.
+    pub async fn inclusion_proof(&self, size: u64, index: u64) -> Result<Vec<Hash>> {
+        let needs = tree::inclusion_needs(size, index).map_err(|_| StoreError::NotFound)?;
+        let hashes = read_hashes(self.pool(), &needs).await?;
+        tree::inclusion_proof(size, index, &hashes).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// A consistency proof from the tree of `from` leaves to the tree of `size`.
+    ///
+    /// # Errors
+    /// Out-of-range arguments, or missing stored hashes.
+    pub async fn consistency_proof(&self, size: u64, from: u64) -> Result<Vec<Hash>> {
+        let needs = tree::consistency_needs(size, from).map_err(|_| StoreError::NotFound)?;
+        let hashes = read_hashes(self.pool(), &needs).await?;
+        tree::consistency_proof(size, from, &hashes).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Stored tree hashes from index `from` on, in order, at most `limit`: for verification.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn tree_hashes_from(&self, from: u64, limit: i64) -> Result<Vec<(u64, Vec<u8>)>> {
+        let rows =
+            sqlx::query("SELECT idx, hash FROM tree_hashes WHERE idx >= $1 ORDER BY idx LIMIT $2")
+                .bind(to_i64(from)?)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<i64, _>("idx")?.unsigned_abs(),
+                    r.try_get("hash")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// How many stored tree hashes there are.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn tree_hash_count(&self) -> Result<u64> {
+        let r = sqlx::query("SELECT COUNT(*) AS n FROM tree_hashes")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(r.try_get::<i64, _>("n")?.unsigned_abs())
+    }
+
+    /// Records the outcome of a full verification.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn record_verification(
+        &self,
+        at: Timestamp,
+        ok: bool,
+        events: i64,
+        message: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO verifications (id, ran_at, ok, events, message) \
+             SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4 FROM verifications",
+        )
+        .bind(at.to_string())
+        .bind(i64::from(ok))
+        .bind(events)
+        .bind(message)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The latest verification: when, whether it passed, and what it said.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn last_verification(&self) -> Result<Option<(String, bool, String)>> {
+        let r =
+            sqlx::query("SELECT ran_at, ok, message FROM verifications ORDER BY id DESC LIMIT 1")
+                .fetch_optional(self.pool())
+                .await?;
+        r.map(|r| {
+            Ok((
+                r.try_get("ran_at")?,
+                r.try_get::<i64, _>("ok")? != 0,
+                r.try_get("message")?,
+            ))
+        })
+        .transpose()
+    }
+}
+
+/// What a checkpoint body says, for callers that hold only the store's types.
+#[must_use]
+pub fn parse_checkpoint(c: &StoredCheckpoint) -> Option<Checkpoint> {
+    c.note
+        .split_once("\n\n")
+        .and_then(|(text, _)| Checkpoint::parse(&format!("{text}\n")).ok())
+}

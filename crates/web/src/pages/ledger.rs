@@ -1,0 +1,68 @@
+//! The ledger page for auditors and admins, and entry receipts for whoever may see the entry.
+
+use super::layout::{form_status, render, Chrome};
+use crate::error::PageError;
+use crate::form::FormState;
+use crate::session::SignedIn;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use boundary_app::AppError;
+
+#[derive(Template)]
+#[template(path = "ledger.html")]
+struct LedgerPage {
+    chrome: Chrome,
+    tree_size: u64,
+    checkpoint: Option<String>,
+    checkpoint_at: Option<String>,
+    vkey: String,
+    last_verification: Option<(String, bool, String)>,
+    writes_blocked: Option<String>,
+}
+
+async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
+    let s = state.app.ledger_status(&me.actor).await?;
+    Ok(render(
+        form_status(false),
+        &LedgerPage {
+            chrome: Chrome::of(&me),
+            tree_size: s.tree_size,
+            checkpoint: s.checkpoint,
+            checkpoint_at: s.checkpoint_at,
+            vkey: s.vkey,
+            last_verification: s.last_verification,
+            writes_blocked: s.writes_blocked,
+        },
+    ))
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    me.check_csrf(&FormState::from_pairs(pairs))?;
+    state.app.run_verification(&me.actor).await?;
+    Ok(Redirect::to("/ledger").into_response())
+}
+
+async fn receipt(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let entry = id.parse().map_err(|_| AppError::NotFound)?;
+    let r = state.app.receipt(&me.actor, entry).await?;
+    Ok(crate::api::ledger::receipt_file(&r))
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ledger", get(show))
+        .route("/ledger/verify", post(verify))
+        .route("/entries/{id}/receipt", get(receipt))
+}
