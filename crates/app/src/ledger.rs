@@ -262,18 +262,26 @@ impl App {
 
     async fn verify_stored_tree(&self, tree: &MemoryTree) -> Result<(), Bad> {
         let n = tree.size();
-        let mut from = 0u64;
-        let mut seen = 0u64;
+        let count = stored_hash_count(n);
+        let first_event = |idx: u64| {
+            let (level, k) = split_stored_hash_index(idx);
+            (k << level) + 1
+        };
+        // Stored hashes come back in index order and must be exactly 0..count.
+        let mut expected = 0u64;
         loop {
-            let batch = self.store.tree_hashes_from(from, 5000).await?;
-            let Some(&(last, _)) = batch.last() else {
+            let batch = self.store.tree_hashes_from(expected, 5000).await?;
+            if batch.is_empty() {
                 break;
-            };
+            }
             for (idx, hash) in &batch {
-                let first_event = |idx: u64| {
-                    let (level, k) = split_stored_hash_index(idx);
-                    (k << level) + 1
-                };
+                if *idx != expected {
+                    let missing = expected.min(count.saturating_sub(1));
+                    return Err(Bad(format!(
+                        "event {}: the stored Merkle tree is missing its hashes",
+                        first_event(missing)
+                    )));
+                }
                 match tree.stored(*idx) {
                     Some(h) if h.0.as_slice() == hash.as_slice() => {}
                     Some(_) => {
@@ -289,12 +297,14 @@ impl App {
                         )))
                     }
                 }
-                seen += 1;
+                expected += 1;
             }
-            from = last + 1;
         }
-        if seen != stored_hash_count(n) {
-            return Err(Bad(format!("the stored Merkle tree is missing hashes: it has {seen} of the {} that {n} events need", stored_hash_count(n))));
+        if expected < count {
+            return Err(Bad(format!(
+                "event {}: the stored Merkle tree is missing its hashes",
+                first_event(expected)
+            )));
         }
         Ok(())
     }

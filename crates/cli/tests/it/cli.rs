@@ -237,3 +237,279 @@ async fn serve_sets_itself_up_and_prints_a_setup_link() {
     child.kill().unwrap();
     let _ = child.wait();
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn verify_and_checkpoint_on_the_command_line(#[case] engine: Engine) {
+    let app = crate::helpers::spawn_app(engine).await;
+    let token = app.owner_token().await;
+    let (_, logged) = app.logged_contacts(&token, 4).await;
+    let data = app.db.dir.path().to_str().unwrap().to_owned();
+    let t = target(&app.db, &data);
+    let run = |extra: &[&str]| {
+        let mut args: Vec<&str> = t.iter().map(String::as_str).collect();
+        args.extend_from_slice(extra);
+        boundary(&args, None)
+    };
+
+    let o = run(&["verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        last_line(&o).starts_with("ok: 6 events, tree size 6, root "),
+        "{}",
+        last_line(&o)
+    );
+
+    let o = run(&["checkpoint"]);
+    let note = String::from_utf8(o.stdout).unwrap();
+    let vkey = last_line(&run(&["checkpoint", "--vkey"]));
+    let checkpoint = boundary_ledger::LogVerifier::from_vkey(&vkey)
+        .unwrap()
+        .open_checkpoint(&note)
+        .unwrap();
+    assert_eq!(checkpoint.size, 6);
+
+    let held = app.db.dir.path().join("held.note");
+    std::fs::write(&held, &note).unwrap();
+    let receipt = app.db.dir.path().join("receipt.json");
+    std::fs::write(&receipt, logged[3]["receipt"].to_string()).unwrap();
+    let o = run(&[
+        "verify",
+        "--against",
+        held.to_str().unwrap(),
+        "--receipt",
+        receipt.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stderr(&o), last_line(&o));
+
+    // Remove the last event with everything that vouches for it.
+    app.sql("DELETE FROM events WHERE seq = 6").await;
+    app.sql(&format!(
+        "DELETE FROM tree_hashes WHERE idx >= {}",
+        boundary_ledger::tree::stored_hash_count(5)
+    ))
+    .await;
+    app.sql("DELETE FROM checkpoints WHERE tree_size = 6").await;
+    assert_eq!(
+        run(&["verify"]).status.code(),
+        Some(0),
+        "consistent with itself"
+    );
+    let o = run(&["verify", "--receipt", receipt.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        last_line(&o).starts_with("FAILED: event 6: missing"),
+        "{}",
+        last_line(&o)
+    );
+    let o = run(&["verify", "--against", held.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&last_line(&o)).unwrap();
+    assert_eq!(v["ok"], false);
+
+    let o = run(&["verify", "--receipt", "/nonexistent/receipt.json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a missing file is the user's mistake"
+    );
+}
+
+/// Two `boundary serve` processes on one PostgreSQL database take 1,000 concurrent
+/// appends between them: one gapless sequence, a log that verifies, and receipts that
+/// all check out against the final checkpoint.
+#[tokio::test]
+async fn two_servers_one_log() {
+    let db = TestDb::new(Engine::Postgres).await.unwrap();
+    let data = db.dir.path().join("data");
+    let data = data.to_str().unwrap().to_owned();
+    let t = target(&db, &data);
+    let run = |extra: &[&str], stdin: Option<&str>| {
+        let mut args: Vec<&str> = t.iter().map(String::as_str).collect();
+        args.extend_from_slice(extra);
+        boundary(&args, stdin)
+    };
+    assert!(run(&["init"], None).status.success());
+    let org = last_line(&run(&["org", "add", "Riverside Surgery"], None));
+    run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "ada@example.nhs.uk",
+            "--name",
+            "Ada",
+            "--org",
+            &org,
+            "--role",
+            "clinician",
+            "--password-stdin",
+        ],
+        Some("a long enough password"),
+    );
+    let token = last_line(&run(
+        &["token", "create", "--email", "ada@example.nhs.uk"],
+        None,
+    ));
+
+    let mut servers = Servers(Vec::new());
+    let mut bases = Vec::new();
+    for _ in 0..2 {
+        let mut args: Vec<String> = t.clone();
+        args.extend(["serve".into(), "--listen".into(), "127.0.0.1:0".into()]);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_boundary"))
+            .args(&args)
+            .env_remove("BOUNDARY_MASTER_KEY")
+            .env("BOUNDARY_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = BufReader::new(child.stderr.take().unwrap()).lines();
+        let line = err
+            .by_ref()
+            .map(Result::unwrap)
+            .find(|l| l.contains("listening on"))
+            .unwrap();
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned();
+        // Keep draining its stderr so that it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in err {});
+        bases.push(format!("http://{addr}"));
+        servers.0.push(child);
+    }
+
+    let http = reqwest::Client::new();
+    let case: serde_json::Value = http
+        .post(format!("{}/api/v1/cases", bases[0]))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"person": {"label": "Patient A"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let case = case["id"].as_str().unwrap().to_owned();
+
+    let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(32));
+    let mut tasks = Vec::new();
+    for i in 0..1000 {
+        let (http, token, case, limit) = (http.clone(), token.clone(), case.clone(), limit.clone());
+        let base = bases[i % 2].clone();
+        tasks.push(tokio::spawn(async move {
+            let _permit = limit.acquire().await.unwrap();
+            let r = http
+                .post(format!("{base}/api/v1/cases/{case}/entries"))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({"channel": "text_message", "what_happened": format!("Message {i}")}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+            r.json::<serde_json::Value>().await.unwrap()
+        }));
+    }
+    let mut receipts = Vec::new();
+    for t in tasks {
+        receipts.push(t.await.unwrap()["receipt"].clone());
+    }
+
+    let mut seqs: Vec<u64> = receipts
+        .iter()
+        .map(|r| r["seq"].as_u64().unwrap())
+        .collect();
+    seqs.sort_unstable();
+    assert_eq!(
+        seqs,
+        (3..=1002).collect::<Vec<u64>>(),
+        "one sequence, no gaps, no duplicates"
+    );
+
+    let o = run(&["verify"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        last_line(&o).starts_with("ok: 1002 events"),
+        "{}",
+        last_line(&o)
+    );
+
+    let vkey = last_line(&run(&["checkpoint", "--vkey"], None));
+    let verifier = boundary_ledger::LogVerifier::from_vkey(&vkey).unwrap();
+    let note = http
+        .get(format!("{}/api/v1/checkpoint", bases[1]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let last = verifier.open_checkpoint(&note).unwrap();
+    assert_eq!(last.size, 1002);
+    for (i, r) in receipts.iter().enumerate() {
+        let then = verifier
+            .open_checkpoint(r["checkpoint"].as_str().unwrap())
+            .unwrap();
+        let index = r["leaf_index"].as_u64().unwrap();
+        let leaf = boundary_ledger::Hash::from_hex(r["leaf_hash"].as_str().unwrap()).unwrap();
+        let base = &bases[i % 2];
+        let inc: serde_json::Value = http
+            .get(format!(
+                "{base}/api/v1/proof/inclusion?index={index}&size={}",
+                last.size
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let proof: Vec<_> = inc["proof"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| boundary_ledger::Hash::from_hex(h.as_str().unwrap()).unwrap())
+            .collect();
+        boundary_ledger::verify_inclusion(index, last.size, &leaf, &proof, &last.root).unwrap();
+        let con: serde_json::Value = http
+            .get(format!(
+                "{base}/api/v1/proof/consistency?from={}&size={}",
+                then.size, last.size
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let proof: Vec<_> = con["proof"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| boundary_ledger::Hash::from_hex(h.as_str().unwrap()).unwrap())
+            .collect();
+        boundary_ledger::verify_consistency(then.size, last.size, &then.root, &last.root, &proof)
+            .unwrap();
+    }
+    drop(servers);
+}
+
+/// Server processes, stopped however the test ends.
+struct Servers(Vec<std::process::Child>);
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for s in &mut self.0 {
+            let _ = s.kill();
+            let _ = s.wait();
+        }
+    }
+}

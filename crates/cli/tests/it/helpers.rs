@@ -312,6 +312,40 @@ impl TestApp {
             .await
     }
 
+    /// Runs SQL on the database behind Boundary's back, as an intruder with database access would.
+    pub async fn sql(&self, statement: &str) {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(self.db.url.expose()).await.unwrap();
+        sqlx::query(statement).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+
+    /// Runs one SQL statement with one blob parameter (`$1`), behind Boundary's back.
+    pub async fn sql_with_blob(&self, statement: &str, blob: Vec<u8>) {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(self.db.url.expose()).await.unwrap();
+        sqlx::query(statement)
+            .bind(blob)
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+
+    /// Logs `n` contacts on a new case over the API; returns the case id and each answer.
+    pub async fn logged_contacts(&self, token: &str, n: usize) -> (String, Vec<Value>) {
+        let case = self.api_case(token, "Patient A").await;
+        let mut out = Vec::new();
+        for i in 0..n {
+            let (s, v) = self
+                .api_post(&format!("/api/v1/cases/{case}/entries"), token, serde_json::json!({"channel": "text_message", "what_happened": format!("Message {i}")}))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            out.push(v);
+        }
+        (case, out)
+    }
+
     /// Opens a case over the API; returns its id.
     pub async fn api_case(&self, token: &str, label: &str) -> String {
         let (s, v) = self

@@ -10,6 +10,8 @@ mod helpers;
 mod api;
 mod cli;
 mod encryption;
+mod ledger;
 mod pages;
 mod rebuild;
 mod sign_in;
+mod tamper;
