@@ -87,6 +87,9 @@ pub(crate) enum Command {
         /// How many entries to log for the measurement.
         #[arg(long, default_value_t = 2000)]
         entries: usize,
+        /// How many events the ledger figures use.
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
     },
 }
 

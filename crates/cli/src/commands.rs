@@ -2,6 +2,7 @@
 
 mod admin;
 mod bench;
+mod bench_ledger;
 mod init;
 mod ledger;
 mod serve;
@@ -38,7 +39,10 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             ledger::verify(g, against.as_deref(), receipt.as_deref()).await
         }
         Command::Checkpoint { vkey } => ledger::checkpoint(g, vkey).await,
-        Command::Bench { entries } => bench::run(entries).await,
+        Command::Bench { entries, events } => {
+            bench::run(entries).await?;
+            bench_ledger::run(events).await
+        }
     }
 }
 

@@ -97,6 +97,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_frontier_is_what_the_root_needs() {
+        let mut tree = MemoryTree::new();
+        let mut frontier = Vec::new();
+        for n in 0..1500u64 {
+            assert_eq!(frontier, tree.read(&tree_hash_needs(n)), "frontier of {n}");
+            let leaf = crate::leaf_hash(&n.to_le_bytes());
+            let from_frontier = append_to_frontier(n, leaf, &mut frontier).unwrap();
+            assert_eq!(from_frontier, tree.push(leaf));
+            assert_eq!(
+                tree_hash(n + 1, &frontier).unwrap(),
+                tree.root(n + 1).unwrap()
+            );
+        }
+    }
+
+    #[test]
     fn split_inverts_stored_hash_index() {
         for level in 0..8 {
             for n in 0..300 {
@@ -107,6 +123,30 @@ mod tests {
             }
         }
     }
+}
+
+/// Appends leaf `n` to the frontier of the tree of `n` leaves — the hashes named by
+/// [`tree_hash_needs`]`(n)`, left to right — turning it into the frontier of `n + 1`
+/// leaves. Returns the hashes to store for the leaf, as [`append_hashes`] does. A writer
+/// that keeps the frontier needs to read nothing to append or to compute the new root.
+///
+/// # Errors
+/// A frontier of the wrong length for `n`.
+pub fn append_to_frontier(
+    n: u64,
+    leaf: Hash,
+    frontier: &mut Vec<Hash>,
+) -> Result<Vec<Hash>, LedgerError> {
+    if frontier.len() != n.count_ones() as usize {
+        return Err(LedgerError::WrongHashCount);
+    }
+    // The left siblings leaf n completes are the rightmost roots of the frontier.
+    let m = (n + 1).trailing_zeros() as usize;
+    let keep = frontier.len() - m;
+    let new = append_hashes(n, leaf, &frontier[keep..])?;
+    frontier.truncate(keep);
+    frontier.push(new[new.len() - 1]);
+    Ok(new)
 }
 
 /// The largest power of two below `n`, and its logarithm.
@@ -349,6 +389,12 @@ impl MemoryTree {
         }
         self.size += 1;
         &self.hashes[start..]
+    }
+
+    /// Every stored hash, in index order.
+    #[must_use]
+    pub fn stored_hashes(&self) -> &[Hash] {
+        &self.hashes
     }
 
     /// The stored hash at `index`, as a database would hold it.

@@ -61,3 +61,34 @@ impl BareSqlite {
         self.pool.close().await;
     }
 }
+
+/// For `boundary bench` only: writes stored tree hashes straight into `tree_hashes`,
+/// bypassing the log, so that proofs can be timed on a large tree without appending a
+/// million events first. Never called by the server.
+///
+/// # Errors
+/// Database errors.
+pub async fn load_tree_hashes(
+    store: &crate::Store,
+    hashes: &[boundary_ledger::Hash],
+) -> Result<()> {
+    let mut tx = store.pool().begin().await?;
+    for (chunk_no, chunk) in hashes.chunks(400).enumerate() {
+        let placeholders: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let sql = format!(
+            "INSERT INTO tree_hashes (idx, hash) VALUES {}",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (i, h) in chunk.iter().enumerate() {
+            q = q
+                .bind(i64::try_from(chunk_no * 400 + i).unwrap_or(i64::MAX))
+                .bind(h.0.to_vec());
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -18,6 +18,8 @@ pub struct WriteTx<'s> {
     pub(crate) store: &'s Store,
     /// The last event appended in this transaction: its checkpoint is signed at commit.
     last: Option<(Seq, Timestamp)>,
+    /// The tree's frontier after the last append in this transaction.
+    frontier: Option<Vec<boundary_ledger::Hash>>,
     _local: Option<tokio::sync::MutexGuard<'s, ()>>,
 }
 
@@ -75,6 +77,7 @@ impl Store {
             tx,
             store: self,
             last: None,
+            frontier: None,
             _local: local,
         })
     }
@@ -208,7 +211,12 @@ impl WriteTx<'_> {
         .bind(hash.0.to_vec())
         .execute(&mut *self.tx)
         .await?;
-        crate::ledger::append_leaf(&mut self.tx, seq, hash).await?;
+        let mut frontier = match self.frontier.take() {
+            Some(f) => f,
+            None => crate::ledger::frontier(&mut self.tx, self.store, seq.leaf_index()).await?,
+        };
+        crate::ledger::append_leaf(&mut self.tx, seq, hash, &mut frontier).await?;
+        self.frontier = Some(frontier);
         projections::apply(&mut self.tx, seq, key_id, key, event).await?;
         self.last = Some((seq, event.recorded_at));
         Ok(Appended {
@@ -225,14 +233,23 @@ impl WriteTx<'_> {
     /// # Errors
     /// Database errors; on error nothing of the transaction is kept.
     pub async fn commit(mut self) -> Result<Option<crate::ledger::StoredCheckpoint>> {
-        let checkpoint = match self.last {
-            Some((seq, at)) => Some(
-                crate::ledger::checkpoint(&mut self.tx, self.store, seq.leaf_index() + 1, at)
-                    .await?,
+        let checkpoint = match (self.last, &self.frontier) {
+            (Some((seq, at)), Some(frontier)) => Some(
+                crate::ledger::checkpoint(
+                    &mut self.tx,
+                    self.store,
+                    seq.leaf_index() + 1,
+                    frontier,
+                    at,
+                )
+                .await?,
             ),
-            None => None,
+            _ => None,
         };
         self.tx.commit().await?;
+        if let (Some(c), Some(frontier)) = (&checkpoint, self.frontier.take()) {
+            self.store.cache_frontier(c.size, frontier);
+        }
         Ok(checkpoint)
     }
 }

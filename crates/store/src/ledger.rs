@@ -4,7 +4,7 @@
 
 use crate::{Result, Store, StoreError};
 use boundary_domain::{Seq, Timestamp};
-use boundary_ledger::tree::{self, append_hashes, append_needs, stored_hash_index};
+use boundary_ledger::tree::{self, stored_hash_index};
 use boundary_ledger::{Checkpoint, Hash};
 use sqlx::{Any, Executor, Row, Transaction};
 
@@ -60,14 +60,30 @@ where
 }
 
 /// Adds leaf `seq` to the stored tree, inside the append's transaction.
+/// The frontier of the tree of `size` leaves: from this process's cache if it is for
+/// that size, else read from the stored tree.
+pub(crate) async fn frontier(
+    tx: &mut Transaction<'static, Any>,
+    store: &Store,
+    size: u64,
+) -> Result<Vec<Hash>> {
+    match store.cached_frontier(size) {
+        Some(f) => Ok(f),
+        None => read_hashes(&mut **tx, &tree::tree_hash_needs(size)).await,
+    }
+}
+
+/// Adds leaf `seq` to the stored tree, inside the append's transaction, and moves the
+/// frontier on.
 pub(crate) async fn append_leaf(
     tx: &mut Transaction<'static, Any>,
     seq: Seq,
     leaf: Hash,
+    frontier: &mut Vec<Hash>,
 ) -> Result<()> {
     let n = seq.leaf_index();
-    let needed = read_hashes(&mut **tx, &append_needs(n)).await?;
-    let new = append_hashes(n, leaf, &needed).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let new = tree::append_to_frontier(n, leaf, frontier)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let start = stored_hash_index(0, n);
     let placeholders: Vec<String> = (0..new.len())
         .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
@@ -89,13 +105,10 @@ pub(crate) async fn checkpoint(
     tx: &mut Transaction<'static, Any>,
     store: &Store,
     size: u64,
+    frontier: &[Hash],
     at: Timestamp,
 ) -> Result<StoredCheckpoint> {
-    let root = tree::tree_hash(
-        size,
-        &read_hashes(&mut **tx, &tree::tree_hash_needs(size)).await?,
-    )
-    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let root = tree::tree_hash(size, frontier).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let note = store.signer().sign_checkpoint(size, &root);
     sqlx::query(
         "INSERT INTO checkpoints (tree_size, root, note, created_at) VALUES ($1, $2, $3, $4)",

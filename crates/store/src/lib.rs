@@ -53,6 +53,9 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// A tree size and the roots of its complete subtrees, left to right.
+type Frontier = (u64, Vec<boundary_ledger::Hash>);
+
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -60,6 +63,10 @@ pub struct Store {
     engine: Engine,
     master: Arc<MasterKey>,
     signer: Arc<LogSigner>,
+    /// The tree's frontier as of the last commit from this process, so that an append
+    /// reads no hashes; checked against the log's size under the append lock, so that
+    /// another server's appends are never missed.
+    frontier: Arc<std::sync::Mutex<Option<Frontier>>>,
     /// SQLite has one writer at a time anyway; queueing appends here first spares them
     /// SQLite's busy-wait polling.
     local_writer: Arc<tokio::sync::Mutex<()>>,
@@ -104,6 +111,7 @@ impl Store {
             engine,
             master: Arc::new(master),
             signer: Arc::new(signer),
+            frontier: Arc::new(std::sync::Mutex::new(None)),
             local_writer: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
@@ -143,6 +151,20 @@ impl Store {
 
     pub(crate) fn master(&self) -> &MasterKey {
         &self.master
+    }
+
+    pub(crate) fn cached_frontier(&self, size: u64) -> Option<Vec<boundary_ledger::Hash>> {
+        let guard = self.frontier.lock().ok()?;
+        match guard.as_ref() {
+            Some((s, f)) if *s == size => Some(f.clone()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn cache_frontier(&self, size: u64, frontier: Vec<boundary_ledger::Hash>) {
+        if let Ok(mut g) = self.frontier.lock() {
+            *g = Some((size, frontier));
+        }
     }
 
     /// The log's signing key, which signs a checkpoint after every committed append.

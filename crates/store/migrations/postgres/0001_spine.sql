@@ -64,7 +64,6 @@ CREATE TABLE events (
     sealed BYTEA NOT NULL,
     leaf_hash BYTEA NOT NULL
 );
-CREATE INDEX events_case ON events (case_id, seq);
 
 -- Projections: rebuilt from the events by `boundary rebuild`.
 CREATE TABLE cases (

@@ -64,7 +64,6 @@ CREATE TABLE events (
     sealed BLOB NOT NULL,
     leaf_hash BLOB NOT NULL
 );
-CREATE INDEX events_case ON events (case_id, seq);
 
 -- Projections: rebuilt from the events by `boundary rebuild`.
 CREATE TABLE cases (
