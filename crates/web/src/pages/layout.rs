@@ -2,12 +2,15 @@
 
 use crate::session::SignedIn;
 use askama::Template;
+use boundary_domain::Role;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 pub(crate) struct Me {
     pub name: String,
     pub org: String,
+    /// Auditors and admins get a link to the ledger page.
+    pub sees_ledger: bool,
 }
 
 pub(crate) struct Chrome {
@@ -28,6 +31,7 @@ impl Chrome {
             me: Some(Me {
                 name: s.actor.name.clone(),
                 org: s.actor.org_name.clone(),
+                sees_ledger: s.actor.roles.has(Role::Admin) || s.actor.roles.has(Role::Auditor),
             }),
             csrf: s.csrf.clone(),
         }
