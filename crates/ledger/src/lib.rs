@@ -3,7 +3,8 @@
 //! the layout of Go's checksum database so that appends and proofs touch O(log n)
 //! hashes ([`tree`]), inclusion and consistency proofs checked as RFC 9162 §2.1.3.2 and
 //! §2.1.4.2 describe ([`verify`]), and C2SP checkpoints signed as C2SP signed notes with
-//! Ed25519, with verifier keys in C2SP vkey form ([`note`]).
+//! Ed25519, with verifier keys in C2SP vkey form ([`note`]), and RFC 3161 trusted
+//! timestamps over checkpoints ([`timestamp`]).
 //!
 //! It deliberately does no IO and knows nothing of events, databases or files: it hashes
 //! and signs what it is given. Storage of the tree belongs to `store`; what the bytes
@@ -12,6 +13,7 @@
 #![warn(clippy::pedantic)]
 
 pub mod note;
+pub mod timestamp;
 pub mod tree;
 pub mod verify;
 

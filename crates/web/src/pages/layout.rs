@@ -2,9 +2,9 @@
 
 use crate::session::SignedIn;
 use askama::Template;
-use boundary_domain::Role;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use boundary_domain::Role;
 
 pub(crate) struct Me {
     pub name: String,
