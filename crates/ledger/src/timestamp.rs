@@ -3,7 +3,7 @@
 //! names exactly that checkpoint, and that the TSA's certificate signed it.
 //!
 //! The message stamped is the checkpoint's body (C2SP tlog-checkpoint text), hashed with
-//! SHA-256. Tokens are CMS SignedData (RFC 5652) whose content is a TSTInfo; signatures
+//! SHA-256. Tokens are CMS `SignedData` (RFC 5652) whose content is a `TSTInfo`; signatures
 //! by RSA (PKCS #1 v1.5) with SHA-256 are accepted.
 
 use cmpv2::status::PkiStatus;
@@ -96,7 +96,7 @@ fn sha256_alg() -> AlgorithmIdentifier<der::Any> {
     }
 }
 
-/// A DER TimeStampReq for `message`, asking for the TSA's certificate in the token.
+/// A DER `TimeStampReq` for `message`, asking for the TSA's certificate in the token.
 ///
 /// # Errors
 /// Only if encoding fails.
@@ -120,7 +120,7 @@ pub fn request(message: &[u8], nonce: u64) -> Result<Vec<u8>, TimestampError> {
     req.to_der().map_err(malformed)
 }
 
-/// The token (DER ContentInfo) from a TSA's DER TimeStampResp.
+/// The token (DER `ContentInfo`) from a TSA's DER `TimeStampResp`.
 ///
 /// # Errors
 /// A response that is not one, or a refusal.
@@ -216,11 +216,11 @@ pub fn verify(
         )));
     }
     // The signature covers the signed attributes encoded as a SET OF.
-    let signed = attrs.to_der().map_err(malformed)?;
+    let signed_bytes = attrs.to_der().map_err(malformed)?;
     let sig = rsa::pkcs1v15::Signature::try_from(signer.signature.as_bytes())
         .map_err(|_| TimestampError::BadSignature)?;
     rsa::pkcs1v15::VerifyingKey::<Sha256>::new(tsa.key.clone())
-        .verify(&signed, &sig)
+        .verify(&signed_bytes, &sig)
         .map_err(|_| TimestampError::BadSignature)?;
     Ok(tst.gen_time.to_date_time().to_string())
 }
