@@ -137,7 +137,7 @@ pub fn token_from_response(der: &[u8]) -> Result<Vec<u8>, TimestampError> {
 }
 
 /// Checks that `token` stamps exactly `message` and was signed by `tsa`; returns the
-/// time the TSA gives (GeneralizedTime, as text).
+/// time the TSA gives (`GeneralizedTime`, as text).
 ///
 /// # Errors
 /// What is wrong with the token.
