@@ -137,6 +137,10 @@ impl App {
         self.verify_stored_tree(tree).await?;
         let n = tree.size();
         let verifier = self.store.signer().verifier();
+        let tsa_cert = self
+            .recorded_tsa_cert()
+            .await
+            .map_err(|e| Bad(e.to_string()))?;
         let mut last_good = 0u64;
         loop {
             let batch = self.store.checkpoints_from(last_good + 1, 1000).await?;
@@ -164,6 +168,14 @@ impl App {
                         "event {}: the events up to {} do not match the checkpoint signed for that size — an event from {} to {} was changed, removed, inserted or reordered",
                         last_good + 1, c.size, last_good + 1, c.size
                     )));
+                }
+                if let Some(token) = &c.tsa_token {
+                    let cert = tsa_cert.as_ref().ok_or_else(|| {
+                        Bad(format!("the checkpoint for tree size {} has a trusted timestamp, but no TSA certificate is recorded to check it", c.size))
+                    })?;
+                    boundary_ledger::timestamp::verify(token, body.body().as_bytes(), cert).map_err(|e| {
+                        Bad(format!("the trusted timestamp on the checkpoint for tree size {} does not check: {e}", c.size))
+                    })?;
                 }
                 last_good = c.size;
                 *checkpoints += 1;
@@ -354,6 +366,9 @@ pub struct LedgerStatus {
     /// When the last full verification ran, whether it passed, and what it said.
     pub last_verification: Option<(String, bool, String)>,
     pub writes_blocked: Option<String>,
+    pub tsa: crate::timestamping::TsaState,
+    /// The largest tree size with a trusted timestamp.
+    pub timestamped_size: Option<u64>,
 }
 
 impl App {
@@ -371,6 +386,8 @@ impl App {
             vkey: self.store.signer().verifier().vkey(),
             last_verification: self.store.last_verification().await?,
             writes_blocked: self.writes_blocked(),
+            tsa: self.tsa_state(),
+            timestamped_size: self.store.last_timestamped_size().await?,
         })
     }
 

@@ -11,6 +11,7 @@ pub mod cases;
 pub mod entries;
 pub mod ledger;
 pub mod people;
+pub mod timestamping;
 
 use boundary_domain::{FieldErrors, MemberId, OrgId, Roles, Timestamp, UserId};
 use boundary_store::{Store, StoreError};
@@ -91,6 +92,9 @@ pub struct App {
     /// Why the log refuses writes, if it does: set when the stored tree does not match
     /// the latest signed checkpoint, so nothing more is built on a damaged history.
     writes_blocked: Arc<std::sync::RwLock<Option<String>>>,
+    /// Trusted timestamping, when configured.
+    pub(crate) tsa: Option<Arc<timestamping::TsaConfig>>,
+    pub(crate) tsa_state: Arc<std::sync::RwLock<timestamping::TsaState>>,
 }
 
 impl std::fmt::Debug for App {
@@ -108,6 +112,8 @@ impl App {
             random: Arc::new(OsRandom),
             limits: Limits::default(),
             writes_blocked: Arc::new(std::sync::RwLock::new(None)),
+            tsa: None,
+            tsa_state: Arc::new(std::sync::RwLock::new(timestamping::TsaState::default())),
         }
     }
 

@@ -48,6 +48,8 @@ pub(crate) enum Command {
         /// The address people use to reach Boundary, e.g. https://boundary.example.nhs.uk.
         #[arg(long, env = "BOUNDARY_PUBLIC_URL")]
         public_url: Option<String>,
+        #[command(flatten)]
+        tsa: TsaArgs,
     },
     /// Create the data folder, the master key, the log signing key and the schema.
     Init,
@@ -91,6 +93,20 @@ pub(crate) enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         events: u64,
     },
+}
+
+/// Trusted timestamps (RFC 3161) for checkpoints.
+#[derive(Debug, Args)]
+pub(crate) struct TsaArgs {
+    /// The timestamping authority's URL (http).
+    #[arg(long, env = "BOUNDARY_TSA_URL", requires = "tsa_cert")]
+    pub tsa_url: Option<String>,
+    /// The TSA's certificate (PEM), whose signature tokens must carry.
+    #[arg(long, env = "BOUNDARY_TSA_CERT", value_name = "FILE")]
+    pub tsa_cert: Option<PathBuf>,
+    /// At most one timestamp per this many seconds.
+    #[arg(long, env = "BOUNDARY_TSA_INTERVAL", default_value_t = 600)]
+    pub tsa_interval: i64,
 }
 
 #[derive(Debug, Subcommand)]

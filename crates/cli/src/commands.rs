@@ -13,9 +13,11 @@ use boundary_app::AppError;
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let g = &cli.global;
     match cli.command {
-        Command::Serve { listen, public_url } => {
-            serve::run(g, &listen, public_url.as_deref()).await
-        }
+        Command::Serve {
+            listen,
+            public_url,
+            tsa,
+        } => serve::run(g, &listen, public_url.as_deref(), &tsa).await,
         Command::Init => init::run(g).await,
         Command::Org {
             command: OrgCommand::Add { name },

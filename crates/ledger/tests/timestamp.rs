@@ -6,113 +6,11 @@
 use boundary_ledger::timestamp::{
     request, token_from_response, verify, TimestampError, TsaCertificate,
 };
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl must be installed");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+#[path = "../../../tests/support/tsa.rs"]
+mod support;
 
-/// A CA and a TSA in a fresh folder; returns the folder.
-fn tsa(extended_key_usage: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().to_path_buf();
-    openssl(
-        &d,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "3650",
-            "-subj",
-            "/CN=Boundary test TSA CA",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-        ],
-    );
-    openssl(
-        &d,
-        &[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "tsa.key",
-            "-out",
-            "tsa.csr",
-            "-subj",
-            "/CN=Boundary test TSA",
-        ],
-    );
-    std::fs::write(d.join("ext.cnf"), format!("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,{extended_key_usage}\n")).unwrap();
-    openssl(
-        &d,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "tsa.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "tsa.pem",
-            "-days",
-            "3650",
-            "-extfile",
-            "ext.cnf",
-        ],
-    );
-    std::fs::write(d.join("serial"), "01\n").unwrap();
-    std::fs::write(
-        d.join("tsa.cnf"),
-        format!(
-            "[ tsa ]\ndefault_tsa = tsa1\n[ tsa1 ]\ndir = {}\nserial = $dir/serial\ncrypto_device = builtin\nsigner_cert = $dir/tsa.pem\ncerts = $dir/ca.pem\nsigner_key = $dir/tsa.key\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256\naccuracy = secs:1\nordering = yes\ntsa_name = yes\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n",
-            d.display()
-        ),
-    )
-    .unwrap();
-    (dir, d)
-}
-
-fn stamp(d: &Path, req: &[u8]) -> Vec<u8> {
-    std::fs::write(d.join("req.der"), req).unwrap();
-    openssl(
-        d,
-        &[
-            "ts",
-            "-reply",
-            "-config",
-            "tsa.cnf",
-            "-queryfile",
-            "req.der",
-            "-out",
-            "resp.der",
-        ],
-    );
-    std::fs::read(d.join("resp.der")).unwrap()
-}
+use support::{make_tsa as tsa, openssl, stamp};
 
 const CHECKPOINT: &str = "boundary/0a1b2c3d\n42\nq1Y4OJbbrrM8qZ/WHTkIH/ZN4Dk4bDmWKGhkpdEtBRQ=\n";
 

@@ -15,6 +15,10 @@ pub struct StoredCheckpoint {
     pub root: Hash,
     pub note: String,
     pub created_at: String,
+    /// An RFC 3161 token over the checkpoint's body, if a TSA stamped it.
+    pub tsa_token: Option<Vec<u8>>,
+    /// The time the TSA gave, as text.
+    pub tsa_time: Option<String>,
 }
 
 fn to_i64(n: u64) -> Result<i64> {
@@ -124,6 +128,8 @@ pub(crate) async fn checkpoint(
         root,
         note,
         created_at: at.to_string(),
+        tsa_token: None,
+        tsa_time: None,
     })
 }
 
@@ -136,6 +142,8 @@ fn checkpoint_from_row(r: &sqlx::any::AnyRow) -> Result<StoredCheckpoint> {
             .map_err(|_| StoreError::Corrupt(format!("checkpoint {size} root")))?,
         note: r.try_get("note")?,
         created_at: r.try_get("created_at")?,
+        tsa_token: r.try_get("tsa_token")?,
+        tsa_time: r.try_get("tsa_time")?,
     })
 }
 
@@ -145,7 +153,7 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>> {
-        let r = sqlx::query("SELECT tree_size, root, note, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1")
+        let r = sqlx::query("SELECT tree_size, root, note, created_at, tsa_token, tsa_time FROM checkpoints ORDER BY tree_size DESC LIMIT 1")
             .fetch_optional(self.pool())
             .await?;
         r.as_ref().map(checkpoint_from_row).transpose()
@@ -157,7 +165,7 @@ impl Store {
     /// `NotFound` when no checkpoint covers it.
     pub async fn checkpoint_covering(&self, seq: Seq) -> Result<StoredCheckpoint> {
         let r = sqlx::query(
-            "SELECT tree_size, root, note, created_at FROM checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT 1",
+            "SELECT tree_size, root, note, created_at, tsa_token, tsa_time FROM checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT 1",
         )
         .bind(seq.get())
         .fetch_optional(self.pool())
@@ -176,7 +184,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<StoredCheckpoint>> {
         let rows = sqlx::query(
-            "SELECT tree_size, root, note, created_at FROM checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT $2",
+            "SELECT tree_size, root, note, created_at, tsa_token, tsa_time FROM checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT $2",
         )
         .bind(to_i64(from_size)?)
         .bind(limit)
@@ -252,6 +260,64 @@ impl Store {
             .fetch_one(self.pool())
             .await?;
         Ok(r.try_get::<i64, _>("n")?.unsigned_abs())
+    }
+
+    /// Keeps a TSA's token beside the checkpoint it stamps.
+    ///
+    /// # Errors
+    /// `NotFound` for a checkpoint that does not exist.
+    pub async fn store_timestamp(&self, size: u64, token: &[u8], time: &str) -> Result<()> {
+        let r = sqlx::query(
+            "UPDATE checkpoints SET tsa_token = $1, tsa_time = $2 WHERE tree_size = $3",
+        )
+        .bind(token.to_vec())
+        .bind(time)
+        .bind(to_i64(size)?)
+        .execute(self.pool())
+        .await?;
+        if r.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    /// The largest tree size with a timestamp, if any.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn last_timestamped_size(&self) -> Result<Option<u64>> {
+        let r =
+            sqlx::query("SELECT MAX(tree_size) AS s FROM checkpoints WHERE tsa_token IS NOT NULL")
+                .fetch_one(self.pool())
+                .await?;
+        Ok(r.try_get::<Option<i64>, _>("s")?.map(i64::unsigned_abs))
+    }
+
+    /// # Errors
+    /// Database errors.
+    pub async fn setting(&self, name: &str) -> Result<Option<String>> {
+        let r = sqlx::query("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        r.map(|r| r.try_get("value"))
+            .transpose()
+            .map_err(StoreError::from)
+    }
+
+    /// # Errors
+    /// Database errors.
+    pub async fn set_setting(&self, name: &str, value: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
+        )
+        .bind(name)
+        .bind(value)
+        .execute(self.pool())
+        .await?;
+        Ok(())
     }
 
     /// Records the outcome of a full verification.

@@ -1,16 +1,31 @@
 //! `boundary serve`: the web app and API.
 
-use crate::args::Global;
+use crate::args::{Global, TsaArgs};
 use crate::user_error;
 use anyhow::Context;
+use boundary_app::timestamping::TsaConfig;
 use boundary_app::App;
+use boundary_ledger::timestamp::TsaCertificate;
 use boundary_web::{AppState, WebConfig};
 use std::sync::Arc;
 
-pub(crate) async fn run(g: &Global, listen: &str, public_url: Option<&str>) -> anyhow::Result<()> {
+pub(crate) async fn run(
+    g: &Global,
+    listen: &str,
+    public_url: Option<&str>,
+    tsa: &TsaArgs,
+) -> anyhow::Result<()> {
     init_logging();
     let store = super::init::prepare(g, false).await?;
-    let app = App::new(store);
+    let mut app = App::new(store);
+    if let Some(config) = tsa_config(tsa)? {
+        eprintln!(
+            "Checkpoints will be timestamped by {} at most every {} seconds.",
+            config.url, config.interval_seconds
+        );
+        app.configure_tsa(config).await?;
+        tokio::spawn(timestamp_loop(app.clone()));
+    }
     if let Some(why) = app.check_ledger_at_start().await? {
         eprintln!("WARNING: the log does not match its latest signed checkpoint ({why}). Boundary will show what it holds but record nothing new. Run `boundary verify`.");
     }
@@ -32,6 +47,75 @@ pub(crate) async fn run(g: &Global, listen: &str, public_url: Option<&str>) -> a
         .await
         .context("serving")?;
     Ok(())
+}
+
+fn tsa_config(args: &TsaArgs) -> anyhow::Result<Option<TsaConfig>> {
+    let (Some(url), Some(cert_path)) = (&args.tsa_url, &args.tsa_cert) else {
+        return Ok(None);
+    };
+    if !url.starts_with("http://") {
+        return Err(user_error(
+            "--tsa-url must be an http:// URL (tokens are signed, so they need no TLS)",
+        ));
+    }
+    if args.tsa_interval < 1 {
+        return Err(user_error("--tsa-interval must be at least 1 second"));
+    }
+    let cert_pem = std::fs::read_to_string(cert_path).map_err(|e| {
+        user_error(format!(
+            "cannot read the TSA certificate {}: {e}",
+            cert_path.display()
+        ))
+    })?;
+    let cert = TsaCertificate::from_pem(&cert_pem)
+        .map_err(|e| user_error(format!("{}: {e}", cert_path.display())))?;
+    Ok(Some(TsaConfig {
+        url: url.clone(),
+        cert_pem,
+        cert,
+        interval_seconds: args.tsa_interval,
+    }))
+}
+
+/// Sends the latest checkpoint to the TSA whenever one is due; never stops, never blocks logging.
+async fn timestamp_loop(app: App) {
+    let Ok(client) = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+    else {
+        tracing::error!("cannot make an HTTP client: timestamping is off");
+        return;
+    };
+    let tick = std::time::Duration::from_secs(1);
+    loop {
+        tokio::time::sleep(tick).await;
+        let job = match app.timestamp_due().await {
+            Ok(Some(job)) => job,
+            Ok(None) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot tell whether a timestamp is due");
+                continue;
+            }
+        };
+        let answer = match client
+            .post(&job.url)
+            .header("content-type", "application/timestamp-query")
+            .body(job.request.clone())
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+        {
+            Ok(r) => r
+                .bytes()
+                .await
+                .map(|b| b.to_vec())
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(format!("the TSA did not answer: {e}")),
+        };
+        if let Err(e) = app.record_timestamp(&job, answer).await {
+            tracing::warn!(error = %e, "cannot record the timestamp");
+        }
+    }
 }
 
 fn init_logging() {

@@ -14,4 +14,8 @@ mod ledger;
 mod pages;
 mod rebuild;
 mod sign_in;
+mod timestamps;
+
 mod tamper;
+#[path = "../../../../tests/support/tsa.rs"]
+mod tsa_support;

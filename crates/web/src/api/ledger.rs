@@ -164,9 +164,55 @@ pub(crate) fn receipt_file(r: &Receipt) -> Response {
         .into_response()
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TsaOut {
+    configured: bool,
+    url: Option<String>,
+    timestamped_size: Option<u64>,
+    last_success: Option<String>,
+    last_error: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LedgerOut {
+    tree_size: u64,
+    checkpoint: Option<String>,
+    vkey: String,
+    /// Why the log refuses writes, if it does.
+    writes_blocked: Option<String>,
+    last_verification_ok: Option<bool>,
+    last_verification: Option<String>,
+    tsa: TsaOut,
+}
+
+/// The ledger's health, for auditors and admins (for monitoring).
+#[utoipa::path(get, path = "/api/v1/ledger", responses((status = 200, body = LedgerOut), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn status(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<LedgerOut>, ApiError> {
+    let s = state.app.ledger_status(&actor).await?;
+    Ok(Json(LedgerOut {
+        tree_size: s.tree_size,
+        checkpoint: s.checkpoint,
+        vkey: s.vkey,
+        writes_blocked: s.writes_blocked,
+        last_verification_ok: s.last_verification.as_ref().map(|v| v.1),
+        last_verification: s.last_verification.map(|v| format!("{}: {}", v.0, v.2)),
+        tsa: TsaOut {
+            configured: s.tsa.url.is_some(),
+            url: s.tsa.url,
+            timestamped_size: s.timestamped_size,
+            last_success: s.tsa.last_success.map(|t| t.to_string()),
+            last_error: s.tsa.last_error,
+        },
+    }))
+}
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/checkpoint", get(checkpoint))
+        .route("/api/v1/ledger", get(status))
         .route("/api/v1/proof/inclusion", get(inclusion))
         .route("/api/v1/proof/consistency", get(consistency))
         .route("/api/v1/entries/{id}/receipt", get(receipt))

@@ -28,7 +28,7 @@ impl Modify for BearerAuth {
         super::cases::create, super::cases::list, super::cases::show,
         super::cases::change_status, super::cases::set_chaperone,
         super::entries::create, super::entries::list, super::entries::show, super::entries::amend,
-        super::ledger::checkpoint, super::ledger::inclusion, super::ledger::consistency, super::ledger::receipt,
+        super::ledger::checkpoint, super::ledger::status, super::ledger::inclusion, super::ledger::consistency, super::ledger::receipt,
     ),
     modifiers(&BearerAuth)
 )]

@@ -22,6 +22,10 @@ struct LedgerPage {
     vkey: String,
     last_verification: Option<(String, bool, String)>,
     writes_blocked: Option<String>,
+    tsa_url: Option<String>,
+    tsa_last_success: Option<String>,
+    tsa_last_error: Option<String>,
+    timestamped_size: Option<u64>,
 }
 
 async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
@@ -36,6 +40,10 @@ async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
             vkey: s.vkey,
             last_verification: s.last_verification,
             writes_blocked: s.writes_blocked,
+            tsa_url: s.tsa.url,
+            tsa_last_success: s.tsa.last_success.map(crate::format::date_time),
+            tsa_last_error: s.tsa.last_error,
+            timestamped_size: s.timestamped_size,
         },
     ))
 }
