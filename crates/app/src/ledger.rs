@@ -133,7 +133,10 @@ impl App {
         against: Option<&str>,
         receipt: Option<&Receipt>,
     ) -> Result<(), Bad> {
-        self.verify_events(tree).await?;
+        // The log as of its latest checkpoint now: appends made while this runs belong to
+        // the next verification, and must not look like tampering to this one.
+        let bound = self.store.latest_checkpoint().await?.map_or(0, |c| c.size);
+        self.verify_events(tree, bound).await?;
         self.verify_stored_tree(tree).await?;
         let n = tree.size();
         let verifier = self.store.signer().verifier();
@@ -147,7 +150,7 @@ impl App {
             if batch.is_empty() {
                 break;
             }
-            for c in &batch {
+            for c in batch.iter().take_while(|c| c.size <= bound) {
                 let body = verifier
                     .open_checkpoint(&c.note)
                     .map_err(|e| Bad(format!("the checkpoint for tree size {} is not validly signed by this log's key: {e}", c.size)))?;
@@ -180,11 +183,20 @@ impl App {
                 last_good = c.size;
                 *checkpoints += 1;
             }
+            if batch.last().is_some_and(|c| c.size > bound) {
+                break;
+            }
         }
-        if last_good < n {
+        // Every commit signs a checkpoint in the same transaction, so an event beyond the
+        // latest checkpoint was added behind Boundary's back. The events are counted before
+        // the checkpoint is read, so an append in between cannot raise a false alarm.
+        let stored = u64::try_from(self.store.event_count().await?).unwrap_or(0);
+        let signed = self.store.latest_checkpoint().await?.map_or(0, |c| c.size);
+        if last_good < n || stored > signed {
+            let first = last_good.min(signed) + 1;
             return Err(Bad(format!(
-                "event {}: no checkpoint was ever signed for it (the latest covers {last_good} events): events {} to {n} were added behind Boundary's back",
-                last_good + 1, last_good + 1
+                "event {first}: no checkpoint was ever signed for it (the latest covers {} events): events from {first} on were added behind Boundary's back",
+                last_good.min(signed)
             )));
         }
         if let Some(note) = against {
@@ -227,7 +239,7 @@ impl App {
         Ok(())
     }
 
-    async fn verify_events(&self, tree: &mut MemoryTree) -> Result<(), Bad> {
+    async fn verify_events(&self, tree: &mut MemoryTree, bound: u64) -> Result<(), Bad> {
         let mut keys: HashMap<KeyId, DataKey> = HashMap::new();
         let mut expected = Seq::first();
         loop {
@@ -236,6 +248,9 @@ impl App {
                 return Ok(());
             }
             for e in &batch {
+                if e.seq.get().unsigned_abs() > bound {
+                    return Ok(());
+                }
                 if e.seq != expected {
                     return Err(Bad(format!(
                         "event {expected}: missing — the log jumps from {} to {}",
@@ -272,6 +287,8 @@ impl App {
         }
     }
 
+    /// The stored hashes of the verified events' tree must be exactly those recomputed.
+    /// Hashes beyond them may belong to appends made since verification began.
     async fn verify_stored_tree(&self, tree: &MemoryTree) -> Result<(), Bad> {
         let n = tree.size();
         let count = stored_hash_count(n);
@@ -281,12 +298,12 @@ impl App {
         };
         // Stored hashes come back in index order and must be exactly 0..count.
         let mut expected = 0u64;
-        loop {
+        while expected < count {
             let batch = self.store.tree_hashes_from(expected, 5000).await?;
             if batch.is_empty() {
                 break;
             }
-            for (idx, hash) in &batch {
+            for (idx, hash) in batch.iter().take_while(|(i, _)| *i < count) {
                 if *idx != expected {
                     let missing = expected.min(count.saturating_sub(1));
                     return Err(Bad(format!(
@@ -327,8 +344,12 @@ impl App {
     /// # Errors
     /// Database errors.
     pub async fn check_ledger_at_start(&self) -> Result<Option<String>> {
+        // Read checkpoint, events, checkpoint: with other servers appending, an honest log
+        // always has first <= events <= second.
+        let first = self.store.latest_checkpoint().await?;
         let events = u64::try_from(self.store.event_count().await?).unwrap_or(0);
-        let reason = match self.store.latest_checkpoint().await? {
+        let second = self.store.latest_checkpoint().await?.map_or(0, |c| c.size);
+        let reason = match first {
             None if events == 0 => None,
             None => Some(format!(
                 "the log holds {events} events but no signed checkpoint"
@@ -337,7 +358,7 @@ impl App {
                 let verifier = self.store.signer().verifier();
                 match verifier.open_checkpoint(&c.note) {
                     Err(e) => Some(format!("the latest checkpoint is not signed by this server's log key ({e}); is signing.key the right one?")),
-                    Ok(body) if body.size != events => Some(format!(
+                    Ok(body) if events < body.size || events > second => Some(format!(
                         "the latest checkpoint covers {} events but {events} are stored",
                         body.size
                     )),

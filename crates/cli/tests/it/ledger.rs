@@ -274,3 +274,39 @@ async fn a_log_that_no_longer_matches_its_checkpoint_refuses_writes(#[case] engi
     let (_, html) = app.get_html("/ledger").await;
     assert!(html.contains("Boundary is not recording"));
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verifying_while_others_append_raises_no_false_alarm(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let token = app.owner_token().await;
+    let (case, _) = app.logged_contacts(&token, 2).await;
+    let writer = {
+        let (http, base, token, case) = (app.http.clone(), app.base.clone(), token.clone(), case.clone());
+        tokio::spawn(async move {
+            for i in 0..60 {
+                let r = http
+                    .post(format!("{base}/api/v1/cases/{case}/entries"))
+                    .bearer_auth(&token)
+                    .json(&json!({"channel": "email", "what_happened": format!("Concurrent {i}")}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::CREATED);
+            }
+        })
+    };
+    let mut runs = 0;
+    while !writer.is_finished() {
+        let report = app.app.verify_log(None, None).await.unwrap();
+        assert!(report.ok(), "{}", report.summary());
+        assert_eq!(app.app.check_ledger_at_start().await.unwrap(), None);
+        runs += 1;
+    }
+    writer.await.unwrap();
+    assert!(runs > 1, "verification ran alongside the appends");
+    let report = app.app.verify_log(None, None).await.unwrap();
+    assert_eq!(report.events, 64);
+}
