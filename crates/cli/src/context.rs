@@ -47,6 +47,14 @@ pub(crate) fn signer(folder: &DataFolder) -> anyhow::Result<boundary_store::LogS
     })
 }
 
+/// Refuses keys that are not the ones this database was made with.
+pub(crate) async fn bind_keys(store: &Store) -> anyhow::Result<()> {
+    store.bind_keys().await.map_err(|e| match e {
+        boundary_store::StoreError::WrongKey(why) => user_error(why),
+        other => anyhow::Error::new(other),
+    })
+}
+
 /// Opens an existing deployment; a missing data folder is the user's mistake.
 pub(crate) async fn open(g: &Global) -> anyhow::Result<App> {
     let folder = DataFolder::new(&g.data);
@@ -62,5 +70,6 @@ pub(crate) async fn open(g: &Global) -> anyhow::Result<App> {
     let store = Store::open(&url, key, signer)
         .await
         .with_context(|| format!("could not open the database {}", url.redacted()))?;
+    bind_keys(&store).await?;
     Ok(App::new(store))
 }

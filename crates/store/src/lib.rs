@@ -47,11 +47,16 @@ pub enum StoreError {
     Crypto(#[from] CryptoError),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    #[error("{0}")]
+    WrongKey(String),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The setting that records the log's verifier key.
+pub const LOG_VKEY_SETTING: &str = "log_vkey";
 
 /// A tree size and the roots of its complete subtrees, left to right.
 type Frontier = (u64, Vec<boundary_ledger::Hash>);
@@ -127,6 +132,47 @@ impl Store {
     /// The database does not answer.
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Ties the database to this deployment's keys: the first time, records the log's
+    /// verifier key; after that, refuses a signing key or master key that is not the one
+    /// the log was made with, rather than signing with a second key or wrapping case keys
+    /// under a second master key.
+    ///
+    /// # Errors
+    /// `WrongKey` naming which key does not match.
+    pub async fn bind_keys(&self) -> Result<()> {
+        let vkey = self.signer.verifier().vkey();
+        match self.setting(LOG_VKEY_SETTING).await? {
+            None => {
+                // A log made before the key was recorded: its checkpoints say whose it is.
+                if let Some(c) = self.latest_checkpoint().await? {
+                    if self.signer.verifier().open(&c.note).is_err() {
+                        return Err(StoreError::WrongKey(
+                            "this database's checkpoints are signed with another key than signing.key; use the deployment's own signing.key".into(),
+                        ));
+                    }
+                }
+                self.set_setting(LOG_VKEY_SETTING, &vkey).await?;
+            }
+            Some(v) if v == vkey => {}
+            Some(v) => {
+                return Err(StoreError::WrongKey(format!(
+                    "this database's log is signed with the key {v}, but signing.key is another one; use the deployment's own signing.key"
+                )))
+            }
+        }
+        let other =
+            sqlx::query("SELECT master_key_id FROM data_keys WHERE master_key_id <> $1 LIMIT 1")
+                .bind(self.master.id())
+                .fetch_optional(&self.pool)
+                .await?;
+        if other.is_some() {
+            return Err(StoreError::WrongKey(
+                "the case keys in this database were wrapped with another master key; use the deployment's own master.key (or BOUNDARY_MASTER_KEY)".into(),
+            ));
+        }
         Ok(())
     }
 

@@ -10,7 +10,8 @@ use boundary_store::Store;
 /// Creates keys that do not exist yet; with `refuse_existing`, existing keys are an error.
 pub(crate) async fn prepare(g: &Global, refuse_existing: bool) -> anyhow::Result<Store> {
     let folder = DataFolder::new(&g.data);
-    if !folder.has_keys() || refuse_existing {
+    let created = !folder.has_keys() || refuse_existing;
+    if created {
         let write_master = std::env::var(MASTER_KEY_ENV).is_err();
         folder.init(write_master).map_err(|e| match e {
             DataFolderError::KeyExists(_) => user_error(e.to_string()),
@@ -18,9 +19,20 @@ pub(crate) async fn prepare(g: &Global, refuse_existing: bool) -> anyhow::Result
         })?;
     }
     let url = database_url(g)?;
-    Store::open(&url, master_key(&folder)?, crate::context::signer(&folder)?)
+    let store = Store::open(&url, master_key(&folder)?, crate::context::signer(&folder)?)
         .await
-        .with_context(|| format!("could not open the database {}", url.redacted()))
+        .with_context(|| format!("could not open the database {}", url.redacted()))?;
+    if let Err(e) = crate::context::bind_keys(&store).await {
+        // New keys for a database that already has a log are worse than none: take them back.
+        if created {
+            let _ = std::fs::remove_file(folder.signing_key_path());
+            if std::env::var(MASTER_KEY_ENV).is_err() {
+                let _ = std::fs::remove_file(folder.master_key_path());
+            }
+        }
+        return Err(e);
+    }
+    Ok(store)
 }
 
 pub(crate) async fn run(g: &Global) -> anyhow::Result<()> {

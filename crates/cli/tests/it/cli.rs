@@ -513,3 +513,33 @@ impl Drop for Servers {
         }
     }
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_server_with_other_keys_refuses_an_existing_log(#[case] engine: Engine) {
+    let app = crate::helpers::spawn_app(engine).await;
+    let token = app.owner_token().await;
+    app.logged_contacts(&token, 1).await;
+    // A second server whose data folder has no keys, pointed at the same database.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let fresh = elsewhere.path().join("fresh");
+    std::fs::create_dir(&fresh).unwrap();
+    if app.db.postgres_name().is_none() {
+        // SQLite lives in the data folder: copy the database, not the keys.
+        for f in ["boundary.db", "boundary.db-wal", "boundary.db-shm"] {
+            let _ = std::fs::copy(app.db.dir.path().join(f), fresh.join(f));
+        }
+    }
+    let mut args = target(&app.db, fresh.to_str().unwrap());
+    args.extend(["serve".into(), "--listen".into(), "127.0.0.1:0".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = boundary(&args, None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("signing.key"), "{}", stderr(&o));
+    assert!(
+        !fresh.join("signing.key").exists() && !fresh.join("master.key").exists(),
+        "no stray keys left behind"
+    );
+}

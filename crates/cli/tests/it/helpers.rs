@@ -61,6 +61,7 @@ pub async fn spawn_app_at(engine: Engine, public_url: Option<&str>) -> TestApp {
     )
     .await
     .expect("store");
+    store.bind_keys().await.expect("keys bound");
     let clock = Arc::new(TestClock(Mutex::new(boundary_app::SystemClock.now())));
     let mut app = App::new(store);
     app.clock = clock.clone();

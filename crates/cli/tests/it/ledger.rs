@@ -284,7 +284,12 @@ async fn verifying_while_others_append_raises_no_false_alarm(#[case] engine: Eng
     let token = app.owner_token().await;
     let (case, _) = app.logged_contacts(&token, 2).await;
     let writer = {
-        let (http, base, token, case) = (app.http.clone(), app.base.clone(), token.clone(), case.clone());
+        let (http, base, token, case) = (
+            app.http.clone(),
+            app.base.clone(),
+            token.clone(),
+            case.clone(),
+        );
         tokio::spawn(async move {
             for i in 0..60 {
                 let r = http
