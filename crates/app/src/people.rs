@@ -34,6 +34,10 @@ impl App {
         if !self.store.is_empty().await? {
             return Ok(None);
         }
+        // Only the newest set-up link works.
+        self.store
+            .expire_links(LinkPurpose::Setup, self.now_micros())
+            .await?;
         Ok(Some(
             self.create_link(LinkPurpose::Setup, None, self.limits.setup_link_seconds)
                 .await?,
@@ -75,6 +79,10 @@ impl App {
         };
         let hash = self.hash_password(&input.password).await?;
         self.use_link(link).await?;
+        // A link printed before someone else finished set-up must not make a second organisation.
+        if !self.store.is_empty().await? {
+            return Err(AppError::NotFound);
+        }
         let org = self.add_org(&org_name).await?;
         let member = MemberId::from_random(self.random.bytes16());
         self.store
@@ -136,6 +144,21 @@ impl App {
             return Err(AppError::Internal("checked fields missing".into()));
         };
         let (org, _) = self.store.find_org(org).await?;
+        // Someone who already has an account keeps it: neither a password given here nor a
+        // link may change it, or adding a person to a second organisation would hand
+        // their account to whoever set that up.
+        let existing = match self.store.user_by_email(&email).await {
+            Ok(_) => true,
+            Err(boundary_store::StoreError::NotFound) => false,
+            Err(e) => return Err(e.into()),
+        };
+        if existing && password.is_some() {
+            return Err(FieldErrors::one(
+                "password",
+                "This person already has a Boundary account and keeps their own password: add them without one",
+            )
+            .into());
+        }
         let hash = match password {
             Some(p) => Some(self.hash_password(p).await?),
             None => None,
@@ -153,7 +176,7 @@ impl App {
                 at: self.now(),
             })
             .await?;
-        let password_link = if hash.is_none() {
+        let password_link = if hash.is_none() && !existing {
             Some(
                 self.create_link(
                     LinkPurpose::SetPassword,

@@ -84,16 +84,18 @@ impl Store {
         Ok((get_id(&r, "id")?, r.try_get("name")?))
     }
 
-    /// Adds a membership, creating the user if needed, in one transaction.
+    /// Adds a membership, creating the user if needed, in one transaction. Returns the
+    /// user and whether they were created just now.
     ///
     /// # Errors
     /// `Conflict` when the person is already a member of the organisation.
-    pub async fn add_member(&self, m: &NewMember<'_>) -> Result<UserId> {
+    pub async fn add_member(&self, m: &NewMember<'_>) -> Result<(UserId, bool)> {
         let mut tx = self.pool().begin().await?;
         let existing = sqlx::query("SELECT id FROM users WHERE email = $1")
             .bind(m.email.as_str())
             .fetch_optional(&mut *tx)
             .await?;
+        let created = existing.is_none();
         let user = if let Some(r) = existing {
             get_id(&r, "id")?
         } else {
@@ -122,7 +124,7 @@ impl Store {
         .await
         .map_err(conflict("a member of that organisation with that e-mail address"))?;
         tx.commit().await?;
-        Ok(user)
+        Ok((user, created))
     }
 
     /// # Errors
@@ -141,9 +143,17 @@ impl Store {
         })
     }
 
+    /// Sets a user's password and ends every session they have, in every organisation.
+    ///
     /// # Errors
     /// `NotFound`.
     pub async fn set_password(&self, user: UserId, hash: &str) -> Result<()> {
+        sqlx::query(
+            "DELETE FROM sessions WHERE member_id IN (SELECT id FROM members WHERE user_id = $1)",
+        )
+        .bind(user.to_string())
+        .execute(self.pool())
+        .await?;
         let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(user.to_string())

@@ -73,7 +73,9 @@ fn open_json<T: serde::de::DeserializeOwned>(
     sealed: &[u8],
 ) -> Result<T> {
     let plain = key.open(sealed, &ad(kind, case, seq.get()))?;
-    serde_json::from_slice(&plain).map_err(|e| StoreError::Corrupt(format!("{kind} {seq}: {e}")))
+    // The parser's message could quote the decrypted text, which must not reach a log.
+    serde_json::from_slice(&plain)
+        .map_err(|_| StoreError::Corrupt(format!("{kind} {seq} is not valid JSON")))
 }
 
 /// Each case row comes with its wrapped data key, saving a query per case.

@@ -204,6 +204,21 @@ impl Store {
         ))
     }
 
+    /// Ends every unused link of one purpose.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn expire_links(&self, purpose: LinkPurpose, now: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE one_time_links SET used_at = $1 WHERE purpose = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(purpose.code())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Marks a live link used. Exactly one caller can win this, however many race.
     ///
     /// # Errors

@@ -33,8 +33,12 @@ fn cross_origin_write(state: &AppState, req: &Request) -> bool {
 
 pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let id = hex::encode(&boundary_app::Random::bytes16(state.app.random.as_ref())[..8]);
-    let span =
-        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    // The route's pattern, not the path: paths carry one-time link secrets and ids.
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let span = tracing::info_span!("request", id = %id, method = %req.method(), route = %route);
     let is_asset = req.uri().path().starts_with("/assets/");
     let refused = cross_origin_write(&state, &req);
     let mut res = REQUEST_ID

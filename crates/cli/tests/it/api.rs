@@ -190,6 +190,113 @@ async fn without_a_token_401_and_another_members_case_404(#[case] engine: Engine
 #[case::sqlite(Engine::Sqlite)]
 #[case::postgres(Engine::Postgres)]
 #[tokio::test]
+async fn admins_managers_auditors_and_other_organisations_see_no_case(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let token = app.owner_token().await;
+    let (id, logged) = app.logged_contacts(&token, 1).await;
+    let entry = logged[0]["id"].as_str().unwrap();
+    app.app.add_org("Hillside Surgery").await.unwrap();
+    let mut others = Vec::new();
+    for (org, email, role) in [
+        ("Riverside Surgery", "admin@example.nhs.uk", "admin"),
+        ("Riverside Surgery", "manager@example.nhs.uk", "manager"),
+        ("Riverside Surgery", "auditor@example.nhs.uk", "auditor"),
+        (
+            "Hillside Surgery",
+            "gp@hillside.example.nhs.uk",
+            "clinician",
+        ),
+    ] {
+        let added = app
+            .app
+            .add_member(org, email, email, role, Some(crate::helpers::PASSWORD))
+            .await
+            .unwrap();
+        others.push((
+            role,
+            app.app.create_token(added.member, None).await.unwrap(),
+        ));
+    }
+    for (role, t) in &others {
+        for path in [
+            format!("/api/v1/cases/{id}"),
+            format!("/api/v1/cases/{id}/entries"),
+            format!("/api/v1/entries/{entry}"),
+            format!("/api/v1/entries/{entry}/receipt"),
+        ] {
+            assert_eq!(
+                app.api_get(&path, t).await.0,
+                StatusCode::NOT_FOUND,
+                "{role}: {path}"
+            );
+        }
+        assert_eq!(app.api_get("/api/v1/cases", t).await.1, json!([]), "{role}");
+        let (s, _) = app
+            .api_post(
+                &format!("/api/v1/cases/{id}/entries"),
+                t,
+                json!({"channel": "email", "what_happened": "x"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{role}");
+    }
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn adding_an_existing_person_to_another_organisation_leaves_their_password_alone(
+    #[case] engine: Engine,
+) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    app.app.add_org("Hillside Surgery").await.unwrap();
+    let added = app
+        .app
+        .add_member(
+            "Hillside Surgery",
+            "ada@example.nhs.uk",
+            "Ada",
+            "manager",
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        added.password_link.is_none(),
+        "no link that could reset her password"
+    );
+    let refused = app
+        .app
+        .add_member(
+            "Hillside Surgery",
+            "ada@example.nhs.uk",
+            "Ada",
+            "clinician",
+            Some("a brand new password"),
+        )
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(boundary_app::AppError::Invalid(_)) | Err(boundary_app::AppError::Conflict(_))
+        ),
+        "{refused:?}"
+    );
+    app.forget_cookies();
+    assert_eq!(
+        app.sign_in("ada@example.nhs.uk", crate::helpers::PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
 async fn bad_input_is_refused_field_by_field_and_nothing_is_stored(#[case] engine: Engine) {
     let app = spawn_app(engine).await;
     let token = app.owner_token().await;

@@ -11,7 +11,13 @@ use rstest::rstest;
 #[tokio::test]
 async fn the_setup_link_creates_the_first_account_once(#[case] engine: Engine) {
     let app = spawn_app(engine).await;
+    let stale = app.app.setup_link_if_empty().await.unwrap().unwrap();
     let link = app.app.setup_link_if_empty().await.unwrap().unwrap();
+    assert_eq!(
+        app.get(&format!("/setup/{stale}")).await.status(),
+        StatusCode::NOT_FOUND,
+        "only the newest link works"
+    );
     let (status, html) = app.get_html(&format!("/setup/{link}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Set up Boundary"));
