@@ -263,6 +263,29 @@ impl Store {
     /// An event that does not open or apply; nothing is changed then.
     pub async fn rebuild_projections(&self) -> Result<i64> {
         let mut w = self.begin_write().await?;
+        let n = self.replay(&mut w).await?;
+        w.commit().await?;
+        Ok(n)
+    }
+
+    /// Replays every event into the projections inside a transaction that is then rolled
+    /// back, and compares the result with what is stored: the pages' tables must say
+    /// exactly what the log says. Returns the first difference, if any.
+    ///
+    /// # Errors
+    /// An event that does not open or apply.
+    pub async fn check_projections(&self) -> Result<Option<String>> {
+        let mut w = self.begin_write().await?;
+        let stored = crate::projection_check::snapshot(&mut w.tx, self).await?;
+        self.replay(&mut w).await?;
+        let replayed = crate::projection_check::snapshot(&mut w.tx, self).await?;
+        drop(w);
+        Ok(crate::projection_check::first_difference(
+            &stored, &replayed,
+        ))
+    }
+
+    async fn replay(&self, w: &mut WriteTx<'_>) -> Result<i64> {
         projections::clear(&mut w.tx).await?;
         let mut keys: HashMap<KeyId, DataKey> = HashMap::new();
         let mut next = Seq::first();
@@ -281,7 +304,6 @@ impl Store {
                 n += 1;
             }
         }
-        w.commit().await?;
         Ok(n)
     }
 }

@@ -17,6 +17,7 @@ pub mod data_folder;
 pub mod engine;
 pub mod events;
 pub mod ledger;
+mod projection_check;
 mod projections;
 pub mod reads;
 pub mod sessions;

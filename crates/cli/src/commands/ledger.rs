@@ -26,7 +26,7 @@ pub(crate) async fn verify(
         };
     let app = context::open(g).await?;
     eprintln!("Verifying every event, the Merkle tree and every checkpoint…");
-    let report = app.verify_log(against.as_deref(), receipt.as_ref()).await?;
+    let report = app.verify_all(against.as_deref(), receipt.as_ref()).await?;
     let _ = app
         .store
         .record_verification(

@@ -277,3 +277,34 @@ async fn a_checkpoint_signed_by_another_key_is_refused(#[case] engine: Engine) {
     let p = problem(&app).await;
     assert!(p.contains("tree size 8 is not validly signed"), "{p}");
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn rows_the_pages_read_are_checked_against_the_log(#[case] engine: Engine) {
+    for edit in [
+        "UPDATE entries SET recorded_at = '2020-01-01T00:00:00.000000Z' WHERE seq = 5",
+        "UPDATE cases SET owner_id = '00000000-0000-4000-8000-000000000000'",
+        "UPDATE cases SET status = 'closed'",
+        "DELETE FROM entries WHERE seq = 6",
+    ] {
+        let app = eight_events(engine).await;
+        assert!(app.app.verify_all(None, None).await.unwrap().ok());
+        app.sql(edit).await;
+        let report = app.app.verify_all(None, None).await.unwrap();
+        let p = report
+            .problem
+            .unwrap_or_else(|| panic!("not caught: {edit}"));
+        assert!(p.contains("tables pages read"), "{edit}: {p}");
+        // The log itself is intact, and nothing was changed by looking.
+        assert!(app.app.verify_log(None, None).await.unwrap().ok());
+        assert!(app
+            .app
+            .verify_all(None, None)
+            .await
+            .unwrap()
+            .problem
+            .is_some());
+    }
+}

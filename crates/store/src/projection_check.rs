@@ -1,0 +1,129 @@
+//! A snapshot of the projections in plain words — every row, its clear columns and its
+//! sealed values opened — for comparing what the pages' tables say with a replay of the
+//! log. Sealed values carry fresh random nonces, so rows are compared opened, not as bytes.
+
+use crate::crypto::{ad, DataKey};
+use crate::{Result, Store, StoreError};
+use boundary_domain::KeyId;
+use sqlx::{Any, Row, Transaction};
+use std::collections::{BTreeMap, HashMap};
+
+/// Row name ("entry 3f…") to its contents in words.
+pub(crate) type Snapshot = BTreeMap<String, String>;
+
+fn open(key: &DataKey, kind: &str, case: &str, seq: i64, sealed: Option<Vec<u8>>) -> String {
+    match sealed {
+        None => "(none)".into(),
+        Some(bytes) => match key.open(&bytes, &ad(kind, &case, seq)) {
+            Ok(plain) => String::from_utf8_lossy(&plain).into_owned(),
+            Err(_) => "(does not open)".into(),
+        },
+    }
+}
+
+pub(crate) async fn snapshot(
+    tx: &mut Transaction<'static, Any>,
+    store: &Store,
+) -> Result<Snapshot> {
+    let mut keys: HashMap<String, DataKey> = HashMap::new();
+    let mut out = Snapshot::new();
+    let cases = sqlx::query(
+        "SELECT id, org_id, owner_id, key_id, status, chaperone_required, person_sealed, person_seq, \
+         opened_at, entry_count, last_contact_key, last_seq FROM cases",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in &cases {
+        let id: String = r.try_get("id")?;
+        let key_id: String = r.try_get("key_id")?;
+        if !keys.contains_key(&key_id) {
+            let k: KeyId = key_id
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("case {id}: key id")))?;
+            keys.insert(key_id.clone(), store.data_key(k).await?);
+        }
+        let key = &keys[&key_id];
+        let person_seq: Option<i64> = r.try_get("person_seq")?;
+        let person = open(
+            key,
+            "person",
+            &id,
+            person_seq.unwrap_or(0),
+            r.try_get("person_sealed")?,
+        );
+        out.insert(
+            format!("case {id}"),
+            format!(
+                "org {} owner {} key {key_id} status {} chaperone {} person {person} at {person_seq:?} opened {} entries {} last contact {:?} last event {}",
+                r.try_get::<String, _>("org_id")?,
+                r.try_get::<String, _>("owner_id")?,
+                r.try_get::<String, _>("status")?,
+                r.try_get::<i64, _>("chaperone_required")?,
+                r.try_get::<String, _>("opened_at")?,
+                r.try_get::<i64, _>("entry_count")?,
+                r.try_get::<Option<i64>, _>("last_contact_key")?,
+                r.try_get::<i64, _>("last_seq")?,
+            ),
+        );
+    }
+    let case_keys: HashMap<String, String> = cases
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.try_get::<String, _>("id").ok()?,
+                r.try_get::<String, _>("key_id").ok()?,
+            ))
+        })
+        .collect();
+    for (table, kind, extra) in [
+        ("entries", "entry", "occurred_key"),
+        ("amendments", "amendment", "entry_id"),
+    ] {
+        let rows = sqlx::query(&format!(
+            "SELECT id, case_id, seq, recorded_at, recorded_by, {extra} AS extra, sealed FROM {table}"
+        ))
+        .fetch_all(&mut **tx)
+        .await?;
+        for r in &rows {
+            let id: String = r.try_get("id")?;
+            let case: String = r.try_get("case_id")?;
+            let seq: i64 = r.try_get("seq")?;
+            let extra = match kind {
+                "entry" => r.try_get::<i64, _>("extra")?.to_string(),
+                _ => r.try_get::<String, _>("extra")?,
+            };
+            let body = match case_keys.get(&case).and_then(|k| keys.get(k)) {
+                Some(key) => open(key, kind, &case, seq, r.try_get("sealed")?),
+                None => "(its case is missing)".into(),
+            };
+            out.insert(
+                format!("{kind} {id}"),
+                format!(
+                    "case {case} event {seq} recorded {} by {} {extra} {body}",
+                    r.try_get::<String, _>("recorded_at")?,
+                    r.try_get::<String, _>("recorded_by")?,
+                ),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The first row that is missing, extra or different, named as a doctor's record.
+pub(crate) fn first_difference(stored: &Snapshot, replayed: &Snapshot) -> Option<String> {
+    for (name, want) in replayed {
+        match stored.get(name) {
+            None => return Some(format!("the {name} is missing from the tables pages read")),
+            Some(have) if have != want => {
+                return Some(format!(
+                    "the {name} in the tables pages read differs from the log"
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    stored
+        .keys()
+        .find(|name| !replayed.contains_key(*name))
+        .map(|name| format!("the {name} in the tables pages read is not in the log"))
+}
