@@ -543,3 +543,57 @@ async fn a_server_with_other_keys_refuses_an_existing_log(#[case] engine: Engine
         "no stray keys left behind"
     );
 }
+
+/// SQLite: the database file is swapped for a real copy taken earlier; only a checkpoint
+/// held elsewhere shows it.
+#[tokio::test]
+async fn an_older_backup_file_is_caught_against_a_held_checkpoint() {
+    let app = crate::helpers::spawn_app(Engine::Sqlite).await;
+    let token = app.owner_token().await;
+    app.logged_contacts(&token, 2).await;
+    let old = tempfile::tempdir().unwrap();
+    let backup = old.path().join("boundary.db");
+    app.sql(&format!("VACUUM INTO '{}'", backup.display()))
+        .await;
+    for key in ["master.key", "signing.key"] {
+        std::fs::copy(app.db.dir.path().join(key), old.path().join(key)).unwrap();
+    }
+    let (case, _) = app.logged_contacts(&token, 3).await;
+    assert!(!case.is_empty());
+    let held = app
+        .app
+        .store
+        .latest_checkpoint()
+        .await
+        .unwrap()
+        .unwrap()
+        .note;
+    let note = old.path().join("held.note");
+    std::fs::write(&note, held).unwrap();
+
+    let data = old.path().to_str().unwrap();
+    let o = boundary(&["--data", data, "verify"], None);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the old copy is consistent with itself: {}",
+        last_line(&o)
+    );
+    assert!(
+        last_line(&o).starts_with("ok: 4 events"),
+        "{}",
+        last_line(&o)
+    );
+    let o = boundary(
+        &[
+            "--data",
+            data,
+            "verify",
+            "--against",
+            note.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(last_line(&o).contains("older copy"), "{}", last_line(&o));
+}
