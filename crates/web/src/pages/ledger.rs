@@ -28,6 +28,11 @@ struct LedgerPage {
     timestamped_size: Option<u64>,
 }
 
+/// A stored timestamp as UK time, or as stored if it does not parse.
+fn readable(t: &str) -> String {
+    boundary_domain::Timestamp::parse(t).map_or_else(|_| t.to_owned(), crate::format::date_time)
+}
+
 async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
     let s = state.app.ledger_status(&me.actor).await?;
     Ok(render(
@@ -36,9 +41,11 @@ async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
             chrome: Chrome::of(&me),
             tree_size: s.tree_size,
             checkpoint: s.checkpoint,
-            checkpoint_at: s.checkpoint_at,
+            checkpoint_at: s.checkpoint_at.map(|t| readable(&t)),
             vkey: s.vkey,
-            last_verification: s.last_verification,
+            last_verification: s
+                .last_verification
+                .map(|(at, ok, what)| (readable(&at), ok, what)),
             writes_blocked: s.writes_blocked,
             tsa_url: s.tsa.url,
             tsa_last_success: s.tsa.last_success.map(crate::format::date_time),
