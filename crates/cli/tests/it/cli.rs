@@ -3,38 +3,10 @@
 use boundary_store::testing::TestDb;
 use boundary_store::Engine;
 use rstest::rstest;
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Output, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
 
-fn boundary(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_boundary"))
-        .args(args)
-        .env_remove("BOUNDARY_MASTER_KEY")
-        .env_remove("BOUNDARY_DATABASE_URL")
-        .env_remove("BOUNDARY_DATA")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(s) = stdin {
-        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
-
-fn last_line(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::helpers::{boundary, last_line, stderr};
 
 /// `--data DIR` and, for PostgreSQL, `--database URL`.
 fn target(db: &TestDb, data: &str) -> Vec<String> {

@@ -360,3 +360,37 @@ impl TestApp {
         v["id"].as_str().unwrap().to_owned()
     }
 }
+
+/// Runs the real `boundary` binary with `args` (and `stdin`), without the environment's
+/// Boundary settings leaking in.
+pub fn boundary(args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boundary"))
+        .args(args)
+        .env_remove("BOUNDARY_MASTER_KEY")
+        .env_remove("BOUNDARY_DATABASE_URL")
+        .env_remove("BOUNDARY_DATA")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+pub fn last_line(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}

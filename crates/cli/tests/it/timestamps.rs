@@ -1,37 +1,16 @@
 //! Trusted timestamps against a real TSA (`openssl ts` behind a tiny HTTP endpoint).
 
+use crate::helpers::{boundary, last_line};
 use crate::tsa_support::{make_tsa, openssl, set_mode, HttpTsa};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn boundary(data: &str, args: &[&str], stdin: Option<&str>) -> std::process::Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_boundary"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env_remove("BOUNDARY_MASTER_KEY")
-        .env_remove("BOUNDARY_DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(s) = stdin {
-        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
-
-fn last_line(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_owned()
+fn run(data: &str, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    let mut all = vec!["--data", data];
+    all.extend_from_slice(args);
+    boundary(&all, stdin)
 }
 
 struct Server(std::process::Child);
@@ -83,13 +62,13 @@ async fn checkpoints_are_timestamped_and_a_failing_tsa_never_blocks_logging() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let data = data.to_str().unwrap();
-    assert!(boundary(data, &["init"], None).status.success());
-    let org = last_line(&boundary(data, &["org", "add", "Riverside Surgery"], None));
+    assert!(run(data, &["init"], None).status.success());
+    let org = last_line(&run(data, &["org", "add", "Riverside Surgery"], None));
     for (email, role) in [
         ("ada@example.nhs.uk", "clinician"),
         ("cat@example.nhs.uk", "auditor"),
     ] {
-        assert!(boundary(
+        assert!(run(
             data,
             &[
                 "user",
@@ -109,12 +88,12 @@ async fn checkpoints_are_timestamped_and_a_failing_tsa_never_blocks_logging() {
         .status
         .success());
     }
-    let clinician = last_line(&boundary(
+    let clinician = last_line(&run(
         data,
         &["token", "create", "--email", "ada@example.nhs.uk"],
         None,
     ));
-    let auditor = last_line(&boundary(
+    let auditor = last_line(&run(
         data,
         &["token", "create", "--email", "cat@example.nhs.uk"],
         None,
@@ -267,7 +246,7 @@ async fn checkpoints_are_timestamped_and_a_failing_tsa_never_blocks_logging() {
     .await;
     assert!(v["tsa"]["last_error"].is_null());
 
-    let o = boundary(data, &["verify"], None);
+    let o = run(data, &["verify"], None);
     assert_eq!(o.status.code(), Some(0), "{}", last_line(&o));
 
     // A token changed in the database is caught by verify.
@@ -279,7 +258,7 @@ async fn checkpoints_are_timestamped_and_a_failing_tsa_never_blocks_logging() {
         .execute(&pool)
         .await
         .unwrap();
-    let o = boundary(data, &["verify"], None);
+    let o = run(data, &["verify"], None);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         last_line(&o).contains("trusted timestamp on the checkpoint for tree size 4"),

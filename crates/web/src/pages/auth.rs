@@ -60,6 +60,17 @@ fn pre_session_page(
     res
 }
 
+/// After a one-time link has done its work: a fresh session, and on to the cases.
+async fn signed_in_as(
+    state: &AppState,
+    headers: &HeaderMap,
+    member: boundary_domain::MemberId,
+) -> Result<Response, PageError> {
+    let ua = user_agent(headers);
+    let session = state.app.start_session(member, ua.as_deref()).await?;
+    Ok(signed_in_redirect(state, &session.secret, "/cases"))
+}
+
 fn signed_in_redirect(state: &AppState, secret: &str, to: &str) -> Response {
     let mut res = Redirect::to(to).into_response();
     if let Ok(c) = session_cookie(&state.config, secret).parse() {
@@ -169,11 +180,7 @@ async fn setup(
         password: form.value("password").into(),
     };
     match state.app.complete_setup(&link, &input).await {
-        Ok(member) => {
-            let ua = user_agent(&headers);
-            let session = state.app.start_session(member, ua.as_deref()).await?;
-            Ok(signed_in_redirect(&state, &session.secret, "/cases"))
-        }
+        Ok(member) => signed_in_as(&state, &headers, member).await,
         Err(AppError::Invalid(errors)) => {
             let form = form.with("password", "").with_errors(errors);
             Ok(pre_session_page(&state, &headers, |csrf| {
@@ -224,11 +231,7 @@ async fn set_password(
         .set_password_with_link(&link, form.value("password"))
         .await
     {
-        Ok(member) => {
-            let ua = user_agent(&headers);
-            let session = state.app.start_session(member, ua.as_deref()).await?;
-            Ok(signed_in_redirect(&state, &session.secret, "/cases"))
-        }
+        Ok(member) => signed_in_as(&state, &headers, member).await,
         Err(AppError::Invalid(errors)) => {
             let form = form.with("password", "").with_errors(errors);
             Ok(pre_session_page(&state, &headers, |csrf| {
