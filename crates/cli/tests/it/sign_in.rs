@@ -318,3 +318,46 @@ async fn pages_carry_security_headers_and_assets_are_cached(#[case] engine: Engi
     let (status, body) = app.get_html("/healthz").await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn quick_exit_is_on_every_signed_in_page_and_leaves_signed_out(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let case = app.open_case_page("Patient A").await;
+    for page in [
+        "/cases".to_owned(),
+        "/cases/new".to_owned(),
+        format!("/cases/{case}"),
+        format!("/cases/{case}/log"),
+        "/ledger".to_owned(),
+    ] {
+        let (_, html) = app.get_html(&page).await;
+        assert!(
+            html.contains("action=\"/quick-exit\"") && html.contains("Shift three times"),
+            "{page}"
+        );
+    }
+    let (_, sign_in_page) = app.get_html("/sign-in").await;
+    assert!(
+        !sign_in_page.contains("/quick-exit"),
+        "nothing to exit from before signing in"
+    );
+
+    let session = app.session_cookie().unwrap();
+    let r = app.submit("/cases", "/quick-exit", &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("http-equiv=\"refresh\" content=\"0;url=https://www.bbc.co.uk/weather\""),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Patient A") && !html.contains("Boundary"),
+        "the page it shows gives nothing away"
+    );
+    app.set_session_cookie(&session);
+    assert_eq!(location(&app.get("/cases").await), "/sign-in", "signed out");
+}

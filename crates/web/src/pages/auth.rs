@@ -250,10 +250,44 @@ async fn set_password(
     }
 }
 
+/// Where quick exit goes: a page anyone might have open.
+pub(crate) const NEUTRAL_PAGE: &str = "https://www.bbc.co.uk/weather";
+
+#[derive(Template)]
+#[template(path = "quick_exit.html")]
+struct QuickExitPage {
+    neutral: &'static str,
+}
+
+/// Signs out and leaves for a neutral page. A meta refresh rather than a redirect:
+/// the Content-Security-Policy's form-action would stop a redirect to another site.
+async fn quick_exit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    me: SignedIn,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    me.check_csrf(&FormState::from_pairs(pairs))?;
+    if let Some(secret) = session_secret(&state.config, &headers) {
+        state.app.sign_out(&secret).await?;
+    }
+    let mut res = render(
+        form_status(false),
+        &QuickExitPage {
+            neutral: NEUTRAL_PAGE,
+        },
+    );
+    if let Ok(c) = clear_session_cookie(&state.config).parse() {
+        res.headers_mut().append(SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/sign-in", get(sign_in_form).post(sign_in))
         .route("/sign-out", post(sign_out))
+        .route("/quick-exit", post(quick_exit))
         .route("/setup/{link}", get(setup_form).post(setup))
         .route("/password/{link}", get(password_form).post(set_password))
 }
