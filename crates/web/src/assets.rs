@@ -45,11 +45,11 @@ async fn serve_asset(Path(name): Path<String>) -> Response {
         Some((bytes, media_type)) => (
             [
                 (header::CONTENT_TYPE, media_type),
-                // Our own two files are not versioned by name, so they are cached for a day.
+                // Our own two files are not versioned by name, so browsers look again after five minutes.
                 (
                     header::CACHE_CONTROL,
                     if name.starts_with("app.") {
-                        "public, max-age=86400"
+                        "public, max-age=300"
                     } else {
                         "public, max-age=31536000, immutable"
                     },
