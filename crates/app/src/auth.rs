@@ -15,6 +15,11 @@ use tokio::sync::OnceCell;
 pub const PASSWORD_MIN: usize = 12;
 pub const PASSWORD_MAX: usize = 256;
 const TOKEN_PREFIX: &str = "bnd_";
+/// Failures allowed before waits begin: per account, and per client address (higher, as a
+/// whole practice may share one address).
+const ACCOUNT_FREE_FAILURES: i64 = 5;
+const ADDRESS_FREE_FAILURES: i64 = 30;
+const MAX_LOCK_SECONDS: i64 = 15 * 60;
 
 /// Compared against when the e-mail address is unknown, so that a wrong address takes
 /// as long as a wrong password and the answer does not tell which accounts exist.
@@ -63,6 +68,11 @@ impl App {
         let salt = SaltString::encode_b64(&self.random.bytes16())
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let password = password.to_owned();
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         tokio::task::spawn_blocking(move || {
             Argon2::default()
                 .hash_password(password.as_bytes(), &salt)
@@ -83,6 +93,11 @@ impl App {
                 .clone(),
         };
         let password = password.to_owned();
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let ok = tokio::task::spawn_blocking(move || {
             PasswordHash::new(&hash)
                 .map(|h| {
@@ -103,6 +118,54 @@ impl App {
     /// # Errors
     /// `Invalid` with one message for any wrong combination.
     pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        user_agent: Option<&str>,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<(NewSession, Actor)> {
+        let account = format!("account:{}", email.trim().to_lowercase());
+        let address = client.map(|a| format!("address:{a}"));
+        let keys: Vec<String> = std::iter::once(account.clone())
+            .chain(address.clone())
+            .collect();
+        let now = self.now_micros();
+        let until = self.store.locked_until(&keys).await?;
+        if until > now {
+            // Refused before any hashing: a flood of guesses costs the server nothing.
+            return Err(AppError::Throttled((until - now + 999_999) / 1_000_000));
+        }
+        match self.sign_in_checked(email, password, user_agent).await {
+            Err(AppError::Invalid(e)) => {
+                self.count_failure(&account, ACCOUNT_FREE_FAILURES).await?;
+                if let Some(a) = &address {
+                    self.count_failure(a, ADDRESS_FREE_FAILURES).await?;
+                }
+                Err(AppError::Invalid(e))
+            }
+            Ok(ok) => {
+                self.store.clear_failures(&account).await?;
+                Ok(ok)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Counts a failure; past the free ones, each further failure doubles the wait,
+    /// up to a quarter of an hour.
+    async fn count_failure(&self, key: &str, free: i64) -> Result<()> {
+        let failures = self.store.count_failure(key).await?;
+        if failures > free {
+            let shift = u32::try_from((failures - free - 1).min(10)).unwrap_or(10);
+            let seconds = (1i64 << shift).min(MAX_LOCK_SECONDS);
+            self.store
+                .lock_until(key, self.now_micros() + seconds * 1_000_000)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn sign_in_checked(
         &self,
         email: &str,
         password: &str,

@@ -95,6 +95,8 @@ pub struct App {
     /// Trusted timestamping, when configured.
     pub(crate) tsa: Option<Arc<timestamping::TsaConfig>>,
     pub(crate) tsa_state: Arc<std::sync::RwLock<timestamping::TsaState>>,
+    /// Argon2 takes 19 MiB a hash: this many at once, and no more, however many people try.
+    pub(crate) hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for App {
@@ -113,6 +115,7 @@ impl App {
             limits: Limits::default(),
             writes_blocked: Arc::new(std::sync::RwLock::new(None)),
             tsa: None,
+            hashing: Arc::new(tokio::sync::Semaphore::new(4)),
             tsa_state: Arc::new(std::sync::RwLock::new(timestamping::TsaState::default())),
         }
     }
@@ -171,6 +174,9 @@ pub enum AppError {
     Invalid(#[from] FieldErrors),
     #[error("{0}")]
     Conflict(String),
+    /// Too many failed sign-ins: try again after this many seconds.
+    #[error("Too many attempts to sign in. {}", wait_message(*.0))]
+    Throttled(i64),
     /// The log refuses writes until its damage is looked into.
     #[error("Boundary is not recording anything at the moment: {0}")]
     Unavailable(String),
@@ -191,3 +197,12 @@ impl From<StoreError> for AppError {
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// "Try again in 1 second." / "Try again in 30 seconds."
+#[must_use]
+pub fn wait_message(seconds: i64) -> String {
+    format!(
+        "Try again in {seconds} second{}.",
+        if seconds == 1 { "" } else { "s" }
+    )
+}

@@ -48,6 +48,9 @@ pub(crate) enum Command {
         /// The address people use to reach Boundary, e.g. https://boundary.example.nhs.uk.
         #[arg(long, env = "BOUNDARY_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The reverse proxy in front of Boundary, whose X-Forwarded-For is believed.
+        #[arg(long, env = "BOUNDARY_TRUSTED_PROXY", value_name = "IP")]
+        trusted_proxy: Option<std::net::IpAddr>,
         #[command(flatten)]
         tsa: TsaArgs,
     },

@@ -16,8 +16,9 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve {
             listen,
             public_url,
+            trusted_proxy,
             tsa,
-        } => serve::run(g, &listen, public_url.as_deref(), &tsa).await,
+        } => serve::run(g, &listen, public_url.as_deref(), trusted_proxy, &tsa).await,
         Command::Init => init::run(g).await,
         Command::Org {
             command: OrgCommand::Add { name },

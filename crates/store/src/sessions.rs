@@ -204,6 +204,61 @@ impl Store {
         ))
     }
 
+    /// The latest time (unix µs) until which any of `keys` is locked out of signing in.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn locked_until(&self, keys: &[String]) -> Result<i64> {
+        let mut until = 0;
+        for key in keys {
+            let r = sqlx::query("SELECT locked_until FROM sign_in_throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(self.pool())
+                .await?;
+            if let Some(r) = r {
+                until = until.max(r.try_get::<i64, _>("locked_until")?);
+            }
+        }
+        Ok(until)
+    }
+
+    /// Counts a failed sign-in against `key`; returns how many there have been in a row.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn count_failure(&self, key: &str) -> Result<i64> {
+        let r = sqlx::query(
+            "INSERT INTO sign_in_throttle (key, failures, locked_until) VALUES ($1, 1, 0) \
+             ON CONFLICT (key) DO UPDATE SET failures = sign_in_throttle.failures + 1 \
+             RETURNING failures",
+        )
+        .bind(key)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(r.try_get("failures")?)
+    }
+
+    /// # Errors
+    /// Database errors.
+    pub async fn lock_until(&self, key: &str, until: i64) -> Result<()> {
+        sqlx::query("UPDATE sign_in_throttle SET locked_until = $1 WHERE key = $2")
+            .bind(until)
+            .bind(key)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// # Errors
+    /// Database errors.
+    pub async fn clear_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
+            .bind(key)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// Ends every unused link of one purpose.
     ///
     /// # Errors

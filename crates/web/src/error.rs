@@ -64,6 +64,11 @@ impl IntoResponse for PageError {
                 "There is nothing here, or it is not yours to see. Check the address, or go back to your cases.".into(),
             ),
             AppError::Forbidden(why) => error_page(StatusCode::FORBIDDEN, "You cannot do that", why.into()),
+            AppError::Throttled(seconds) => error_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many attempts",
+                boundary_app::wait_message(seconds),
+            ),
             AppError::Conflict(why) => error_page(StatusCode::CONFLICT, "That already exists", why),
             AppError::Unavailable(why) => error_page(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -121,6 +126,11 @@ impl<E: Into<AppError>> From<E> for ApiError {
                 "There is no such resource, or you may not see it.",
             ),
             AppError::Forbidden(why) => Self::new(StatusCode::FORBIDDEN, "Forbidden", why),
+            AppError::Throttled(seconds) => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many requests",
+                boundary_app::wait_message(seconds),
+            ),
             AppError::Conflict(why) => Self::new(StatusCode::CONFLICT, "Conflict", why),
             AppError::Unavailable(why) => {
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "Not recording", why)

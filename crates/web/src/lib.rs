@@ -25,6 +25,9 @@ pub use error::REQUEST_BODY_LIMIT;
 pub struct WebConfig {
     /// For example `https://boundary.example.nhs.uk` — no trailing slash.
     pub public_url: String,
+    /// A reverse proxy whose `X-Forwarded-For` is believed; from anyone else it is ignored,
+    /// or a client could choose its own address and escape throttling.
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl WebConfig {
@@ -32,6 +35,7 @@ impl WebConfig {
     pub fn new(public_url: &str) -> Self {
         Self {
             public_url: public_url.trim_end_matches('/').to_owned(),
+            trusted_proxy: None,
         }
     }
 

@@ -64,6 +64,25 @@ pub(crate) fn session_secret(config: &WebConfig, headers: &HeaderMap) -> Option<
     read_cookie(headers, &name(config, SESSION)).filter(|s| !s.is_empty())
 }
 
+/// The client's address: the peer's, or — only when the peer is the trusted proxy — the
+/// last address that proxy put in `X-Forwarded-For`.
+pub(crate) fn client_address(
+    config: &WebConfig,
+    peer: Option<std::net::SocketAddr>,
+    headers: &HeaderMap,
+) -> Option<std::net::IpAddr> {
+    let peer = peer?.ip();
+    if config.trusted_proxy != Some(peer) {
+        return Some(peer);
+    }
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|a| a.trim().parse().ok())
+        .or(Some(peer))
+}
+
 pub(crate) fn user_agent(headers: &HeaderMap) -> Option<String> {
     headers
         .get(USER_AGENT)

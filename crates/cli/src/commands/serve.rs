@@ -13,6 +13,7 @@ pub(crate) async fn run(
     g: &Global,
     listen: &str,
     public_url: Option<&str>,
+    trusted_proxy: Option<std::net::IpAddr>,
     tsa: &TsaArgs,
 ) -> anyhow::Result<()> {
     init_logging();
@@ -41,7 +42,10 @@ pub(crate) async fn run(
     eprintln!("Boundary is listening on http://{addr} (public address {public}).");
     let state = AppState {
         app,
-        config: Arc::new(WebConfig::new(&public)),
+        config: Arc::new(WebConfig {
+            trusted_proxy,
+            ..WebConfig::new(&public)
+        }),
     };
     boundary_web::serve(listener, state, shutdown_signal())
         .await

@@ -361,3 +361,64 @@ async fn quick_exit_is_on_every_signed_in_page_and_leaves_signed_out(#[case] eng
     app.set_session_cookie(&session);
     assert_eq!(location(&app.get("/cases").await), "/sign-in", "signed out");
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn repeated_failures_bring_growing_waits_per_account_and_per_address(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    app.forget_cookies();
+    for _ in 0..5 {
+        assert_eq!(
+            app.sign_in("ada@example.nhs.uk", "wrong wrong wrong")
+                .await
+                .status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    // The sixth wrong try starts a wait; during it even the right password is turned away.
+    app.sign_in("ada@example.nhs.uk", "wrong wrong wrong").await;
+    let r = app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Too many attempts to sign in. Try again in 1 second."));
+    app.clock.advance(2);
+    assert_eq!(
+        app.sign_in("ada@example.nhs.uk", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER,
+        "the wait is over"
+    );
+
+    // Guessing across many accounts from one address is slowed too, and a made-up
+    // X-Forwarded-For does not help: no proxy is trusted here.
+    // This address has failed 6 times already; 25 more makes 31, past the 30 it is allowed.
+    app.forget_cookies();
+    for i in 0..25 {
+        let (_, html) = app.get_html("/sign-in").await;
+        let csrf = crate::helpers::csrf_in(&html);
+        let r = app
+            .http
+            .post(format!("{}/sign-in", app.base))
+            .header("cookie", format!("boundary_form={csrf}"))
+            .header("x-forwarded-for", format!("203.0.113.{i}"))
+            .form(&[
+                ("email", format!("nobody{i}@example.nhs.uk").as_str()),
+                ("password", "wrong wrong wrong"),
+                ("csrf", csrf.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    assert_eq!(
+        app.sign_in("ada@example.nhs.uk", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "this address waits"
+    );
+}

@@ -4,19 +4,22 @@ use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::form::FormState;
 use crate::session::{
-    check_form_token, clear_session_cookie, form_token, session_cookie, session_secret, user_agent,
-    SignedIn,
+    check_form_token, clear_session_cookie, client_address, form_token, session_cookie,
+    session_secret, user_agent, SignedIn,
 };
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use boundary_app::people::SetupInput;
 use boundary_app::AppError;
+use boundary_domain::FieldErrors;
+use std::net::SocketAddr;
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -94,17 +97,37 @@ async fn sign_in_form(State(state): State<AppState>, headers: HeaderMap) -> Resp
 
 async fn sign_in(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
     let form = FormState::from_pairs(pairs);
     check_form_token(&state, &headers, &form)?;
     let ua = user_agent(&headers);
-    match state
+    let client = client_address(&state.config, Some(peer), &headers);
+    let result = state
         .app
-        .sign_in(form.value("email"), form.value("password"), ua.as_deref())
-        .await
-    {
+        .sign_in(
+            form.value("email"),
+            form.value("password"),
+            ua.as_deref(),
+            client,
+        )
+        .await;
+    let (status, result) = match result {
+        Err(AppError::Throttled(seconds)) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            Err(AppError::Invalid(FieldErrors::one(
+                "email",
+                format!(
+                    "Too many attempts to sign in. {}",
+                    boundary_app::wait_message(seconds)
+                ),
+            ))),
+        ),
+        other => (form_status(true), other),
+    };
+    match result {
         Ok((session, _)) => {
             // A session id the browser held before is dropped: the new one replaces it.
             if let Some(old) = session_secret(&state.config, &headers) {
@@ -116,7 +139,7 @@ async fn sign_in(
             let form = form.with("password", "").with_errors(errors);
             Ok(pre_session_page(&state, &headers, |csrf| {
                 render(
-                    form_status(true),
+                    status,
                     &SignInPage {
                         chrome: Chrome::anonymous(),
                         form,
