@@ -1,45 +1,54 @@
 //! One authorisation function per use case. Each answers `NotFound` when the actor may
 //! not act, never "forbidden", so that a case's existence does not leak.
 //!
-//! Today a case is visible to its owner alone; sharing widens `view_case` and
-//! `log_contact` later, here and nowhere else. The admin role never widens anything.
+//! A case is visible to its owner and to members of the same organisation it is shared
+//! with; `contribute` shares may also log contacts. The admin role never widens anything.
 
 use crate::{Actor, AppError, Result};
-use boundary_domain::Role;
+use boundary_domain::{Access, Role};
 use boundary_store::reads::CaseRow;
 
 fn owns(actor: &Actor, case: &CaseRow) -> bool {
     case.owner == actor.member && case.org == actor.org
 }
 
-pub(crate) fn view_case(actor: &Actor, case: &CaseRow) -> Result<()> {
-    if owns(actor, case) {
+fn shared(actor: &Actor, case: &CaseRow, share: Option<Access>, need: Access) -> bool {
+    case.org == actor.org
+        && matches!(
+            (share, need),
+            (Some(_), Access::Read) | (Some(Access::Contribute), Access::Contribute)
+        )
+}
+
+fn allow(ok: bool) -> Result<()> {
+    if ok {
         Ok(())
     } else {
         Err(AppError::NotFound)
     }
 }
 
-pub(crate) fn log_contact(actor: &Actor, case: &CaseRow) -> Result<()> {
-    view_case(actor, case)
+pub(crate) fn view_case(actor: &Actor, case: &CaseRow, share: Option<Access>) -> Result<()> {
+    allow(owns(actor, case) || shared(actor, case, share, Access::Read))
 }
 
-pub(crate) fn amend_entry(actor: &Actor, case: &CaseRow) -> Result<()> {
-    view_case(actor, case)
+pub(crate) fn log_contact(actor: &Actor, case: &CaseRow, share: Option<Access>) -> Result<()> {
+    allow(owns(actor, case) || shared(actor, case, share, Access::Contribute))
 }
 
-/// Status and the chaperone flag are the owner's to set.
+pub(crate) fn amend_entry(actor: &Actor, case: &CaseRow, share: Option<Access>) -> Result<()> {
+    allow(owns(actor, case) || shared(actor, case, share, Access::Contribute))
+}
+
+/// Status, the chaperone flag and sharing are the owner's alone. Others who may see the
+/// case are told "not found" for these too, as for anything they may not do.
 pub(crate) fn manage_case(actor: &Actor, case: &CaseRow) -> Result<()> {
-    view_case(actor, case)
+    allow(owns(actor, case))
 }
 
 /// The ledger's health is for auditors and admins; it shows no case content.
 pub(crate) fn see_ledger(actor: &Actor) -> Result<()> {
-    if actor.roles.has(Role::Auditor) || actor.roles.has(Role::Admin) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    allow(actor.roles.has(Role::Auditor) || actor.roles.has(Role::Admin))
 }
 
 pub(crate) fn open_case(actor: &Actor) -> Result<()> {

@@ -1,9 +1,11 @@
 //! Opening a case and reading the cases a member may see.
 
-use crate::{authorise, Actor, App, Result};
+use crate::{authorise, Actor, App, AppError, Result};
 use boundary_domain::case::StatusChange;
 use boundary_domain::event::{Salt, EVENT_VERSION};
-use boundary_domain::{CaseId, Event, EventBody, KeyId, PersonOfConcern};
+use boundary_domain::{
+    Access, CaseId, Email, Event, EventBody, FieldErrors, KeyId, MemberId, PersonOfConcern,
+};
 use boundary_store::reads::CaseRow;
 
 /// What "open a case" asks for, as typed.
@@ -78,8 +80,143 @@ impl App {
     /// `NotFound` when it does not exist or the actor may not see it.
     pub async fn case(&self, actor: &Actor, id: CaseId) -> Result<CaseRow> {
         let case = self.store.case(id).await?;
-        authorise::view_case(actor, &case)?;
+        let share = self.share_of(actor, &case).await?;
+        authorise::view_case(actor, &case, share)?;
         Ok(case)
+    }
+
+    /// The actor's share of a case they do not own, if any.
+    pub(crate) async fn share_of(&self, actor: &Actor, case: &CaseRow) -> Result<Option<Access>> {
+        if case.owner == actor.member {
+            return Ok(None);
+        }
+        Ok(self.store.share(case.id, actor.member).await?)
+    }
+
+    /// Whether the actor may log contacts on a case they can see (its owner, or shared to
+    /// contribute): for deciding what a page offers, not for deciding what is allowed.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn may_log(&self, actor: &Actor, case: &CaseRow) -> Result<bool> {
+        let share = self.share_of(actor, case).await?;
+        Ok(authorise::log_contact(actor, case, share).is_ok())
+    }
+
+    /// The cases shared with the actor, most recently active first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn shared_with_me(&self, actor: &Actor) -> Result<Vec<CaseRow>> {
+        let shared = self.store.cases_shared_with(actor.member).await?;
+        Ok(shared.into_iter().filter(|c| c.org == actor.org).collect())
+    }
+
+    /// Shares a case with a member of the same organisation, found by e-mail address.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor does not own; `Invalid` for an address that is not
+    /// an active member of the organisation, the owner's own, or an unknown access.
+    pub async fn share_case(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        email: &str,
+        access: &str,
+    ) -> Result<CaseRow> {
+        let (case, key) = self.store.case_and_key(id).await?;
+        authorise::manage_case(actor, &case)?;
+        self.ensure_writable()?;
+        let mut errors = FieldErrors::new();
+        let access = Access::parse(access);
+        if access.is_none() {
+            errors.add(
+                "access",
+                "Choose read, or contribute (may also log contacts)",
+            );
+        }
+        let member = match Email::parse(email) {
+            Err(e) => {
+                errors.add("email", e.to_string());
+                None
+            }
+            Ok(email) => {
+                let found = match self.store.user_by_email(&email).await {
+                    Ok(user) => self
+                        .store
+                        .memberships(user.id)
+                        .await?
+                        .into_iter()
+                        .find(|m| m.org == actor.org && m.active),
+                    Err(boundary_store::StoreError::NotFound) => None,
+                    Err(e) => return Err(e.into()),
+                };
+                match found {
+                    // The same answer whether or not the address exists elsewhere.
+                    None => {
+                        errors.add(
+                            "email",
+                            "No one in your organisation has that e-mail address",
+                        );
+                        None
+                    }
+                    Some(m) if m.id == actor.member => {
+                        errors.add("email", "That is you: the case is already yours");
+                        None
+                    }
+                    Some(m) => Some(m.id),
+                }
+            }
+        };
+        errors.into_result()?;
+        let (Some(member), Some(access)) = (member, access) else {
+            return Err(AppError::Internal("checked fields missing".into()));
+        };
+        let mut w = self.store.begin_write().await?;
+        w.append(
+            case.key,
+            &key,
+            &self.event(actor, id, EventBody::CaseShared { member, access }),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(self.store.case(id).await?)
+    }
+
+    /// Ends a member's access to a case at once.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor does not own, or a member it is not shared with.
+    pub async fn revoke_share(&self, actor: &Actor, id: CaseId, member: MemberId) -> Result<()> {
+        let (case, key) = self.store.case_and_key(id).await?;
+        authorise::manage_case(actor, &case)?;
+        self.ensure_writable()?;
+        if self.store.share(id, member).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        let mut w = self.store.begin_write().await?;
+        w.append(
+            case.key,
+            &key,
+            &self.event(actor, id, EventBody::ShareRevoked { member }),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Who a case is shared with: member, e-mail address, name and access. Owner only.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor does not own.
+    pub async fn shares(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+    ) -> Result<Vec<(MemberId, String, String, Access)>> {
+        let case = self.store.case(id).await?;
+        authorise::manage_case(actor, &case)?;
+        Ok(self.store.shares(id).await?)
     }
 
     /// Appends one event to a case the actor may manage, and reads the case back.

@@ -28,7 +28,7 @@ impl App {
         input: &EntryInput,
     ) -> Result<Logged<EntryId>> {
         let (row, key) = self.store.case_and_key(case).await?;
-        authorise::log_contact(actor, &row)?;
+        authorise::log_contact(actor, &row, self.share_of(actor, &row).await?)?;
         self.ensure_writable()?;
         let contact = ContactEntry::parse(input, self.now())?;
         let entry = EntryId::from_random(self.random.bytes16());
@@ -82,7 +82,7 @@ impl App {
     ) -> Result<Logged<AmendmentId>> {
         let case = self.store.case_of_entry(entry).await?;
         let (row, key) = self.store.case_and_key(case).await?;
-        authorise::amend_entry(actor, &row)?;
+        authorise::amend_entry(actor, &row, self.share_of(actor, &row).await?)?;
         self.ensure_writable()?;
         let correction = Amendment::parse(field, value, reason, self.now())?;
         let amendment = AmendmentId::from_random(self.random.bytes16());

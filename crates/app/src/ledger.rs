@@ -68,8 +68,7 @@ impl App {
     /// `NotFound` for an entry the actor may not see.
     pub async fn receipt(&self, actor: &Actor, entry: EntryId) -> Result<Receipt> {
         let case = self.store.case_of_entry(entry).await?;
-        let row = self.store.case(case).await?;
-        authorise::view_case(actor, &row)?;
+        let row = self.case(actor, case).await?;
         let e = self
             .store
             .entries(&row)

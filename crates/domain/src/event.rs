@@ -74,6 +74,44 @@ pub enum EventBody {
     ChaperoneFlagSet {
         required: bool,
     },
+    /// The owner shared the case with a member of the same organisation.
+    CaseShared {
+        member: MemberId,
+        access: Access,
+    },
+    /// The owner ended a member's access.
+    ShareRevoked {
+        member: MemberId,
+    },
+}
+
+/// What a member the case is shared with may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// See the case and its entries.
+    Read,
+    /// Also log contacts on it.
+    Contribute,
+}
+
+impl Access {
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Contribute => "contribute",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "read" => Some(Access::Read),
+            "contribute" => Some(Access::Contribute),
+            _ => None,
+        }
+    }
 }
 
 impl EventBody {
@@ -87,6 +125,8 @@ impl EventBody {
             EventBody::EntryAmended { .. } => "entry_amended",
             EventBody::StatusChanged { .. } => "status_changed",
             EventBody::ChaperoneFlagSet { .. } => "chaperone_flag_set",
+            EventBody::CaseShared { .. } => "case_shared",
+            EventBody::ShareRevoked { .. } => "share_revoked",
         }
     }
 }

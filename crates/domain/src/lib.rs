@@ -24,7 +24,7 @@ pub use case::{CaseStatus, PersonOfConcern};
 pub use channel::Channel;
 pub use email::Email;
 pub use entry::{AmendableField, Amendment, ContactEntry, EntryInput};
-pub use event::{Event, EventBody};
+pub use event::{Access, Event, EventBody};
 pub use field_errors::FieldErrors;
 pub use ids::{AmendmentId, CaseId, EntryId, KeyId, MemberId, OrgId, Seq, UserId};
 pub use nhs_number::NhsNumber;

@@ -106,6 +106,23 @@ pub(crate) async fn snapshot(
             );
         }
     }
+    let shares = sqlx::query("SELECT case_id, member_id, access, seq FROM case_shares")
+        .fetch_all(&mut **tx)
+        .await?;
+    for r in &shares {
+        out.insert(
+            format!(
+                "share of case {} with {}",
+                r.try_get::<String, _>("case_id")?,
+                r.try_get::<String, _>("member_id")?
+            ),
+            format!(
+                "{} since event {}",
+                r.try_get::<String, _>("access")?,
+                r.try_get::<i64, _>("seq")?
+            ),
+        );
+    }
     Ok(out)
 }
 

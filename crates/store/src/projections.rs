@@ -10,7 +10,7 @@ use boundary_domain::{Event, EventBody, KeyId, Seq};
 use sqlx::{Any, Transaction};
 
 pub(crate) async fn clear(tx: &mut Transaction<'static, Any>) -> Result<()> {
-    for table in ["amendments", "entries", "cases"] {
+    for table in ["case_shares", "amendments", "entries", "cases"] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut **tx)
             .await?;
@@ -144,6 +144,29 @@ pub(crate) async fn apply(
                 .execute(&mut **tx)
                 .await?;
             expect_one(&r, seq, "a case")?;
+        }
+        EventBody::CaseShared { member, access } => {
+            sqlx::query("DELETE FROM case_shares WHERE case_id = $1 AND member_id = $2")
+                .bind(&case)
+                .bind(member.to_string())
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO case_shares (case_id, member_id, access, seq) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&case)
+            .bind(member.to_string())
+            .bind(access.code())
+            .bind(seq.get())
+            .execute(&mut **tx)
+            .await?;
+        }
+        EventBody::ShareRevoked { member } => {
+            sqlx::query("DELETE FROM case_shares WHERE case_id = $1 AND member_id = $2")
+                .bind(&case)
+                .bind(member.to_string())
+                .execute(&mut **tx)
+                .await?;
         }
         EventBody::ChaperoneFlagSet { required } => {
             let r = sqlx::query("UPDATE cases SET chaperone_required = $1 WHERE id = $2")

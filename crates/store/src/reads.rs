@@ -4,8 +4,8 @@
 use crate::crypto::{ad, DataKey};
 use crate::{get_id, Result, Store, StoreError};
 use boundary_domain::{
-    Amendment, AmendmentId, CaseId, CaseStatus, ContactEntry, EntryId, KeyId, MemberId, OrgId,
-    PersonOfConcern, Seq, Timestamp,
+    Access, Amendment, AmendmentId, CaseId, CaseStatus, ContactEntry, EntryId, KeyId, MemberId,
+    OrgId, PersonOfConcern, Seq, Timestamp,
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -162,6 +162,65 @@ impl Store {
             out.push(self.case_from_row(r).await?);
         }
         Ok(out)
+    }
+
+    /// The cases shared with a member, most recently active first.
+    ///
+    /// # Errors
+    /// Database errors, or data that does not open.
+    pub async fn cases_shared_with(&self, member: MemberId) -> Result<Vec<CaseRow>> {
+        let rows = sqlx::query(&format!(
+            "{CASE_SELECT} JOIN case_shares s ON s.case_id = c.id WHERE s.member_id = $1 ORDER BY c.last_seq DESC"
+        ))
+        .bind(member.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.case_from_row(r).await?);
+        }
+        Ok(out)
+    }
+
+    /// A member's access to a case through sharing, if any.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn share(&self, case: CaseId, member: MemberId) -> Result<Option<Access>> {
+        let r = sqlx::query("SELECT access FROM case_shares WHERE case_id = $1 AND member_id = $2")
+            .bind(case.to_string())
+            .bind(member.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(r.and_then(|r| r.try_get::<String, _>("access").ok())
+            .and_then(|a| Access::parse(&a)))
+    }
+
+    /// Everyone a case is shared with: member, e-mail address, name and access.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn shares(&self, case: CaseId) -> Result<Vec<(MemberId, String, String, Access)>> {
+        let rows = sqlx::query(
+            "SELECT s.member_id, u.email, u.name, s.access FROM case_shares s \
+             JOIN members m ON m.id = s.member_id JOIN users u ON u.id = m.user_id \
+             WHERE s.case_id = $1 ORDER BY u.email",
+        )
+        .bind(case.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let access: String = r.try_get("access")?;
+                Ok((
+                    get_id(r, "member_id")?,
+                    r.try_get("email")?,
+                    r.try_get("name")?,
+                    Access::parse(&access)
+                        .ok_or_else(|| StoreError::Corrupt(format!("access {access}")))?,
+                ))
+            })
+            .collect()
     }
 
     /// A case's entries, each with its amendments, oldest contact first.

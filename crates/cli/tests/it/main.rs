@@ -13,6 +13,7 @@ mod encryption;
 mod ledger;
 mod pages;
 mod rebuild;
+mod sharing;
 mod sign_in;
 mod timestamps;
 

@@ -154,6 +154,87 @@ pub(crate) async fn set_chaperone(
     Ok(Json(CaseOut::from(&case)))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct ShareIn {
+    /// The e-mail address of a member of the same organisation.
+    email: String,
+    /// read, or contribute (may also log contacts).
+    access: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ShareOut {
+    member_id: String,
+    email: String,
+    access: &'static str,
+}
+
+/// Share a case with a member of the same organisation. Owner only.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/shares", params(("id" = String, Path)), request_body = ShareIn,
+    responses((status = 201, body = [ShareOut]), (status = 404), (status = 422, description = "Invalid fields")),
+    security(("bearer" = [])))]
+pub(crate) async fn share(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ShareIn>,
+) -> Result<(StatusCode, Json<Vec<ShareOut>>), ApiError> {
+    let id = case_id(&id)?;
+    state
+        .app
+        .share_case(&actor, id, &body.email, &body.access)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(shares_out(&state, &actor, id).await?),
+    ))
+}
+
+async fn shares_out(
+    state: &AppState,
+    actor: &boundary_app::Actor,
+    id: CaseId,
+) -> Result<Vec<ShareOut>, ApiError> {
+    Ok(state
+        .app
+        .shares(actor, id)
+        .await?
+        .into_iter()
+        .map(|(m, email, _, access)| ShareOut {
+            member_id: m.to_string(),
+            email,
+            access: access.code(),
+        })
+        .collect())
+}
+
+/// Who the case is shared with. Owner only.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/shares", params(("id" = String, Path)),
+    responses((status = 200, body = [ShareOut]), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn shares(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ShareOut>>, ApiError> {
+    Ok(Json(shares_out(&state, &actor, case_id(&id)?).await?))
+}
+
+/// End a member's access at once. Owner only.
+#[utoipa::path(delete, path = "/api/v1/cases/{id}/shares/{member_id}", params(("id" = String, Path), ("member_id" = String, Path)),
+    responses((status = 204), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((id, member)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let member = member.parse().map_err(|_| AppError::NotFound)?;
+    state
+        .app
+        .revoke_share(&actor, case_id(&id)?, member)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/cases", get(list).post(create))
@@ -165,5 +246,10 @@ pub(super) fn router() -> Router<AppState> {
         .route(
             "/api/v1/cases/{id}/chaperone",
             axum::routing::put(set_chaperone),
+        )
+        .route("/api/v1/cases/{id}/shares", get(shares).post(share))
+        .route(
+            "/api/v1/cases/{id}/shares/{member_id}",
+            axum::routing::delete(revoke),
         )
 }

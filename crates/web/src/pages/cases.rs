@@ -85,6 +85,17 @@ struct CasePage {
     logged: Option<LoggedPanel>,
     status_code: &'static str,
     statuses: Vec<(&'static str, &'static str)>,
+    is_owner: bool,
+    can_log: bool,
+    /// For the owner: (member id, e-mail, name, access).
+    shares: Vec<(String, String, String, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "shared.html")]
+struct SharedPage {
+    chrome: Chrome,
+    cases: Vec<CaseCard>,
 }
 
 /// Long entries are cut on the timeline; the entry page shows them whole.
@@ -217,7 +228,23 @@ async fn show(
             recorded: format::date_time(e.recorded_at),
             leaf_hash: e.leaf_hash.clone(),
         });
+    let is_owner = case.owner == me.actor.member;
+    let can_log = state.app.may_log(&me.actor, &case).await?;
+    let shares = if is_owner {
+        state
+            .app
+            .shares(&me.actor, case.id)
+            .await?
+            .into_iter()
+            .map(|(m, email, name, access)| (m.to_string(), email, name, access.code()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = CasePage {
+        is_owner,
+        can_log,
+        shares,
         chrome: Chrome::of(&me),
         id: case.id.to_string(),
         label: case.person.label.clone(),
@@ -262,6 +289,51 @@ async fn change_status(
     Ok(Redirect::to(&format!("/cases/{id}")).into_response())
 }
 
+async fn shared(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
+    let cases = state.app.shared_with_me(&me.actor).await?;
+    Ok(render(
+        form_status(false),
+        &SharedPage {
+            chrome: Chrome::of(&me),
+            cases: cases.iter().map(card).collect(),
+        },
+    ))
+}
+
+async fn share(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let id = case_id(&id)?;
+    match state
+        .app
+        .share_case(&me.actor, id, form.value("email"), form.value("access"))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}#sharing")).into_response()),
+        // The owner is the only one who gets here, so the field errors leak nothing.
+        Err(AppError::Invalid(errors)) => Err(PageError(AppError::Invalid(errors))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, member)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    me.check_csrf(&FormState::from_pairs(pairs))?;
+    let id = case_id(&id)?;
+    let member = member.parse().map_err(|_| AppError::NotFound)?;
+    state.app.revoke_share(&me.actor, id, member).await?;
+    Ok(Redirect::to(&format!("/cases/{id}#sharing")).into_response())
+}
+
 async fn set_chaperone(
     State(state): State<AppState>,
     me: SignedIn,
@@ -285,4 +357,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/cases/{id}", get(show))
         .route("/cases/{id}/status", post(change_status))
         .route("/cases/{id}/chaperone", post(set_chaperone))
+        .route("/cases/{id}/shares", post(share))
+        .route("/cases/{id}/shares/{member_id}/revoke", post(revoke))
+        .route("/shared", get(shared))
 }

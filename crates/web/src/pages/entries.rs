@@ -184,6 +184,9 @@ async fn log_form(
         .app
         .case(&me.actor, id.parse().map_err(|_| AppError::NotFound)?)
         .await?;
+    if !state.app.may_log(&me.actor, &case).await? {
+        return Err(PageError(AppError::NotFound));
+    }
     Ok(log_page(&me, &case, FormState::default()))
 }
 
