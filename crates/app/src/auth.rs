@@ -349,5 +349,6 @@ pub(crate) fn actor_of(m: MemberRow) -> Actor {
         name: m.name,
         email: m.email,
         roles: m.roles,
+        address: None,
     }
 }

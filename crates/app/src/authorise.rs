@@ -46,6 +46,11 @@ pub(crate) fn manage_case(actor: &Actor, case: &CaseRow) -> Result<()> {
     allow(owns(actor, case))
 }
 
+/// The organisation's access audit is for auditors: who looked, not what they saw.
+pub(crate) fn see_audit(actor: &Actor) -> Result<()> {
+    allow(actor.roles.has(Role::Auditor))
+}
+
 /// The ledger's health is for auditors and admins; it shows no case content.
 pub(crate) fn see_ledger(actor: &Actor) -> Result<()> {
     allow(actor.roles.has(Role::Auditor) || actor.roles.has(Role::Admin))

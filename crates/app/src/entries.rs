@@ -49,6 +49,16 @@ impl App {
     /// # Errors
     /// `NotFound` for a case the actor may not see.
     pub async fn entries(&self, actor: &Actor, case: CaseId) -> Result<(CaseRow, Vec<EntryRow>)> {
+        let (row, entries) = self.entries_unrecorded(actor, case).await?;
+        self.record_view(actor, &row, "entries", None).await?;
+        Ok((row, entries))
+    }
+
+    async fn entries_unrecorded(
+        &self,
+        actor: &Actor,
+        case: CaseId,
+    ) -> Result<(CaseRow, Vec<EntryRow>)> {
         let row = self.case(actor, case).await?;
         let entries = self.store.entries(&row).await?;
         Ok((row, entries))
@@ -60,11 +70,12 @@ impl App {
     /// `NotFound` for an entry on a case the actor may not see.
     pub async fn entry(&self, actor: &Actor, entry: EntryId) -> Result<(CaseRow, EntryRow)> {
         let case = self.store.case_of_entry(entry).await?;
-        let (row, entries) = self.entries(actor, case).await?;
+        let (row, entries) = self.entries_unrecorded(actor, case).await?;
         let e = entries
             .into_iter()
             .find(|e| e.id == entry)
             .ok_or(crate::AppError::NotFound)?;
+        self.record_view(actor, &row, "entry", Some(entry)).await?;
         Ok((row, e))
     }
 

@@ -69,6 +69,8 @@ impl App {
     pub async fn receipt(&self, actor: &Actor, entry: EntryId) -> Result<Receipt> {
         let case = self.store.case_of_entry(entry).await?;
         let row = self.case(actor, case).await?;
+        self.record_view(actor, &row, "receipt", Some(entry))
+            .await?;
         let e = self
             .store
             .entries(&row)

@@ -5,6 +5,7 @@
 //! Time and randomness come in through [`Clock`] and [`Random`], so that tests control
 //! them. This crate renders nothing and speaks no HTTP.
 
+pub mod audit;
 pub mod auth;
 mod authorise;
 pub mod cases;
@@ -17,7 +18,7 @@ use boundary_domain::{FieldErrors, MemberId, OrgId, Roles, Timestamp, UserId};
 use boundary_store::{Store, StoreError};
 use std::sync::Arc;
 
-pub use boundary_store::reads::{AmendmentRow, CaseRow, EntryRow};
+pub use boundary_store::reads::{AmendmentRow, AuditRow, CaseRow, EntryRow};
 
 /// The time, for everything that records or compares it.
 pub trait Clock: Send + Sync {
@@ -158,6 +159,8 @@ pub struct Actor {
     pub name: String,
     pub email: String,
     pub roles: Roles,
+    /// Where they are acting from, for the access audit (set by the web layer).
+    pub address: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

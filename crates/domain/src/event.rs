@@ -83,6 +83,15 @@ pub enum EventBody {
     ShareRevoked {
         member: MemberId,
     },
+    /// Someone looked at the case: the access audit. The actor is who; `what` is
+    /// `case`, `entries`, `entry` or `receipt`.
+    CaseViewed {
+        what: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        entry: Option<EntryId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
+    },
 }
 
 /// What a member the case is shared with may do.
@@ -127,6 +136,7 @@ impl EventBody {
             EventBody::ChaperoneFlagSet { .. } => "chaperone_flag_set",
             EventBody::CaseShared { .. } => "case_shared",
             EventBody::ShareRevoked { .. } => "share_revoked",
+            EventBody::CaseViewed { .. } => "case_viewed",
         }
     }
 }

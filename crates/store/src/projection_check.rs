@@ -106,6 +106,26 @@ pub(crate) async fn snapshot(
             );
         }
     }
+    let audit = sqlx::query(
+        "SELECT seq, case_id, org_id, member_id, action, detail, address, at FROM case_audit",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in &audit {
+        out.insert(
+            format!("audit row {}", r.try_get::<i64, _>("seq")?),
+            format!(
+                "{} {} {} {} {:?} {:?} {}",
+                r.try_get::<String, _>("case_id")?,
+                r.try_get::<String, _>("org_id")?,
+                r.try_get::<String, _>("member_id")?,
+                r.try_get::<String, _>("action")?,
+                r.try_get::<Option<String>, _>("detail")?,
+                r.try_get::<Option<String>, _>("address")?,
+                r.try_get::<String, _>("at")?,
+            ),
+        );
+    }
     let shares = sqlx::query("SELECT case_id, member_id, access, seq FROM case_shares")
         .fetch_all(&mut **tx)
         .await?;

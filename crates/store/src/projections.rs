@@ -10,7 +10,13 @@ use boundary_domain::{Event, EventBody, KeyId, Seq};
 use sqlx::{Any, Transaction};
 
 pub(crate) async fn clear(tx: &mut Transaction<'static, Any>) -> Result<()> {
-    for table in ["case_shares", "amendments", "entries", "cases"] {
+    for table in [
+        "case_audit",
+        "case_shares",
+        "amendments",
+        "entries",
+        "cases",
+    ] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut **tx)
             .await?;
@@ -145,7 +151,34 @@ pub(crate) async fn apply(
                 .await?;
             expect_one(&r, seq, "a case")?;
         }
+        EventBody::CaseViewed {
+            what,
+            entry,
+            address,
+        } => {
+            let detail = entry.map(|e| e.to_string());
+            audit(
+                tx,
+                seq,
+                e,
+                &format!("viewed {what}"),
+                detail.as_deref(),
+                address.as_deref(),
+            )
+            .await?;
+            // A view changes nothing a page shows but the audit: the case's activity order stays.
+            return Ok(());
+        }
         EventBody::CaseShared { member, access } => {
+            audit(
+                tx,
+                seq,
+                e,
+                &format!("shared {}", access.code()),
+                Some(&member.to_string()),
+                None,
+            )
+            .await?;
             sqlx::query("DELETE FROM case_shares WHERE case_id = $1 AND member_id = $2")
                 .bind(&case)
                 .bind(member.to_string())
@@ -162,6 +195,7 @@ pub(crate) async fn apply(
             .await?;
         }
         EventBody::ShareRevoked { member } => {
+            audit(tx, seq, e, "ended sharing", Some(&member.to_string()), None).await?;
             sqlx::query("DELETE FROM case_shares WHERE case_id = $1 AND member_id = $2")
                 .bind(&case)
                 .bind(member.to_string())
@@ -182,6 +216,31 @@ pub(crate) async fn apply(
         .bind(&case)
         .execute(&mut **tx)
         .await?;
+    expect_one(&r, seq, "a case")
+}
+
+/// One row of the access audit; the case's organisation is copied so auditors can filter.
+async fn audit(
+    tx: &mut Transaction<'static, Any>,
+    seq: Seq,
+    e: &Event,
+    action: &str,
+    detail: Option<&str>,
+    address: Option<&str>,
+) -> Result<()> {
+    let r = sqlx::query(
+        "INSERT INTO case_audit (seq, case_id, org_id, member_id, action, detail, address, at) \
+         SELECT $1, id, org_id, $2, $3, $4, $5, $6 FROM cases WHERE id = $7",
+    )
+    .bind(seq.get())
+    .bind(e.actor.to_string())
+    .bind(action)
+    .bind(detail)
+    .bind(address)
+    .bind(e.recorded_at.to_string())
+    .bind(e.case.to_string())
+    .execute(&mut **tx)
+    .await?;
     expect_one(&r, seq, "a case")
 }
 

@@ -47,6 +47,20 @@ impl EntryRow {
     }
 }
 
+/// One access-audit row.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub case: CaseId,
+    pub member: MemberId,
+    pub name: String,
+    pub email: String,
+    pub action: String,
+    pub detail: Option<String>,
+    pub address: Option<String>,
+    pub at: Timestamp,
+}
+
 #[derive(Debug, Clone)]
 pub struct AmendmentRow {
     pub id: AmendmentId,
@@ -162,6 +176,47 @@ impl Store {
             out.push(self.case_from_row(r).await?);
         }
         Ok(out)
+    }
+
+    /// The access audit of one case, or of every case in an organisation, newest first:
+    /// (seq, case, member name, member e-mail, action, detail, address, at).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn audit(
+        &self,
+        case: Option<CaseId>,
+        org: OrgId,
+        member: Option<MemberId>,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>> {
+        let rows = sqlx::query(
+            "SELECT a.seq, a.case_id, a.member_id, u.name, u.email, a.action, a.detail, a.address, a.at \
+             FROM case_audit a JOIN members m ON m.id = a.member_id JOIN users u ON u.id = m.user_id \
+             WHERE a.org_id = $1 AND ($2 = '' OR a.case_id = $2) AND ($3 = '' OR a.member_id = $3) \
+             ORDER BY a.seq DESC LIMIT $4",
+        )
+        .bind(org.to_string())
+        .bind(case.map(|c| c.to_string()).unwrap_or_default())
+        .bind(member.map(|m| m.to_string()).unwrap_or_default())
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditRow {
+                    seq: r.try_get("seq")?,
+                    case: get_id(r, "case_id")?,
+                    member: get_id(r, "member_id")?,
+                    name: r.try_get("name")?,
+                    email: r.try_get("email")?,
+                    action: r.try_get("action")?,
+                    detail: r.try_get("detail")?,
+                    address: r.try_get("address")?,
+                    at: ts_of(r, "at")?,
+                })
+            })
+            .collect()
     }
 
     /// The cases shared with a member, most recently active first.

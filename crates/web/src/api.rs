@@ -28,7 +28,9 @@ impl FromRequestParts<AppState> for ApiActor {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(AppError::Unauthenticated)?;
-        Ok(Self(state.app.token_actor(token.trim()).await?))
+        let mut actor = state.app.token_actor(token.trim()).await?;
+        actor.address = crate::session::address_of(state, parts);
+        Ok(Self(actor))
     }
 }
 

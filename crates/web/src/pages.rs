@@ -1,5 +1,6 @@
 //! Server-rendered pages, one file per resource.
 
+mod audit;
 mod auth;
 mod cases;
 mod entries;
@@ -35,4 +36,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(cases::router())
         .merge(entries::router())
         .merge(ledger::router())
+        .merge(audit::router())
 }

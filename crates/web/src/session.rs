@@ -83,6 +83,15 @@ pub(crate) fn client_address(
         .or(Some(peer))
 }
 
+/// The client's address from a request's parts, for the access audit.
+pub(crate) fn address_of(state: &AppState, parts: &Parts) -> Option<String> {
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    client_address(&state.config, peer, &parts.headers).map(|a| a.to_string())
+}
+
 pub(crate) fn user_agent(headers: &HeaderMap) -> Option<String> {
     headers
         .get(USER_AGENT)
@@ -109,7 +118,8 @@ impl FromRequestParts<AppState> for SignedIn {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let secret =
             session_secret(&state.config, &parts.headers).ok_or(AppError::Unauthenticated)?;
-        let (actor, csrf) = state.app.session_actor(&secret).await?;
+        let (mut actor, csrf) = state.app.session_actor(&secret).await?;
+        actor.address = address_of(state, parts);
         Ok(Self { actor, csrf })
     }
 }

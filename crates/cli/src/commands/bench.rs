@@ -62,6 +62,7 @@ pub(crate) async fn run(entries: usize) -> anyhow::Result<()> {
         name: "Bench".into(),
         email: "bench@example.org".into(),
         roles: Roles::new(vec![Role::Clinician]),
+        address: None,
     };
     let case = app
         .open_case(

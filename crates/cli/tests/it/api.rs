@@ -401,8 +401,8 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_stored(#[case] engin
     assert_eq!(b, json!([]), "nothing was stored");
     assert_eq!(
         app.app.store.event_count().await.unwrap(),
-        2,
-        "only the case's own events"
+        3,
+        "only the case's own two events and the one look at its entries"
     );
 }
 

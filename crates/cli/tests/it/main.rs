@@ -8,6 +8,7 @@
 mod helpers;
 
 mod api;
+mod audit;
 mod cli;
 mod encryption;
 mod ledger;

@@ -105,7 +105,7 @@ pub(crate) async fn show(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Json<CaseOut>, ApiError> {
-    let case = state.app.case(&actor, case_id(&id)?).await?;
+    let case = state.app.view_case(&actor, case_id(&id)?).await?;
     Ok(Json(CaseOut::from(&case)))
 }
 
@@ -235,6 +235,46 @@ pub(crate) async fn revoke(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AuditOut {
+    member_id: String,
+    name: String,
+    email: String,
+    /// viewed case, viewed entries, viewed entry, viewed receipt, shared read,
+    /// shared contribute, ended sharing.
+    action: String,
+    /// The entry viewed, or the member shared with.
+    detail: Option<String>,
+    address: Option<String>,
+    at: String,
+}
+
+impl From<boundary_app::AuditRow> for AuditOut {
+    fn from(a: boundary_app::AuditRow) -> Self {
+        Self {
+            member_id: a.member.to_string(),
+            name: a.name,
+            email: a.email,
+            action: a.action,
+            detail: a.detail,
+            address: a.address,
+            at: a.at.to_string(),
+        }
+    }
+}
+
+/// Who has seen, been given or lost access to the case, newest first. Owner only.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/audit", params(("id" = String, Path)),
+    responses((status = 200, body = [AuditOut]), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn audit(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AuditOut>>, ApiError> {
+    let rows = state.app.case_audit(&actor, case_id(&id)?).await?;
+    Ok(Json(rows.into_iter().map(AuditOut::from).collect()))
+}
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/cases", get(list).post(create))
@@ -248,6 +288,7 @@ pub(super) fn router() -> Router<AppState> {
             axum::routing::put(set_chaperone),
         )
         .route("/api/v1/cases/{id}/shares", get(shares).post(share))
+        .route("/api/v1/cases/{id}/audit", get(audit))
         .route(
             "/api/v1/cases/{id}/shares/{member_id}",
             axum::routing::delete(revoke),

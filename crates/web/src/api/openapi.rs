@@ -27,7 +27,7 @@ impl Modify for BearerAuth {
     paths(
         super::cases::create, super::cases::list, super::cases::show,
         super::cases::change_status, super::cases::set_chaperone,
-        super::cases::share, super::cases::shares, super::cases::revoke,
+        super::cases::share, super::cases::shares, super::cases::revoke, super::cases::audit,
         super::entries::create, super::entries::list, super::entries::show, super::entries::amend,
         super::ledger::checkpoint, super::ledger::status, super::ledger::inclusion, super::ledger::consistency, super::ledger::receipt,
     ),

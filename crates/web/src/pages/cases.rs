@@ -89,6 +89,35 @@ struct CasePage {
     can_log: bool,
     /// For the owner: (member id, e-mail, name, access).
     shares: Vec<(String, String, String, &'static str)>,
+    /// For the owner: others' views and sharing changes, newest first.
+    seen_by: Vec<AuditLine>,
+}
+
+/// One line of an access audit, as a page shows it.
+pub(crate) struct AuditLine {
+    pub who: String,
+    pub action: String,
+    pub at: String,
+    pub address: String,
+    pub case: String,
+}
+
+pub(crate) fn audit_line(a: boundary_app::AuditRow) -> AuditLine {
+    AuditLine {
+        who: format!("{} ({})", a.name, a.email),
+        action: match a.action.as_str() {
+            "viewed entries" | "viewed case" => "Looked at the case".into(),
+            "viewed entry" => "Looked at an entry".into(),
+            "viewed receipt" => "Downloaded a receipt".into(),
+            "shared read" => "Case shared to see".into(),
+            "shared contribute" => "Case shared to see and log".into(),
+            "ended sharing" => "Sharing ended".into(),
+            other => other.to_owned(),
+        },
+        at: format::date_time(a.at),
+        address: a.address.unwrap_or_default(),
+        case: a.case.to_string(),
+    }
 }
 
 #[derive(Template)]
@@ -207,7 +236,6 @@ async fn show(
     Query(q): Query<CaseQuery>,
 ) -> Result<Response, PageError> {
     let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
-    let (case, entries) = state.app.entries(&me.actor, id).await?;
     let logged_id: Option<EntryId> = q.logged.and_then(|l| l.parse().ok());
     let tree_size = match logged_id {
         Some(_) => state
@@ -219,6 +247,8 @@ async fn show(
             .map_or(0, |c| c.size),
         None => 0,
     };
+    // Read before this look is itself recorded, so the count is the entry's own.
+    let (case, entries) = state.app.entries(&me.actor, id).await?;
     let logged = logged_id
         .and_then(|l| entries.iter().find(|e| e.id == l))
         .map(|e| LoggedPanel {
@@ -230,6 +260,23 @@ async fn show(
         });
     let is_owner = case.owner == me.actor.member;
     let can_log = state.app.may_log(&me.actor, &case).await?;
+    let seen_by = if is_owner {
+        state
+            .app
+            .case_audit(&me.actor, case.id)
+            .await?
+            .into_iter()
+            .filter(|a| {
+                a.member != me.actor.member
+                    || a.action.starts_with("shared")
+                    || a.action == "ended sharing"
+            })
+            .take(20)
+            .map(audit_line)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let shares = if is_owner {
         state
             .app
@@ -245,6 +292,7 @@ async fn show(
         is_owner,
         can_log,
         shares,
+        seen_by,
         chrome: Chrome::of(&me),
         id: case.id.to_string(),
         label: case.person.label.clone(),

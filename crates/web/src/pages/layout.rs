@@ -11,6 +11,8 @@ pub(crate) struct Me {
     pub org: String,
     /// Auditors and admins get a link to the ledger page.
     pub sees_ledger: bool,
+    /// Auditors get a link to the access audit.
+    pub sees_audit: bool,
 }
 
 pub(crate) struct Chrome {
@@ -32,6 +34,7 @@ impl Chrome {
                 name: s.actor.name.clone(),
                 org: s.actor.org_name.clone(),
                 sees_ledger: s.actor.roles.has(Role::Admin) || s.actor.roles.has(Role::Auditor),
+                sees_audit: s.actor.roles.has(Role::Auditor),
             }),
             csrf: s.csrf.clone(),
         }
