@@ -201,6 +201,43 @@ impl App {
         Ok((session, actor_of(member)))
     }
 
+    /// Changes the actor's password after checking the current one, and ends every other
+    /// session they have; the session they are using is replaced by a new one.
+    ///
+    /// # Errors
+    /// `Invalid` for a wrong current password or a weak new one.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        user_agent: Option<&str>,
+    ) -> Result<NewSession> {
+        let user = self
+            .store
+            .user_by_email(
+                &Email::parse(&actor.email).map_err(|e| AppError::Internal(e.to_string()))?,
+            )
+            .await?;
+        if !self
+            .password_matches(user.password_hash.clone(), current)
+            .await?
+        {
+            return Err(FieldErrors::one("current", "That is not your current password").into());
+        }
+        check_password_rules(new).map_err(|e| {
+            let mut f = FieldErrors::new();
+            for (_, m) in e.iter() {
+                f.add("new", m);
+            }
+            AppError::Invalid(f)
+        })?;
+        let hash = self.hash_password(new).await?;
+        // Ends every session of the user, this one included.
+        self.store.set_password(user.id, &hash).await?;
+        self.start_session(actor.member, user_agent).await
+    }
+
     /// A new session for a member. Each sign-in makes a new id, so an id planted before
     /// sign-in is worthless after it.
     ///

@@ -422,3 +422,78 @@ async fn repeated_failures_bring_growing_waits_per_account_and_per_address(#[cas
         "this address waits"
     );
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn changing_the_password_asks_for_the_current_one_and_ends_every_other_session(
+    #[case] engine: Engine,
+) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let this_device = app.session_cookie().unwrap();
+    // Ada is also signed in on another device.
+    app.forget_cookies();
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let other_device = app.session_cookie().unwrap();
+    app.set_session_cookie(&this_device);
+
+    let r = app
+        .submit(
+            "/account/password",
+            "/account/password",
+            &[
+                ("current", "not my password"),
+                ("new", "a brand new long password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("not your current password"));
+    let r = app
+        .submit(
+            "/account/password",
+            "/account/password",
+            &[("current", PASSWORD), ("new", "short")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let r = app
+        .submit(
+            "/account/password",
+            "/account/password",
+            &[("current", PASSWORD), ("new", "a brand new long password")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/cases").await.status(),
+        StatusCode::OK,
+        "still signed in here, with a new session"
+    );
+    for old in [&this_device, &other_device] {
+        app.set_session_cookie(old);
+        assert_eq!(
+            location(&app.get("/cases").await),
+            "/sign-in",
+            "the old sessions are over"
+        );
+    }
+    app.forget_cookies();
+    assert_eq!(
+        app.sign_in("ada@example.nhs.uk", PASSWORD).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.sign_in("ada@example.nhs.uk", "a brand new long password")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}

@@ -273,6 +273,57 @@ async fn set_password(
     }
 }
 
+#[derive(Template)]
+#[template(path = "password.html")]
+struct ChangePasswordPage {
+    chrome: Chrome,
+    form: FormState,
+}
+
+async fn change_password_form(me: SignedIn) -> Response {
+    render(
+        form_status(false),
+        &ChangePasswordPage {
+            chrome: Chrome::of(&me),
+            form: FormState::default(),
+        },
+    )
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    me: SignedIn,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let ua = user_agent(&headers);
+    match state
+        .app
+        .change_password(
+            &me.actor,
+            form.value("current"),
+            form.value("new"),
+            ua.as_deref(),
+        )
+        .await
+    {
+        Ok(session) => Ok(signed_in_redirect(&state, &session.secret, "/cases")),
+        Err(AppError::Invalid(errors)) => {
+            let form = form.with("current", "").with("new", "").with_errors(errors);
+            Ok(render(
+                form_status(true),
+                &ChangePasswordPage {
+                    chrome: Chrome::of(&me),
+                    form,
+                },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Where quick exit goes: a page anyone might have open.
 pub(crate) const NEUTRAL_PAGE: &str = "https://www.bbc.co.uk/weather";
 
@@ -311,6 +362,10 @@ pub(super) fn router() -> Router<AppState> {
         .route("/sign-in", get(sign_in_form).post(sign_in))
         .route("/sign-out", post(sign_out))
         .route("/quick-exit", post(quick_exit))
+        .route(
+            "/account/password",
+            get(change_password_form).post(change_password),
+        )
         .route("/setup/{link}", get(setup_form).post(setup))
         .route("/password/{link}", get(password_form).post(set_password))
 }
