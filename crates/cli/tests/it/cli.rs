@@ -336,38 +336,12 @@ async fn two_servers_one_log() {
         None,
     ));
 
-    let mut servers = Servers(Vec::new());
-    let mut bases = Vec::new();
-    for _ in 0..2 {
-        let mut args: Vec<String> = t.clone();
-        args.extend(["serve".into(), "--listen".into(), "127.0.0.1:0".into()]);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_boundary"))
-            .args(&args)
-            .env_remove("BOUNDARY_MASTER_KEY")
-            .env("BOUNDARY_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut err = BufReader::new(child.stderr.take().unwrap()).lines();
-        let line = err
-            .by_ref()
-            .map(Result::unwrap)
-            .find(|l| l.contains("listening on"))
-            .unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .unwrap()
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .to_owned();
-        // Keep draining its stderr so that it never blocks on a full pipe.
-        std::thread::spawn(move || for _ in err {});
-        bases.push(format!("http://{addr}"));
-        servers.0.push(child);
-    }
+    let args: Vec<&str> = t.iter().map(String::as_str).collect();
+    let servers = [
+        crate::helpers::serve(&args, &[]),
+        crate::helpers::serve(&args, &[]),
+    ];
+    let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
 
     let http = reqwest::Client::new();
     let case: serde_json::Value = http
@@ -482,18 +456,6 @@ async fn two_servers_one_log() {
             .unwrap();
     }
     drop(servers);
-}
-
-/// Server processes, stopped however the test ends.
-struct Servers(Vec<std::process::Child>);
-
-impl Drop for Servers {
-    fn drop(&mut self) {
-        for s in &mut self.0 {
-            let _ = s.kill();
-            let _ = s.wait();
-        }
-    }
 }
 
 #[rstest]

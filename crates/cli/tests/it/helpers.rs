@@ -394,3 +394,52 @@ pub fn last_line(o: &std::process::Output) -> String {
 pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// A `boundary serve` process, stopped however the test ends.
+pub struct Server {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `boundary ARGS serve --listen 127.0.0.1:0 EXTRA` and waits until it listens.
+pub fn serve(args: &[&str], extra: &[&str]) -> Server {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boundary"))
+        .args(args)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env_remove("BOUNDARY_MASTER_KEY")
+        .env("BOUNDARY_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap()).lines();
+    let line = err
+        .by_ref()
+        .map(Result::unwrap)
+        .find(|l| l.contains("listening on"))
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    // Keep draining its stderr so that it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in err {});
+    Server {
+        child,
+        base: format!("http://{addr}"),
+    }
+}

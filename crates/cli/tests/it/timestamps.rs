@@ -3,23 +3,12 @@
 use crate::helpers::{boundary, last_line};
 use crate::tsa_support::{make_tsa, openssl, set_mode, HttpTsa};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn run(data: &str, args: &[&str], stdin: Option<&str>) -> std::process::Output {
     let mut all = vec!["--data", data];
     all.extend_from_slice(args);
     boundary(&all, stdin)
-}
-
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 async fn ledger(http: &reqwest::Client, base: &str, token: &str) -> Value {
@@ -100,42 +89,18 @@ async fn checkpoints_are_timestamped_and_a_failing_tsa_never_blocks_logging() {
     ));
 
     let cert = tsa_dir.join("tsa.pem");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_boundary"))
-        .args([
-            "--data",
-            data,
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
+    let server = crate::helpers::serve(
+        &["--data", data],
+        &[
             "--tsa-url",
             &tsa.url,
             "--tsa-cert",
             cert.to_str().unwrap(),
             "--tsa-interval",
             "1",
-        ])
-        .env("BOUNDARY_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap()).lines();
-    let line = err
-        .by_ref()
-        .map(Result::unwrap)
-        .find(|l| l.contains("listening on"))
-        .unwrap();
-    std::thread::spawn(move || for _ in err {});
-    let _server = Server(child);
-    let base = format!(
-        "http://{}",
-        line.split("http://")
-            .nth(1)
-            .unwrap()
-            .split_whitespace()
-            .next()
-            .unwrap()
+        ],
     );
+    let base = server.base.clone();
 
     let http = reqwest::Client::new();
     let case: Value = http
