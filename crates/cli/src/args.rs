@@ -82,6 +82,11 @@ pub(crate) enum Command {
         #[arg(long, value_name = "FILE")]
         receipt: Option<PathBuf>,
     },
+    /// Master key management.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Print the latest signed checkpoint; with --vkey, the verifier key.
     Checkpoint {
         #[arg(long)]
@@ -110,6 +115,12 @@ pub(crate) struct TsaArgs {
     /// At most one timestamp per this many seconds.
     #[arg(long, env = "BOUNDARY_TSA_INTERVAL", default_value_t = 600)]
     pub tsa_interval: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeysCommand {
+    /// Re-wrap every case key under a new master key; the old one then opens nothing.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,7 +7,7 @@ mod init;
 mod ledger;
 mod serve;
 
-use crate::args::{Cli, Command, OrgCommand, TokenCommand, UserCommand};
+use crate::args::{Cli, Command, KeysCommand, OrgCommand, TokenCommand, UserCommand};
 use boundary_app::AppError;
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -38,6 +38,9 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             command: TokenCommand::Create { email, label },
         } => admin::token_create(g, &email, label.as_deref()).await,
         Command::Rebuild => admin::rebuild(g).await,
+        Command::Keys {
+            command: KeysCommand::Rotate,
+        } => admin::rotate_keys(g).await,
         Command::Verify { against, receipt } => {
             ledger::verify(g, against.as_deref(), receipt.as_deref()).await
         }

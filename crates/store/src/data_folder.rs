@@ -101,6 +101,19 @@ impl DataFolder {
         Ok(signer)
     }
 
+    /// Puts a new master key in the key file, through a temporary file and a rename, so
+    /// that the file always holds one whole key.
+    ///
+    /// # Errors
+    /// IO errors.
+    pub fn replace_master_key(&self, key: &MasterKey) -> Result<(), DataFolderError> {
+        let next = self.path.join("master.key.new");
+        let _ = std::fs::remove_file(&next);
+        write_secret_file(&next, &key.to_hex())?;
+        std::fs::rename(&next, self.master_key_path())
+            .map_err(|source| DataFolderError::Io { path: next, source })
+    }
+
     /// The master key from the key file.
     ///
     /// # Errors

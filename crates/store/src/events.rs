@@ -2,7 +2,7 @@
 //! the next sequence number, seal the canonical event under its case key, store it with
 //! its leaf hash, update the projections, commit. Nothing else writes the `events` table.
 
-use crate::crypto::{ad, DataKey};
+use crate::crypto::{ad, DataKey, MasterKey};
 use crate::{get_id, projections, Engine, Result, Store, StoreError};
 use boundary_domain::{CaseId, Event, KeyId, Seq, Timestamp};
 use boundary_ledger::{leaf_hash, Hash};
@@ -80,6 +80,32 @@ impl Store {
             frontier: None,
             _local: local,
         })
+    }
+
+    /// Re-wraps every case's data key under `new`, in one transaction that also holds the
+    /// append lock, so no case key is made under the old master key meanwhile. The case
+    /// keys themselves, and so every sealed value, are unchanged. Returns how many.
+    ///
+    /// # Errors
+    /// A data key that does not unwrap under the current master key; nothing changes then.
+    pub async fn rewrap_data_keys(&self, new: &MasterKey) -> Result<usize> {
+        let mut w = self.begin_write().await?;
+        let rows = sqlx::query("SELECT id, wrapped FROM data_keys")
+            .fetch_all(&mut *w.tx)
+            .await?;
+        for r in &rows {
+            let id: KeyId = get_id(r, "id")?;
+            let wrapped: Vec<u8> = r.try_get("wrapped")?;
+            let key = self.master().unwrap_key(&wrapped, &key_ad(&id))?;
+            sqlx::query("UPDATE data_keys SET wrapped = $1, master_key_id = $2 WHERE id = $3")
+                .bind(new.wrap(&key, &key_ad(&id))?)
+                .bind(new.id())
+                .bind(id.to_string())
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        w.tx.commit().await?;
+        Ok(rows.len())
     }
 
     /// Unwraps a data key outside a write transaction, for reading.
