@@ -25,6 +25,16 @@ const MAX_LOCK_SECONDS: i64 = 15 * 60;
 /// as long as a wrong password and the answer does not tell which accounts exist.
 static DUMMY_HASH: OnceCell<String> = OnceCell::const_new();
 
+/// One of a person's sessions, as the sessions page shows it.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub handle: String,
+    pub current: bool,
+    pub device: String,
+    pub created_micros: i64,
+    pub last_used_micros: i64,
+}
+
 /// A session just created: the secret for the cookie and the form token.
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -236,6 +246,64 @@ impl App {
         // Ends every session of the user, this one included.
         self.store.set_password(user.id, &hash).await?;
         self.start_session(actor.member, user_agent).await
+    }
+
+    /// The actor's sessions, on every device: a public handle (not the secret), the device,
+    /// when it began and was last used, and whether it is this one.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn my_sessions(
+        &self,
+        actor: &Actor,
+        current_secret: &str,
+    ) -> Result<Vec<SessionInfo>> {
+        let current = secret_hash(current_secret);
+        Ok(self
+            .store
+            .sessions_of(actor.member)
+            .await?
+            .into_iter()
+            .map(|(hash, created, last, ua)| SessionInfo {
+                handle: hash[..16].to_owned(),
+                current: hash == current,
+                device: ua.unwrap_or_else(|| "Unknown device".into()),
+                created_micros: created,
+                last_used_micros: last,
+            })
+            .collect())
+    }
+
+    /// Signs out the actor's session with this handle, or every other one with `"others"`.
+    ///
+    /// # Errors
+    /// `NotFound` for a handle that is not one of the actor's sessions.
+    pub async fn end_sessions(
+        &self,
+        actor: &Actor,
+        current_secret: &str,
+        handle: &str,
+    ) -> Result<()> {
+        let current = secret_hash(current_secret);
+        let mine = self.store.sessions_of(actor.member).await?;
+        let doomed: Vec<&String> = mine
+            .iter()
+            .map(|(h, ..)| h)
+            .filter(|h| {
+                if handle == "others" {
+                    **h != current
+                } else {
+                    h.starts_with(handle) && handle.len() == 16
+                }
+            })
+            .collect();
+        if doomed.is_empty() && handle != "others" {
+            return Err(AppError::NotFound);
+        }
+        for h in doomed {
+            self.store.delete_session(h).await?;
+        }
+        Ok(())
     }
 
     /// A new session for a member. Each sign-in makes a new id, so an id planted before

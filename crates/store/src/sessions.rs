@@ -90,6 +90,35 @@ impl Store {
         })
     }
 
+    /// Every session of the user behind `member`, in every organisation, newest use first:
+    /// (id hash, created, last seen, user agent).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn sessions_of(
+        &self,
+        member: MemberId,
+    ) -> Result<Vec<(String, i64, i64, Option<String>)>> {
+        let rows = sqlx::query(
+            "SELECT s.id_hash, s.created_at, s.last_seen_at, s.user_agent FROM sessions s \
+             JOIN members m ON m.id = s.member_id \
+             WHERE m.user_id = (SELECT user_id FROM members WHERE id = $1) ORDER BY s.last_seen_at DESC",
+        )
+        .bind(member.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id_hash")?,
+                    r.try_get("created_at")?,
+                    r.try_get("last_seen_at")?,
+                    r.try_get("user_agent")?,
+                ))
+            })
+            .collect()
+    }
+
     /// # Errors
     /// Database errors.
     pub async fn touch_session(&self, id_hash: &str, now: i64) -> Result<()> {

@@ -497,3 +497,101 @@ async fn changing_the_password_asks_for_the_current_one_and_ends_every_other_ses
         StatusCode::SEE_OTHER
     );
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_person_sees_where_they_are_signed_in_and_signs_out_one_or_all(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let mut devices = Vec::new();
+    for agent in ["Phone browser", "Clinic PC browser"] {
+        app.forget_cookies();
+        let (_, html) = app.get_html("/sign-in").await;
+        let csrf = crate::helpers::csrf_in(&html);
+        let form = app
+            .cookies
+            .lock()
+            .unwrap()
+            .get("boundary_form")
+            .cloned()
+            .unwrap();
+        let r = app
+            .http
+            .post(format!("{}/sign-in", app.base))
+            .header("cookie", format!("boundary_form={form}"))
+            .header("user-agent", agent)
+            .form(&[
+                ("email", "ada@example.nhs.uk"),
+                ("password", PASSWORD),
+                ("csrf", csrf.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("boundary_session="))
+            .unwrap();
+        devices.push(
+            cookie
+                .trim_start_matches("boundary_session=")
+                .split(';')
+                .next()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let (phone, clinic) = (&devices[0], &devices[1]);
+    app.set_session_cookie(phone);
+    let (_, html) = app.get_html("/account/sessions").await;
+    assert!(
+        html.contains("Phone browser")
+            && html.contains("Clinic PC browser")
+            && html.contains("This device")
+    );
+
+    // Sign out the clinic PC from the phone.
+    let row = html.find("Clinic PC browser").unwrap();
+    let start = row + html[row..].find("/account/sessions/").unwrap();
+    let handle = &html[start + "/account/sessions/".len()..][..16];
+    assert_ne!(handle, "others");
+    let r = app
+        .submit(
+            "/account/sessions",
+            &format!("/account/sessions/{handle}/end"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.set_session_cookie(clinic);
+    assert_eq!(
+        location(&app.get("/cases").await),
+        "/sign-in",
+        "the clinic PC is signed out"
+    );
+    app.set_session_cookie(phone);
+    assert_eq!(
+        app.get("/cases").await.status(),
+        StatusCode::OK,
+        "the phone is not"
+    );
+    let r = app
+        .submit(
+            "/account/sessions",
+            "/account/sessions/0123456789abcdef/end",
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "not one of hers");
+    let r = app
+        .submit("/account/sessions", "/account/sessions/others/end", &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/cases").await.status(), StatusCode::OK);
+}

@@ -324,6 +324,68 @@ async fn change_password(
     }
 }
 
+struct SessionLine {
+    handle: String,
+    current: bool,
+    device: String,
+    created: String,
+    last_used: String,
+}
+
+#[derive(Template)]
+#[template(path = "sessions.html")]
+struct SessionsPage {
+    chrome: Chrome,
+    sessions: Vec<SessionLine>,
+}
+
+fn micros(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(t) * 1000)
+        .map(|t| crate::format::date_time(boundary_domain::Timestamp::from_datetime(t)))
+        .unwrap_or_default()
+}
+
+async fn sessions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    me: SignedIn,
+) -> Result<Response, PageError> {
+    let secret = session_secret(&state.config, &headers).unwrap_or_default();
+    let sessions = state
+        .app
+        .my_sessions(&me.actor, &secret)
+        .await?
+        .into_iter()
+        .map(|s| SessionLine {
+            handle: s.handle,
+            current: s.current,
+            device: s.device,
+            created: micros(s.created_micros),
+            last_used: micros(s.last_used_micros),
+        })
+        .collect();
+    Ok(render(
+        form_status(false),
+        &SessionsPage {
+            chrome: Chrome::of(&me),
+            sessions,
+        },
+    ))
+}
+
+async fn end_sessions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    me: SignedIn,
+    Path(handle): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    me.check_csrf(&FormState::from_pairs(pairs))?;
+    let secret = session_secret(&state.config, &headers).unwrap_or_default();
+    state.app.end_sessions(&me.actor, &secret, &handle).await?;
+    Ok(Redirect::to("/account/sessions").into_response())
+}
+
 /// Where quick exit goes: a page anyone might have open.
 pub(crate) const NEUTRAL_PAGE: &str = "https://www.bbc.co.uk/weather";
 
@@ -366,6 +428,8 @@ pub(super) fn router() -> Router<AppState> {
             "/account/password",
             get(change_password_form).post(change_password),
         )
+        .route("/account/sessions", get(sessions))
+        .route("/account/sessions/{handle}/end", post(end_sessions))
         .route("/setup/{link}", get(setup_form).post(setup))
         .route("/password/{link}", get(password_form).post(set_password))
 }
