@@ -60,10 +60,14 @@ pub(crate) async fn verify(
 pub(crate) async fn checkpoint(g: &Global, vkey: bool) -> anyhow::Result<()> {
     let app = context::open(g).await?;
     if vkey {
-        println!("{}", app.store.signer().verifier().vkey());
+        crate::commands::emit(g.json, "vkey", &app.store.signer().verifier().vkey());
         return Ok(());
     }
     match app.store.latest_checkpoint().await? {
+        Some(c) if g.json => println!(
+            "{}",
+            serde_json::json!({ "checkpoint": c.note, "tree_size": c.size })
+        ),
         Some(c) => print!("{}", c.note),
         None => {
             return Err(user_error(

@@ -237,6 +237,14 @@ async fn verify_and_checkpoint_on_the_command_line(#[case] engine: Engine) {
     let o = run(&["checkpoint"]);
     let note = String::from_utf8(o.stdout).unwrap();
     let vkey = last_line(&run(&["checkpoint", "--vkey"]));
+    let as_json: serde_json::Value =
+        serde_json::from_str(&last_line(&run(&["checkpoint", "--json"]))).unwrap();
+    assert_eq!(
+        as_json["checkpoint"].as_str(),
+        Some(note.as_str()),
+        "--json gives one object"
+    );
+    assert_eq!(as_json["tree_size"], 6);
     let checkpoint = boundary_ledger::LogVerifier::from_vkey(&vkey)
         .unwrap()
         .open_checkpoint(&note)
