@@ -2,6 +2,7 @@
 //! access tokens and one-time links. Every secret handed out is random, shown once, and
 //! stored only as its SHA-256 hash.
 
+use crate::passwords::check_password_rules;
 use crate::{Actor, App, AppError, Result};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -12,8 +13,6 @@ use boundary_store::StoreError;
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
-pub const PASSWORD_MIN: usize = 12;
-pub const PASSWORD_MAX: usize = 256;
 const TOKEN_PREFIX: &str = "bnd_";
 /// Failures allowed before waits begin: per account, and per client address (higher, as a
 /// whole practice may share one address).
@@ -44,27 +43,6 @@ pub struct NewSession {
 
 pub(crate) fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
-}
-
-/// # Errors
-/// A field error under `password` when it is too short or too long.
-pub fn check_password_rules(password: &str) -> Result<(), FieldErrors> {
-    let n = password.chars().count();
-    if n < PASSWORD_MIN {
-        Err(FieldErrors::one(
-            "password",
-            format!(
-                "Use at least {PASSWORD_MIN} characters: a few words together are easy to remember"
-            ),
-        ))
-    } else if n > PASSWORD_MAX {
-        Err(FieldErrors::one(
-            "password",
-            format!("Use at most {PASSWORD_MAX} characters"),
-        ))
-    } else {
-        Ok(())
-    }
 }
 
 impl App {
@@ -235,7 +213,7 @@ impl App {
         {
             return Err(FieldErrors::one("current", "That is not your current password").into());
         }
-        check_password_rules(new).map_err(|e| {
+        check_password_rules(new, &[&actor.email, &actor.name]).map_err(|e| {
             let mut f = FieldErrors::new();
             for (_, m) in e.iter() {
                 f.add("new", m);

@@ -11,6 +11,7 @@ mod authorise;
 pub mod cases;
 pub mod entries;
 pub mod ledger;
+pub mod passwords;
 pub mod people;
 pub mod timestamping;
 

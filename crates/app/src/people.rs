@@ -1,6 +1,6 @@
 //! Setting up an organisation and adding people to it.
 
-use crate::auth::check_password_rules;
+use crate::passwords::check_password_rules;
 use crate::{App, AppError, Result};
 use boundary_domain::{text, Email, FieldErrors, MemberId, OrgId, Role, Roles, UserId};
 use boundary_store::accounts::NewMember;
@@ -68,7 +68,7 @@ impl App {
             text::required(&input.name, PERSON_NAME_MAX, "Enter your name"),
         );
         let email = errors.check("email", Email::parse(&input.email));
-        if let Err(e) = check_password_rules(&input.password) {
+        if let Err(e) = check_password_rules(&input.password, &[&input.email, &input.name]) {
             for (f, m) in e.iter() {
                 errors.add(f, m);
             }
@@ -125,6 +125,7 @@ impl App {
         role: &str,
         password: Option<&str>,
     ) -> Result<AddedMember> {
+        let (email_raw, name_raw) = (email, name);
         let mut errors = FieldErrors::new();
         let email = errors.check("email", Email::parse(email));
         let name = errors.check(
@@ -133,7 +134,7 @@ impl App {
         );
         let role = errors.check("role", Role::parse(role));
         if let Some(p) = password {
-            if let Err(e) = check_password_rules(p) {
+            if let Err(e) = check_password_rules(p, &[email_raw, name_raw]) {
                 for (f, m) in e.iter() {
                     errors.add(f, m);
                 }
@@ -203,10 +204,10 @@ impl App {
             (LinkPurpose::SetPassword, Some(m)) => m,
             _ => return Err(AppError::NotFound),
         };
-        check_password_rules(password)?;
+        let m = self.store.member(member).await?;
+        check_password_rules(password, &[&m.email, &m.name])?;
         let hash = self.hash_password(password).await?;
         self.use_link(link).await?;
-        let m = self.store.member(member).await?;
         self.store.set_password(m.user, &hash).await?;
         Ok(member)
     }

@@ -463,6 +463,21 @@ async fn changing_the_password_asks_for_the_current_one_and_ends_every_other_ses
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Long enough, but on the shipped list of breached passwords, or one of them padded.
+    for common in ["qwertyuiop123", "P@ssw0rd2024!", "ada@example.nhs.uk1"] {
+        let r = app
+            .submit(
+                "/account/password",
+                "/account/password",
+                &[("current", PASSWORD), ("new", common)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{common}");
+        assert!(
+            r.text().await.unwrap().contains("guess first"),
+            "{common} is refused as guessable"
+        );
+    }
 
     let r = app
         .submit(
