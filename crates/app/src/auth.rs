@@ -13,7 +13,6 @@ use boundary_store::StoreError;
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
-const TOKEN_PREFIX: &str = "bnd_";
 /// Failures allowed before waits begin: per account, and per client address (higher, as a
 /// whole practice may share one address).
 const ACCOUNT_FREE_FAILURES: i64 = 5;
@@ -46,7 +45,7 @@ pub(crate) fn secret_hash(secret: &str) -> String {
 }
 
 impl App {
-    fn secret(&self) -> String {
+    pub(crate) fn secret(&self) -> String {
         hex::encode(self.random.bytes32())
     }
 
@@ -343,50 +342,6 @@ impl App {
     /// Database errors.
     pub async fn sign_out(&self, secret: &str) -> Result<()> {
         Ok(self.store.delete_session(&secret_hash(secret)).await?)
-    }
-
-    /// A personal access token for the API, returned once.
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn create_token(&self, member: MemberId, label: Option<&str>) -> Result<String> {
-        let token = format!("{TOKEN_PREFIX}{}", self.secret());
-        let id = hex::encode(self.random.bytes16());
-        self.store
-            .create_token(
-                &id,
-                &secret_hash(&token),
-                member,
-                label,
-                self.now_micros(),
-                None,
-            )
-            .await?;
-        Ok(token)
-    }
-
-    /// The member a bearer token speaks for.
-    ///
-    /// # Errors
-    /// `Unauthenticated` for an unknown, revoked or expired token, or a deactivated member.
-    pub async fn token_actor(&self, token: &str) -> Result<Actor> {
-        if !token.starts_with(TOKEN_PREFIX) {
-            return Err(AppError::Unauthenticated);
-        }
-        let t = match self.store.token(&secret_hash(token)).await {
-            Ok(t) => t,
-            Err(StoreError::NotFound) => return Err(AppError::Unauthenticated),
-            Err(e) => return Err(e.into()),
-        };
-        let now = self.now_micros();
-        if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e <= now) {
-            return Err(AppError::Unauthenticated);
-        }
-        let member = self.store.member(t.member).await?;
-        if !member.active {
-            return Err(AppError::Unauthenticated);
-        }
-        Ok(actor_of(member))
     }
 
     /// A one-time link secret, stored hashed.

@@ -51,6 +51,11 @@ pub(crate) fn see_audit(actor: &Actor) -> Result<()> {
     allow(actor.roles.has(Role::Auditor))
 }
 
+/// People and settings are the admin's; they open no case.
+pub(crate) fn manage_people(actor: &Actor) -> Result<()> {
+    allow(actor.roles.has(Role::Admin))
+}
+
 /// The ledger's health is for auditors and admins; it shows no case content.
 pub(crate) fn see_ledger(actor: &Actor) -> Result<()> {
     allow(actor.roles.has(Role::Auditor) || actor.roles.has(Role::Admin))

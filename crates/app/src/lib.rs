@@ -5,6 +5,7 @@
 //! Time and randomness come in through [`Clock`] and [`Random`], so that tests control
 //! them. This crate renders nothing and speaks no HTTP.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 mod authorise;
@@ -14,12 +15,15 @@ pub mod ledger;
 pub mod passwords;
 pub mod people;
 pub mod timestamping;
+pub mod tokens;
 
 use boundary_domain::{FieldErrors, MemberId, OrgId, Roles, Timestamp, UserId};
 use boundary_store::{Store, StoreError};
 use std::sync::Arc;
 
+pub use boundary_store::accounts::MemberRow;
 pub use boundary_store::reads::{AmendmentRow, AuditRow, CaseRow, EntryRow};
+pub use boundary_store::tokens::TokenInfo;
 
 /// The time, for everything that records or compares it.
 pub trait Clock: Send + Sync {

@@ -1,9 +1,9 @@
 //! Setting up an organisation and adding people to it.
 
 use crate::passwords::check_password_rules;
-use crate::{App, AppError, Result};
+use crate::{Actor, App, AppError, Result};
 use boundary_domain::{text, Email, FieldErrors, MemberId, OrgId, Role, Roles, UserId};
-use boundary_store::accounts::NewMember;
+use boundary_store::accounts::{MemberRow, NewMember};
 use boundary_store::sessions::LinkPurpose;
 
 pub const ORG_NAME_MAX: usize = 120;
@@ -111,8 +111,9 @@ impl App {
         Ok(id)
     }
 
-    /// Adds a member with a role. Without a password, returns a one-time link secret
-    /// with which they choose one.
+    /// Adds a member with a role to the organisation with this id or name (for the
+    /// command line). Without a password, returns a one-time link secret with which they
+    /// choose one.
     ///
     /// # Errors
     /// `Invalid` field errors; `NotFound` for an unknown organisation; `Conflict` if
@@ -125,26 +126,18 @@ impl App {
         role: &str,
         password: Option<&str>,
     ) -> Result<AddedMember> {
-        let (email_raw, name_raw) = (email, name);
-        let mut errors = FieldErrors::new();
-        let email = errors.check("email", Email::parse(email));
-        let name = errors.check(
-            "name",
-            text::required(name, PERSON_NAME_MAX, "Enter the person's name"),
-        );
-        let role = errors.check("role", Role::parse(role));
-        if let Some(p) = password {
-            if let Err(e) = check_password_rules(p, &[email_raw, name_raw]) {
-                for (f, m) in e.iter() {
-                    errors.add(f, m);
-                }
-            }
-        }
-        errors.into_result()?;
-        let (Some(email), Some(name), Some(role)) = (email, name, role) else {
-            return Err(AppError::Internal("checked fields missing".into()));
-        };
+        let checked = check_new_member(email, name, role, password)?;
         let (org, _) = self.store.find_org(org).await?;
+        self.add_member_in(org, checked, password).await
+    }
+
+    /// Adds a checked new member to an organisation known to exist.
+    pub(crate) async fn add_member_in(
+        &self,
+        org: OrgId,
+        (email, name, role): (Email, String, Role),
+        password: Option<&str>,
+    ) -> Result<AddedMember> {
         // Someone who already has an account keeps it: neither a password given here nor a
         // link may change it, or adding a person to a second organisation would hand
         // their account to whoever set that up.
@@ -189,6 +182,7 @@ impl App {
         } else {
             None
         };
+        tracing::info!(%org, %member, role = role.code(), "member added");
         Ok(AddedMember {
             member,
             password_link,
@@ -212,6 +206,38 @@ impl App {
         Ok(member)
     }
 
+    /// The organisations the actor belongs to and may switch to: their active memberships.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn my_memberships(&self, actor: &Actor) -> Result<Vec<MemberRow>> {
+        Ok(self
+            .store
+            .memberships(actor.user)
+            .await?
+            .into_iter()
+            .filter(|m| m.active)
+            .collect())
+    }
+
+    /// A new session as the actor's membership of another organisation. The old session
+    /// is the caller's to end.
+    ///
+    /// # Errors
+    /// `NotFound` for a membership that is not the actor's own or is deactivated.
+    pub async fn switch_organisation(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+        user_agent: Option<&str>,
+    ) -> Result<crate::auth::NewSession> {
+        let target = self.store.member(member).await?;
+        if target.user != actor.user || !target.active {
+            return Err(AppError::NotFound);
+        }
+        self.start_session(member, user_agent).await
+    }
+
     /// The first active membership of the person with this e-mail address.
     ///
     /// # Errors
@@ -226,5 +252,34 @@ impl App {
             .find(|m| m.active)
             .map(|m| m.id)
             .ok_or(AppError::NotFound)
+    }
+}
+
+/// The e-mail address, name and role of someone to add, checked, with every problem
+/// reported at once.
+pub(crate) fn check_new_member(
+    email: &str,
+    name: &str,
+    role: &str,
+    password: Option<&str>,
+) -> Result<(Email, String, Role)> {
+    let mut errors = FieldErrors::new();
+    let checked_email = errors.check("email", Email::parse(email));
+    let checked_name = errors.check(
+        "name",
+        text::required(name, PERSON_NAME_MAX, "Enter the person's name"),
+    );
+    let checked_role = errors.check("role", Role::parse(role));
+    if let Some(p) = password {
+        if let Err(e) = check_password_rules(p, &[email, name]) {
+            for (f, m) in e.iter() {
+                errors.add(f, m);
+            }
+        }
+    }
+    errors.into_result()?;
+    match (checked_email, checked_name, checked_role) {
+        (Some(e), Some(n), Some(r)) => Ok((e, n, r)),
+        _ => Err(AppError::Internal("checked fields missing".into())),
     }
 }

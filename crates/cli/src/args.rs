@@ -164,5 +164,8 @@ pub(crate) enum TokenCommand {
         email: String,
         #[arg(long)]
         label: Option<String>,
+        /// Days until the token stops working (1 to 366); without it, until revoked.
+        #[arg(long)]
+        expires_days: Option<i64>,
     },
 }

@@ -35,8 +35,13 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => admin::user_add(g, &email, &name, &org, &role, password_stdin, &public_url).await,
         Command::Token {
-            command: TokenCommand::Create { email, label },
-        } => admin::token_create(g, &email, label.as_deref()).await,
+            command:
+                TokenCommand::Create {
+                    email,
+                    label,
+                    expires_days,
+                },
+        } => admin::token_create(g, &email, label.as_deref(), expires_days).await,
         Command::Rebuild => admin::rebuild(g).await,
         Command::Keys {
             command: KeysCommand::Rotate,

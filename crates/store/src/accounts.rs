@@ -23,6 +23,8 @@ pub struct MemberRow {
     pub name: String,
     pub roles: Roles,
     pub active: bool,
+    /// False until an invited person has chosen a password.
+    pub has_password: bool,
 }
 
 /// Someone to add to an organisation. If a user with the e-mail address exists, they
@@ -40,8 +42,9 @@ pub struct NewMember<'a> {
 }
 
 const MEMBER_SELECT: &str = "SELECT m.id, m.user_id, m.org_id, o.name AS org_name, u.email, \
-    u.name, m.roles, m.active FROM members m JOIN users u ON u.id = m.user_id \
-    JOIN orgs o ON o.id = m.org_id";
+    u.name, m.roles, m.active, \
+    CAST(CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_password \
+    FROM members m JOIN users u ON u.id = m.user_id JOIN orgs o ON o.id = m.org_id";
 
 fn member_from_row(r: &AnyRow) -> Result<MemberRow> {
     let roles: String = r.try_get("roles")?;
@@ -54,6 +57,7 @@ fn member_from_row(r: &AnyRow) -> Result<MemberRow> {
         name: r.try_get("name")?,
         roles: Roles::parse(&roles).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         active: r.try_get::<i64, _>("active")? != 0,
+        has_password: r.try_get::<i64, _>("has_password")? != 0,
     })
 }
 
@@ -189,5 +193,69 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(member_from_row).collect()
+    }
+
+    /// Everyone in an organisation, active first, then by name.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn members_of_org(&self, org: OrgId) -> Result<Vec<MemberRow>> {
+        let rows = sqlx::query(&format!(
+            "{MEMBER_SELECT} WHERE m.org_id = $1 ORDER BY m.active DESC, u.name, u.email"
+        ))
+        .bind(org.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(member_from_row).collect()
+    }
+
+    /// # Errors
+    /// `NotFound`.
+    pub async fn set_roles(&self, member: MemberId, roles: &Roles) -> Result<()> {
+        let r = sqlx::query("UPDATE members SET roles = $1 WHERE id = $2")
+            .bind(roles.to_string())
+            .bind(member.to_string())
+            .execute(self.pool())
+            .await?;
+        if r.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    /// Turns a membership on or off. Turning it off ends its sessions, revokes its tokens
+    /// and voids its unused links in the same transaction, so nothing it held still works.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn set_active(&self, member: MemberId, active: bool, now: i64) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        let r = sqlx::query("UPDATE members SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(member.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if r.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE member_id = $1")
+                .bind(member.to_string())
+                .execute(&mut *tx)
+                .await?;
+            for statement in [
+                "UPDATE api_tokens SET revoked_at = $2 WHERE member_id = $1 AND revoked_at IS NULL",
+                "UPDATE one_time_links SET used_at = $2 WHERE member_id = $1 AND used_at IS NULL",
+            ] {
+                sqlx::query(statement)
+                    .bind(member.to_string())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -23,6 +23,7 @@ pub mod reads;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tokens;
 
 pub use boundary_ledger::{LogSigner, LogVerifier};
 pub use crypto::{CryptoError, DataKey, MasterKey};

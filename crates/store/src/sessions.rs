@@ -1,4 +1,4 @@
-//! Sign-in sessions, personal access tokens and one-time links. The secret a person
+//! Sign-in sessions, one-time links and sign-in throttling. The secret a person
 //! holds (cookie, token, link) is stored only as its SHA-256 hash, so a copy of the
 //! database cannot be used to sign in.
 
@@ -12,13 +12,6 @@ pub struct SessionRow {
     pub csrf_token: String,
     pub created_at: i64,
     pub last_seen_at: i64,
-}
-
-#[derive(Debug, Clone)]
-pub struct TokenRow {
-    pub member: MemberId,
-    pub expires_at: Option<i64>,
-    pub revoked_at: Option<i64>,
 }
 
 /// A one-time link's purpose.
@@ -142,49 +135,6 @@ impl Store {
 
     /// # Errors
     /// Database errors.
-    pub async fn create_token(
-        &self,
-        id: &str,
-        token_hash: &str,
-        member: MemberId,
-        label: Option<&str>,
-        now: i64,
-        expires_at: Option<i64>,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO api_tokens (id, token_hash, member_id, label, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(token_hash)
-        .bind(member.to_string())
-        .bind(label)
-        .bind(now)
-        .bind(expires_at)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    /// # Errors
-    /// `NotFound`.
-    pub async fn token(&self, token_hash: &str) -> Result<TokenRow> {
-        let r = sqlx::query(
-            "SELECT member_id, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok(TokenRow {
-            member: get_id(&r, "member_id")?,
-            expires_at: r.try_get("expires_at")?,
-            revoked_at: r.try_get("revoked_at")?,
-        })
-    }
-
-    /// # Errors
-    /// Database errors.
     pub async fn create_link(
         &self,
         token_hash: &str,
@@ -298,6 +248,21 @@ impl Store {
         )
         .bind(now)
         .bind(purpose.code())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Ends every unused link of one member.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn expire_member_links(&self, member: MemberId, now: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE one_time_links SET used_at = $1 WHERE member_id = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(member.to_string())
         .execute(self.pool())
         .await?;
         Ok(())

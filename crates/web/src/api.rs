@@ -4,14 +4,15 @@
 mod cases;
 mod entries;
 pub(crate) mod ledger;
+mod members;
 mod openapi;
 
 use crate::error::ApiError;
+use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use axum::Router;
 use boundary_app::{Actor, AppError};
 use serde::de::DeserializeOwned;
 
@@ -67,10 +68,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> Routes {
+    Routes::new()
         .merge(cases::router())
         .merge(entries::router())
         .merge(ledger::router())
+        .merge(members::router())
         .merge(openapi::router())
 }

@@ -1,12 +1,10 @@
 //! Static files, compiled into the binary and served with long cache lifetimes: their
 //! names change when their content does (the vendored files carry their version).
 
-use crate::AppState;
+use crate::routes::Routes;
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 
 macro_rules! asset {
     ($path:literal) => {
@@ -62,6 +60,6 @@ async fn serve_asset(Path(name): Path<String>) -> Response {
     }
 }
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/assets/{*name}", get(serve_asset))
+pub(crate) fn router() -> Routes {
+    Routes::new().get("/assets/{*name}", serve_asset)
 }

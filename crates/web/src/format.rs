@@ -37,3 +37,10 @@ pub(crate) fn last_contact(key: Option<i64>) -> String {
     .map(|t| date_time(Timestamp::from_datetime(t)))
     .unwrap_or_else(|| "No contacts logged yet".into())
 }
+
+/// A time kept as unix microseconds (sessions, tokens, links).
+pub(crate) fn micros(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(t) * 1000)
+        .map(|t| date_time(Timestamp::from_datetime(t)))
+        .unwrap_or_default()
+}

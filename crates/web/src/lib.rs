@@ -11,6 +11,7 @@ mod error;
 mod form;
 mod format;
 mod pages;
+mod routes;
 mod security;
 mod session;
 
@@ -63,16 +64,28 @@ pub struct AppState {
 
 /// Every route, with the security layers around them.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::router())
-        .merge(api::router())
-        .merge(assets::router())
+    let (routes, _) = all_routes().into_parts();
+    routes
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(REQUEST_BODY_LIMIT))
         .with_state(state)
+}
+
+fn all_routes() -> routes::Routes {
+    routes::Routes::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .merge(assets::router())
+}
+
+/// Every (method, path) the server answers, in the router's own words: `{id}` marks a
+/// path parameter. Tests walk this list to check who may reach each route.
+#[must_use]
+pub fn route_list() -> Vec<(axum::http::Method, &'static str)> {
+    all_routes().into_parts().1
 }
 
 /// Serves until `shutdown` completes.

@@ -1,18 +1,19 @@
 //! Server-rendered pages, one file per resource.
 
+mod account;
 mod audit;
 mod auth;
 mod cases;
 mod entries;
 pub(crate) mod layout;
 mod ledger;
+mod members;
 
+use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 
 async fn home() -> Redirect {
     Redirect::to("/cases")
@@ -28,13 +29,15 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/healthz", get(healthz))
+pub(crate) fn router() -> Routes {
+    Routes::new()
+        .get("/", home)
+        .get("/healthz", healthz)
         .merge(auth::router())
+        .merge(account::router())
         .merge(cases::router())
         .merge(entries::router())
         .merge(ledger::router())
+        .merge(members::router())
         .merge(audit::router())
 }

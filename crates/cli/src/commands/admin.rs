@@ -64,12 +64,13 @@ pub(crate) async fn token_create(
     g: &Global,
     email: &str,
     label: Option<&str>,
+    expires_days: Option<i64>,
 ) -> anyhow::Result<()> {
     let app = context::open(g).await?;
     let member = app.member_by_email(email).await?;
-    let token = app.create_token(member, label).await?;
+    let token = app.create_token(member, label, expires_days).await?;
     eprintln!("This token is shown once. Keep it like a password.");
-    emit(g.json, "token", &token);
+    emit(g.json, "token", &token.secret);
     Ok(())
 }
 

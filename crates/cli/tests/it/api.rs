@@ -214,7 +214,11 @@ async fn admins_managers_auditors_and_other_organisations_see_no_case(#[case] en
             .unwrap();
         others.push((
             role,
-            app.app.create_token(added.member, None).await.unwrap(),
+            app.app
+                .create_token(added.member, None, None)
+                .await
+                .unwrap()
+                .secret,
         ));
     }
     for (role, t) in &others {

@@ -27,7 +27,12 @@ async fn every_view_and_share_is_recorded_and_shown_to_whom_it_should_be(#[case]
         )
         .await
         .unwrap();
-    let manager_token = app.app.create_token(manager.member, None).await.unwrap();
+    let manager_token = app
+        .app
+        .create_token(manager.member, None, None)
+        .await
+        .unwrap()
+        .secret;
     app.app
         .add_member(
             "Riverside Surgery",

@@ -264,9 +264,10 @@ impl TestApp {
             .await
             .unwrap();
         self.app
-            .create_token(added.member, Some("test"))
+            .create_token(added.member, Some("test"), None)
             .await
             .unwrap()
+            .secret
     }
 
     /// The first user, set up, with an API token.
@@ -277,7 +278,11 @@ impl TestApp {
             .member_by_email("ada@example.nhs.uk")
             .await
             .unwrap();
-        self.app.create_token(member, None).await.unwrap()
+        self.app
+            .create_token(member, None, None)
+            .await
+            .unwrap()
+            .secret
     }
 
     pub async fn api(

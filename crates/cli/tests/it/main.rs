@@ -13,6 +13,7 @@ mod cli;
 mod encryption;
 mod ledger;
 mod pages;
+mod people;
 mod rebuild;
 mod sharing;
 mod sign_in;

@@ -306,7 +306,7 @@ async fn another_members_case_is_not_found_on_every_page(#[case] engine: Engine)
         member: ada,
         ..app
             .app
-            .token_actor(&app.app.create_token(ada, None).await.unwrap())
+            .token_actor(&app.app.create_token(ada, None, None).await.unwrap().secret)
             .await
             .unwrap()
     };

@@ -26,7 +26,13 @@ async fn the_owner_shares_read_or_contribute_and_ends_it_at_once(#[case] engine:
             .add_member("Riverside Surgery", email, email, role, Some(PASSWORD))
             .await
             .unwrap();
-        tokens.push(app.app.create_token(added.member, None).await.unwrap());
+        tokens.push(
+            app.app
+                .create_token(added.member, None, None)
+                .await
+                .unwrap()
+                .secret,
+        );
     }
     let (manager, colleague, bystander) = (&tokens[0], &tokens[1], &tokens[2]);
     app.app.add_org("Hillside Surgery").await.unwrap();

@@ -2,11 +2,11 @@
 
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
+use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use boundary_app::cases::OpenCaseInput;
 use boundary_app::{AppError, CaseRow};
 use boundary_domain::CaseId;
@@ -275,22 +275,15 @@ pub(crate) async fn audit(
     Ok(Json(rows.into_iter().map(AuditOut::from).collect()))
 }
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/cases", get(list).post(create))
-        .route("/api/v1/cases/{id}", get(show))
-        .route(
-            "/api/v1/cases/{id}/status",
-            axum::routing::post(change_status),
-        )
-        .route(
-            "/api/v1/cases/{id}/chaperone",
-            axum::routing::put(set_chaperone),
-        )
-        .route("/api/v1/cases/{id}/shares", get(shares).post(share))
-        .route("/api/v1/cases/{id}/audit", get(audit))
-        .route(
-            "/api/v1/cases/{id}/shares/{member_id}",
-            axum::routing::delete(revoke),
-        )
+pub(super) fn router() -> Routes {
+    Routes::new()
+        .get("/api/v1/cases", list)
+        .post("/api/v1/cases", create)
+        .get("/api/v1/cases/{id}", show)
+        .post("/api/v1/cases/{id}/status", change_status)
+        .put("/api/v1/cases/{id}/chaperone", set_chaperone)
+        .get("/api/v1/cases/{id}/shares", shares)
+        .post("/api/v1/cases/{id}/shares", share)
+        .get("/api/v1/cases/{id}/audit", audit)
+        .delete("/api/v1/cases/{id}/shares/{member_id}", revoke)
 }

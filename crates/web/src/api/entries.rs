@@ -3,11 +3,11 @@
 use super::cases::case_id;
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
+use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use boundary_app::{AppError, EntryRow};
 use boundary_domain::occurred::{iso_date, When};
 use boundary_domain::{ContactEntry, EntryId, EntryInput};
@@ -271,9 +271,10 @@ pub(crate) async fn amend(
     ))
 }
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/cases/{id}/entries", get(list).post(create))
-        .route("/api/v1/entries/{id}", get(show))
-        .route("/api/v1/entries/{id}/amendments", post(amend))
+pub(super) fn router() -> Routes {
+    Routes::new()
+        .get("/api/v1/cases/{id}/entries", list)
+        .post("/api/v1/cases/{id}/entries", create)
+        .get("/api/v1/entries/{id}", show)
+        .post("/api/v1/entries/{id}/amendments", amend)
 }

@@ -5,13 +5,13 @@
 
 use super::ApiActor;
 use crate::error::ApiError;
+use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use boundary_app::ledger::Receipt;
 use boundary_app::AppError;
 use serde::{Deserialize, Serialize};
@@ -209,11 +209,11 @@ pub(crate) async fn status(
     }))
 }
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/checkpoint", get(checkpoint))
-        .route("/api/v1/ledger", get(status))
-        .route("/api/v1/proof/inclusion", get(inclusion))
-        .route("/api/v1/proof/consistency", get(consistency))
-        .route("/api/v1/entries/{id}/receipt", get(receipt))
+pub(super) fn router() -> Routes {
+    Routes::new()
+        .get("/api/v1/checkpoint", checkpoint)
+        .get("/api/v1/ledger", status)
+        .get("/api/v1/proof/inclusion", inclusion)
+        .get("/api/v1/proof/consistency", consistency)
+        .get("/api/v1/entries/{id}/receipt", receipt)
 }

@@ -1,10 +1,8 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
-use crate::AppState;
+use crate::routes::Routes;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::Router;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -30,6 +28,8 @@ impl Modify for BearerAuth {
         super::cases::share, super::cases::shares, super::cases::revoke, super::cases::audit,
         super::entries::create, super::entries::list, super::entries::show, super::entries::amend,
         super::ledger::checkpoint, super::ledger::status, super::ledger::inclusion, super::ledger::consistency, super::ledger::receipt,
+        super::members::list, super::members::invite, super::members::change, super::members::renew_invite,
+        super::members::tokens, super::members::create_token, super::members::revoke_token,
     ),
     modifiers(&BearerAuth)
 )]
@@ -40,6 +40,6 @@ async fn document() -> impl IntoResponse {
     ([(CONTENT_TYPE, "application/json")], json)
 }
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/openapi.json", get(document))
+pub(super) fn router() -> Routes {
+    Routes::new().get("/api/v1/openapi.json", document)
 }

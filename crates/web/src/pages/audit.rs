@@ -8,9 +8,8 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 
+use crate::routes::Routes;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -68,6 +67,6 @@ async fn show(
     ))
 }
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/audit", get(show))
+pub(super) fn router() -> Routes {
+    Routes::new().get("/audit", show)
 }

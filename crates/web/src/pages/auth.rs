@@ -3,6 +3,7 @@
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::form::FormState;
+use crate::routes::Routes;
 use crate::session::{
     check_form_token, clear_session_cookie, client_address, form_token, session_cookie,
     session_secret, user_agent, SignedIn,
@@ -14,8 +15,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use boundary_app::people::SetupInput;
 use boundary_app::AppError;
 use boundary_domain::FieldErrors;
@@ -74,7 +74,7 @@ async fn signed_in_as(
     Ok(signed_in_redirect(state, &session.secret, "/cases"))
 }
 
-fn signed_in_redirect(state: &AppState, secret: &str, to: &str) -> Response {
+pub(super) fn signed_in_redirect(state: &AppState, secret: &str, to: &str) -> Response {
     let mut res = Redirect::to(to).into_response();
     if let Ok(c) = session_cookie(&state.config, secret).parse() {
         res.headers_mut().append(SET_COOKIE, c);
@@ -273,119 +273,6 @@ async fn set_password(
     }
 }
 
-#[derive(Template)]
-#[template(path = "password.html")]
-struct ChangePasswordPage {
-    chrome: Chrome,
-    form: FormState,
-}
-
-async fn change_password_form(me: SignedIn) -> Response {
-    render(
-        form_status(false),
-        &ChangePasswordPage {
-            chrome: Chrome::of(&me),
-            form: FormState::default(),
-        },
-    )
-}
-
-async fn change_password(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    me: SignedIn,
-    Form(pairs): Pairs,
-) -> Result<Response, PageError> {
-    let form = FormState::from_pairs(pairs);
-    me.check_csrf(&form)?;
-    let ua = user_agent(&headers);
-    match state
-        .app
-        .change_password(
-            &me.actor,
-            form.value("current"),
-            form.value("new"),
-            ua.as_deref(),
-        )
-        .await
-    {
-        Ok(session) => Ok(signed_in_redirect(&state, &session.secret, "/cases")),
-        Err(AppError::Invalid(errors)) => {
-            let form = form.with("current", "").with("new", "").with_errors(errors);
-            Ok(render(
-                form_status(true),
-                &ChangePasswordPage {
-                    chrome: Chrome::of(&me),
-                    form,
-                },
-            ))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-struct SessionLine {
-    handle: String,
-    current: bool,
-    device: String,
-    created: String,
-    last_used: String,
-}
-
-#[derive(Template)]
-#[template(path = "sessions.html")]
-struct SessionsPage {
-    chrome: Chrome,
-    sessions: Vec<SessionLine>,
-}
-
-fn micros(t: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(t) * 1000)
-        .map(|t| crate::format::date_time(boundary_domain::Timestamp::from_datetime(t)))
-        .unwrap_or_default()
-}
-
-async fn sessions(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    me: SignedIn,
-) -> Result<Response, PageError> {
-    let secret = session_secret(&state.config, &headers).unwrap_or_default();
-    let sessions = state
-        .app
-        .my_sessions(&me.actor, &secret)
-        .await?
-        .into_iter()
-        .map(|s| SessionLine {
-            handle: s.handle,
-            current: s.current,
-            device: s.device,
-            created: micros(s.created_micros),
-            last_used: micros(s.last_used_micros),
-        })
-        .collect();
-    Ok(render(
-        form_status(false),
-        &SessionsPage {
-            chrome: Chrome::of(&me),
-            sessions,
-        },
-    ))
-}
-
-async fn end_sessions(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    me: SignedIn,
-    Path(handle): Path<String>,
-    Form(pairs): Pairs,
-) -> Result<Response, PageError> {
-    me.check_csrf(&FormState::from_pairs(pairs))?;
-    let secret = session_secret(&state.config, &headers).unwrap_or_default();
-    state.app.end_sessions(&me.actor, &secret, &handle).await?;
-    Ok(Redirect::to("/account/sessions").into_response())
-}
-
 /// Where quick exit goes: a page anyone might have open.
 pub(crate) const NEUTRAL_PAGE: &str = "https://www.bbc.co.uk/weather";
 
@@ -419,17 +306,14 @@ async fn quick_exit(
     Ok(res)
 }
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sign-in", get(sign_in_form).post(sign_in))
-        .route("/sign-out", post(sign_out))
-        .route("/quick-exit", post(quick_exit))
-        .route(
-            "/account/password",
-            get(change_password_form).post(change_password),
-        )
-        .route("/account/sessions", get(sessions))
-        .route("/account/sessions/{handle}/end", post(end_sessions))
-        .route("/setup/{link}", get(setup_form).post(setup))
-        .route("/password/{link}", get(password_form).post(set_password))
+pub(super) fn router() -> Routes {
+    Routes::new()
+        .get("/sign-in", sign_in_form)
+        .post("/sign-in", sign_in)
+        .post("/sign-out", sign_out)
+        .post("/quick-exit", quick_exit)
+        .get("/setup/{link}", setup_form)
+        .post("/setup/{link}", setup)
+        .get("/password/{link}", password_form)
+        .post("/password/{link}", set_password)
 }

@@ -4,13 +4,13 @@ use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::form::FormState;
 use crate::format;
+use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use boundary_app::cases::OpenCaseInput;
 use boundary_app::{AppError, CaseRow, EntryRow};
 use boundary_domain::{CaseId, CaseStatus, EntryId};
@@ -398,14 +398,15 @@ async fn set_chaperone(
     Ok(Redirect::to(&format!("/cases/{id}")).into_response())
 }
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/cases", get(list).post(create))
-        .route("/cases/new", get(new_form))
-        .route("/cases/{id}", get(show))
-        .route("/cases/{id}/status", post(change_status))
-        .route("/cases/{id}/chaperone", post(set_chaperone))
-        .route("/cases/{id}/shares", post(share))
-        .route("/cases/{id}/shares/{member_id}/revoke", post(revoke))
-        .route("/shared", get(shared))
+pub(super) fn router() -> Routes {
+    Routes::new()
+        .get("/cases", list)
+        .post("/cases", create)
+        .get("/cases/new", new_form)
+        .get("/cases/{id}", show)
+        .post("/cases/{id}/status", change_status)
+        .post("/cases/{id}/chaperone", set_chaperone)
+        .post("/cases/{id}/shares", share)
+        .post("/cases/{id}/shares/{member_id}/revoke", revoke)
+        .get("/shared", shared)
 }

@@ -4,13 +4,13 @@ use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::form::FormState;
 use crate::format;
+use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use boundary_app::{AppError, CaseRow};
 use boundary_domain::entry::AmendableField;
 use boundary_domain::uk_time::from_uk;
@@ -331,11 +331,11 @@ async fn amend(
     }
 }
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/cases/{id}/log", get(log_form))
-        .route("/cases/{id}/entries", post(log))
-        .route("/entries/{id}", get(show))
-        .route("/entries/{id}/amend", get(amend_form))
-        .route("/entries/{id}/amendments", post(amend))
+pub(super) fn router() -> Routes {
+    Routes::new()
+        .get("/cases/{id}/log", log_form)
+        .post("/cases/{id}/entries", log)
+        .get("/entries/{id}", show)
+        .get("/entries/{id}/amend", amend_form)
+        .post("/entries/{id}/amendments", amend)
 }

@@ -13,6 +13,8 @@ pub(crate) struct Me {
     pub sees_ledger: bool,
     /// Auditors get a link to the access audit.
     pub sees_audit: bool,
+    /// Admins get a link to the people page.
+    pub manages_people: bool,
 }
 
 pub(crate) struct Chrome {
@@ -35,6 +37,7 @@ impl Chrome {
                 org: s.actor.org_name.clone(),
                 sees_ledger: s.actor.roles.has(Role::Admin) || s.actor.roles.has(Role::Auditor),
                 sees_audit: s.actor.roles.has(Role::Auditor),
+                manages_people: s.actor.roles.has(Role::Admin),
             }),
             csrf: s.csrf.clone(),
         }

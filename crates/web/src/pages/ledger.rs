@@ -3,13 +3,13 @@
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::form::FormState;
+use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use boundary_app::AppError;
 
 #[derive(Template)]
@@ -75,9 +75,9 @@ async fn receipt(
     Ok(crate::api::ledger::receipt_file(&r))
 }
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ledger", get(show))
-        .route("/ledger/verify", post(verify))
-        .route("/entries/{id}/receipt", get(receipt))
+pub(super) fn router() -> Routes {
+    Routes::new()
+        .get("/ledger", show)
+        .post("/ledger/verify", verify)
+        .get("/entries/{id}/receipt", receipt)
 }

@@ -1,0 +1,182 @@
+//! An organisation's admin manages its people: invites them with a role, changes roles,
+//! deactivates and reactivates them. None of this opens a case: being an admin widens
+//! nothing in `authorise`.
+
+use crate::people::check_new_member;
+use crate::{authorise, Actor, App, AppError, Result};
+use boundary_domain::{FieldErrors, MemberId, Role, Roles};
+use boundary_store::accounts::MemberRow;
+use boundary_store::sessions::LinkPurpose;
+
+/// An invitation just made.
+#[derive(Debug, Clone)]
+pub struct Invite {
+    pub member: MemberId,
+    pub name: String,
+    pub email: String,
+    /// The one-time link's secret; `None` when the person already has an account and
+    /// will find the organisation when they next sign in.
+    pub link: Option<String>,
+    pub expires_micros: i64,
+}
+
+impl App {
+    /// Everyone in the admin's organisation.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but an admin.
+    pub async fn members(&self, actor: &Actor) -> Result<Vec<MemberRow>> {
+        authorise::manage_people(actor)?;
+        Ok(self.store.members_of_org(actor.org).await?)
+    }
+
+    /// Invites someone to the admin's organisation with a role. A new person gets a
+    /// one-time link to choose a password, live for 72 hours.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but an admin; `Invalid` field errors; `Conflict` when they
+    /// are already a member.
+    pub async fn invite(
+        &self,
+        actor: &Actor,
+        email: &str,
+        name: &str,
+        role: &str,
+    ) -> Result<Invite> {
+        authorise::manage_people(actor)?;
+        let checked = check_new_member(email, name, role, None)?;
+        let (name, email) = (checked.1.clone(), checked.0.as_str().to_owned());
+        let added = self.add_member_in(actor.org, checked, None).await?;
+        tracing::info!(by = %actor.member, member = %added.member, "invited");
+        Ok(Invite {
+            member: added.member,
+            name,
+            email,
+            link: added.password_link,
+            expires_micros: self.now_micros() + self.limits.password_link_seconds * 1_000_000,
+        })
+    }
+
+    /// A fresh invitation link for someone who has not yet chosen a password; any
+    /// earlier link of theirs stops working.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but an admin, or a member of another organisation;
+    /// `Conflict` when they have a password already or are deactivated.
+    pub async fn renew_invite(&self, actor: &Actor, member: MemberId) -> Result<Invite> {
+        let target = self.member_of_my_org(actor, member).await?;
+        if target.has_password {
+            return Err(AppError::Conflict(format!(
+                "{} has already chosen a password: they can sign in.",
+                target.name
+            )));
+        }
+        if !target.active {
+            return Err(AppError::Conflict(format!(
+                "{} is deactivated: reactivate them first.",
+                target.name
+            )));
+        }
+        self.store
+            .expire_member_links(member, self.now_micros())
+            .await?;
+        let link = self
+            .create_link(
+                LinkPurpose::SetPassword,
+                Some(member),
+                self.limits.password_link_seconds,
+            )
+            .await?;
+        Ok(Invite {
+            member,
+            name: target.name,
+            email: target.email,
+            link: Some(link),
+            expires_micros: self.now_micros() + self.limits.password_link_seconds * 1_000_000,
+        })
+    }
+
+    /// Replaces a member's roles.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but an admin, or a member of another organisation;
+    /// `Invalid` for no role or an unknown one; `Conflict` when it would leave the
+    /// organisation without an active admin.
+    pub async fn set_roles(&self, actor: &Actor, member: MemberId, roles: &[String]) -> Result<()> {
+        let target = self.member_of_my_org(actor, member).await?;
+        let parsed = roles
+            .iter()
+            .map(|r| Role::parse(r))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| FieldErrors::one("roles", e.to_string()))?;
+        if parsed.is_empty() {
+            return Err(FieldErrors::one("roles", "Choose at least one role").into());
+        }
+        let roles = Roles::new(parsed);
+        if target.roles.has(Role::Admin) && !roles.has(Role::Admin) {
+            self.keep_an_admin(actor, member).await?;
+        }
+        self.store.set_roles(member, &roles).await?;
+        tracing::info!(by = %actor.member, %member, roles = %roles, "roles changed");
+        Ok(())
+    }
+
+    /// Deactivates or reactivates a member. Deactivation ends their sessions and tokens
+    /// at once.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but an admin, or a member of another organisation;
+    /// `Conflict` for deactivating oneself or the last admin.
+    pub async fn set_member_active(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+        active: bool,
+    ) -> Result<()> {
+        let target = self.member_of_my_org(actor, member).await?;
+        if !active {
+            if member == actor.member {
+                return Err(AppError::Conflict(
+                    "You cannot deactivate yourself: ask another admin.".into(),
+                ));
+            }
+            if target.roles.has(Role::Admin) {
+                self.keep_an_admin(actor, member).await?;
+            }
+        }
+        self.store
+            .set_active(member, active, self.now_micros())
+            .await?;
+        tracing::info!(by = %actor.member, %member, active, "membership changed");
+        Ok(())
+    }
+
+    /// A member of the admin's own organisation; anyone else is "not found".
+    async fn member_of_my_org(&self, actor: &Actor, member: MemberId) -> Result<MemberRow> {
+        authorise::manage_people(actor)?;
+        let target = self.store.member(member).await?;
+        if target.org == actor.org {
+            Ok(target)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// Refuses a change that would leave no active admin besides `losing`.
+    async fn keep_an_admin(&self, actor: &Actor, losing: MemberId) -> Result<()> {
+        let others = self
+            .store
+            .members_of_org(actor.org)
+            .await?
+            .into_iter()
+            .any(|m| m.id != losing && m.active && m.roles.has(Role::Admin));
+        if others {
+            Ok(())
+        } else {
+            Err(AppError::Conflict(
+                "The organisation needs at least one admin: make someone else an admin first."
+                    .into(),
+            ))
+        }
+    }
+}

@@ -1,0 +1,537 @@
+//! An organisation's admin invites people, changes their roles and deactivates them;
+//! people manage their own API tokens and switch between their organisations.
+
+use crate::helpers::*;
+use boundary_store::Engine;
+use reqwest::{Method, StatusCode};
+use rstest::rstest;
+use serde_json::json;
+
+/// The invitation link shown on the admin's page after inviting someone.
+fn invite_link_in(html: &str) -> String {
+    let start = html
+        .find("/password/")
+        .expect("an invitation link on the page");
+    html[start..start + "/password/".len() + 64].to_owned()
+}
+
+/// Someone follows an invitation link in their own browser and chooses a password.
+async fn accept(app: &TestApp, link: &str, password: &str) -> reqwest::Response {
+    app.forget_cookies();
+    app.submit(link, link, &[("password", password)]).await
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn an_admin_invites_someone_who_joins_through_a_link_that_works_once(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let ada = app.session_cookie().unwrap();
+
+    let r = app
+        .submit(
+            "/admin/members",
+            "/admin/members",
+            &[
+                ("email", "bob@example.nhs.uk"),
+                ("name", "Bob Marsh"),
+                ("role", "manager"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Invitation for Bob Marsh"), "{html}");
+    assert!(html.contains("It works once, until"));
+    let link = invite_link_in(&html);
+
+    // Bad input is refused with a reason, and nobody is added.
+    for (fields, message) in [
+        (
+            [
+                ("email", "not an address"),
+                ("name", "X"),
+                ("role", "manager"),
+            ],
+            "e-mail address",
+        ),
+        (
+            [
+                ("email", "x@example.nhs.uk"),
+                ("name", ""),
+                ("role", "manager"),
+            ],
+            "Enter the person",
+        ),
+        (
+            [
+                ("email", "x@example.nhs.uk"),
+                ("name", "X"),
+                ("role", "owner"),
+            ],
+            "clinician, manager, admin or auditor",
+        ),
+    ] {
+        let r = app
+            .submit("/admin/members", "/admin/members", &fields)
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains(message), "{message}");
+    }
+    let r = app
+        .submit(
+            "/admin/members",
+            "/admin/members",
+            &[
+                ("email", "bob@example.nhs.uk"),
+                ("name", "Bob"),
+                ("role", "clinician"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "already a member");
+    let (_, members) = app.get_html("/admin/members").await;
+    assert_eq!(
+        members
+            .matches("name=\"roles\" type=\"checkbox\" value=\"clinician\"")
+            .count(),
+        2
+    );
+    assert!(!members.contains("x@example.nhs.uk"));
+
+    // Bob chooses a password with the link, which then never works again.
+    let r = accept(&app, &link, "plum orchard in winter").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, html) = app.get_html("/shared").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Bob Marsh"));
+    assert_eq!(
+        app.get("/admin/members").await.status(),
+        StatusCode::NOT_FOUND,
+        "managers do not manage people"
+    );
+    app.forget_cookies();
+    assert_eq!(app.get(&link).await.status(), StatusCode::NOT_FOUND, "used");
+
+    // A link not used within 72 hours stops working; the admin makes a new one.
+    app.set_session_cookie(&ada);
+    let r = app
+        .submit(
+            "/admin/members",
+            "/admin/members",
+            &[
+                ("email", "cat@example.nhs.uk"),
+                ("name", "Cat Jones"),
+                ("role", "clinician"),
+            ],
+        )
+        .await;
+    let old_link = invite_link_in(&r.text().await.unwrap());
+    app.clock.advance(72 * 3600 + 1);
+    app.forget_cookies();
+    assert_eq!(
+        app.get(&old_link).await.status(),
+        StatusCode::NOT_FOUND,
+        "expired"
+    );
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let cat = app.app.member_by_email("cat@example.nhs.uk").await.unwrap();
+    let r = app
+        .submit(
+            "/admin/members",
+            &format!("/admin/members/{cat}/invite"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let new_link = invite_link_in(&r.text().await.unwrap());
+    assert_ne!(new_link, old_link);
+    assert_eq!(
+        accept(&app, &new_link, "seven purple umbrellas")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_deactivated_member_is_out_at_once_and_an_organisation_keeps_an_admin(
+    #[case] engine: Engine,
+) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let ada = app.session_cookie().unwrap();
+    let ada_id = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
+    let bob_token = app.clinician_with_token("bob@example.nhs.uk").await;
+    let bob = app.app.member_by_email("bob@example.nhs.uk").await.unwrap();
+    app.forget_cookies();
+    app.sign_in("bob@example.nhs.uk", PASSWORD).await;
+    let bob_session = app.session_cookie().unwrap();
+    assert_eq!(app.get("/cases").await.status(), StatusCode::OK);
+
+    // Roles change: Bob becomes an auditor and sees the access audit.
+    app.set_session_cookie(&ada);
+    let r = app
+        .submit(
+            "/admin/members",
+            &format!("/admin/members/{bob}/roles"),
+            &[("roles", "auditor")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.set_session_cookie(&bob_session);
+    assert_eq!(app.get("/audit").await.status(), StatusCode::OK);
+
+    // Deactivated: his session and his token stop working at once, and he cannot sign in.
+    app.set_session_cookie(&ada);
+    let r = app
+        .submit(
+            "/admin/members",
+            &format!("/admin/members/{bob}/deactivate"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.set_session_cookie(&bob_session);
+    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+    let (status, _) = app.api_get("/api/v1/cases", &bob_token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    app.forget_cookies();
+    assert_eq!(
+        app.sign_in("bob@example.nhs.uk", PASSWORD).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (_, html) = app.get_html("/sign-in").await;
+    assert!(
+        !html.contains("deactivated"),
+        "the sign-in page does not say who exists"
+    );
+
+    // The only admin can neither deactivate herself nor give up being admin.
+    app.set_session_cookie(&ada);
+    let r = app
+        .submit(
+            "/admin/members",
+            &format!("/admin/members/{ada_id}/deactivate"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("cannot deactivate yourself"));
+    let r = app
+        .submit(
+            "/admin/members",
+            &format!("/admin/members/{ada_id}/roles"),
+            &[("roles", "clinician")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("at least one admin"));
+    let r = app
+        .submit(
+            "/admin/members",
+            &format!("/admin/members/{ada_id}/roles"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Choose at least one role"));
+    let (_, html) = app.get_html("/admin/members").await;
+    assert!(html.contains("Deactivated"));
+
+    // Reactivated, Bob signs in again; his old token stays revoked.
+    let r = app
+        .submit(
+            "/admin/members",
+            &format!("/admin/members/{bob}/reactivate"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.forget_cookies();
+    assert_eq!(
+        app.sign_in("bob@example.nhs.uk", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (status, _) = app.api_get("/api/v1/cases", &bob_token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn admins_manage_people_through_the_api_and_nobody_else_can(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let admin = app.owner_token().await;
+    let clinician = app.clinician_with_token("bob@example.nhs.uk").await;
+
+    let (status, body) = app
+        .api_post(
+            "/api/v1/members",
+            &admin,
+            json!({"email": "cat@example.nhs.uk", "name": "Cat Jones", "role": "auditor"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let cat = body["member_id"].as_str().unwrap().to_owned();
+    let link = body["invite_link"].as_str().unwrap();
+    assert!(
+        link.starts_with(&format!("{}/password/", app.base)),
+        "{link}"
+    );
+    assert!(body["expires_at"].as_str().unwrap().contains('T'));
+
+    let (status, body) = app
+        .api_post(
+            "/api/v1/members",
+            &admin,
+            json!({"email": "dan@example.nhs.uk", "name": "Dan", "role": "boss"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["errors"]["role"].is_string(), "{body}");
+
+    let (status, body) = app.api_get("/api/v1/members", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let people = body.as_array().unwrap();
+    assert_eq!(people.len(), 3, "{body}");
+    let cat_row = people.iter().find(|p| p["id"] == cat.as_str()).unwrap();
+    assert_eq!(cat_row["roles"], json!(["auditor"]));
+    assert_eq!(cat_row["has_password"], false);
+
+    let (status, body) = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/members/{cat}"),
+            Some(&admin),
+            Some(json!({"roles": ["manager", "auditor"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["roles"], json!(["manager", "auditor"]));
+
+    let bob = app.app.member_by_email("bob@example.nhs.uk").await.unwrap();
+    let (status, body) = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/members/{bob}"),
+            Some(&admin),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["active"], false);
+    let (status, _) = app.api_get("/api/v1/cases", &clinician).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "his token died with his membership"
+    );
+
+    // A clinician is not an admin; a member of another organisation is not found.
+    let other = app.clinician_with_token("eve@example.nhs.uk").await;
+    for (method, path, body) in [
+        (Method::GET, "/api/v1/members".to_owned(), None),
+        (
+            Method::POST,
+            "/api/v1/members".to_owned(),
+            Some(json!({"email": "z@example.nhs.uk", "name": "Z", "role": "admin"})),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/members/{cat}"),
+            Some(json!({"roles": ["admin"]})),
+        ),
+    ] {
+        let (status, _) = app.api(method, &path, Some(&other), body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    app.app.add_org("Hillside Surgery").await.unwrap();
+    let outsider = app
+        .app
+        .add_member(
+            "Hillside Surgery",
+            "fay@example.nhs.uk",
+            "Fay",
+            "clinician",
+            None,
+        )
+        .await
+        .unwrap()
+        .member;
+    let (status, _) = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/members/{outsider}"),
+            Some(&admin),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another organisation's member"
+    );
+    assert!(app.app.store.member(outsider).await.unwrap().active);
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn people_make_list_and_revoke_their_own_tokens(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+
+    // On the page: shown once, with an expiry.
+    let r = app
+        .submit(
+            "/account/tokens",
+            "/account/tokens",
+            &[("label", "backup script"), ("expires_in_days", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let start = html.find("value=\"bnd_").unwrap() + "value=\"".len();
+    let token = html[start..start + 68].to_owned();
+    let (status, _) = app.api_get("/api/v1/cases", &token).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, html) = app.get_html("/account/tokens").await;
+    assert!(html.contains("backup script"));
+    assert!(!html.contains(&token), "never shown again");
+
+    let r = app
+        .submit(
+            "/account/tokens",
+            "/account/tokens",
+            &[("label", "x"), ("expires_in_days", "400")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("1 to 366 days"));
+
+    // Through the API: make, list without secrets, revoke.
+    let (status, body) = app
+        .api_post("/api/v1/tokens", &token, json!({"label": "second"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let second = body["token"].as_str().unwrap().to_owned();
+    let second_id = body["id"].as_str().unwrap().to_owned();
+    let (_, list) = app.api_get("/api/v1/tokens", &second).await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert!(!list.to_string().contains("bnd_"), "no secrets listed");
+    let (status, body) = app
+        .api_post("/api/v1/tokens", &second, json!({"expires_in_days": 0}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["errors"]["expires_in_days"].is_string());
+
+    // Nobody revokes another's token.
+    let bob = app.clinician_with_token("bob@example.nhs.uk").await;
+    let (status, _) = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/tokens/{second_id}"),
+            Some(&bob),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.api_get("/api/v1/cases", &second).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, _) = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/tokens/{second_id}"),
+            Some(&second),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app.api_get("/api/v1/cases", &second).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "revoked at once");
+
+    // The first token expires after its day.
+    app.clock.advance(86_400 + 1);
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let (status, _) = app.api_get("/api/v1/cases", &token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "expired");
+    let (_, html) = app.get_html("/account/tokens").await;
+    assert!(html.contains("Expired") && html.contains("Revoked"));
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_person_in_two_organisations_switches_between_them(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let case = app.open_case_page("Patient A").await;
+    app.app.add_org("Hillside Surgery").await.unwrap();
+    let hillside = app
+        .app
+        .add_member(
+            "Hillside Surgery",
+            "ada@example.nhs.uk",
+            "Dr Ada Patel",
+            "clinician",
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        hillside.password_link.is_none(),
+        "she keeps her own password"
+    );
+
+    let (_, html) = app.get_html("/account").await;
+    assert!(html.contains("Hillside Surgery") && html.contains("Riverside Surgery"));
+    let old = app.session_cookie().unwrap();
+    let r = app
+        .submit(
+            "/account",
+            "/account/organisation",
+            &[("member", &hillside.member.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get_html("/cases").await;
+    assert!(html.contains("Dr Ada Patel, Hillside Surgery"));
+    assert!(
+        !html.contains("Patient A"),
+        "each organisation keeps its own cases"
+    );
+    assert_eq!(
+        app.get(&format!("/cases/{case}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The session she switched from is over; someone else's membership is not hers to take.
+    let current = app.session_cookie().unwrap();
+    app.set_session_cookie(&old);
+    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+    app.set_session_cookie(&current);
+    app.clinician_with_token("bob@example.nhs.uk").await;
+    let bob = app.app.member_by_email("bob@example.nhs.uk").await.unwrap();
+    let r = app
+        .submit(
+            "/account",
+            "/account/organisation",
+            &[("member", &bob.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
