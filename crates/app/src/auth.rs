@@ -33,6 +33,19 @@ pub struct SessionInfo {
     pub last_used_micros: i64,
 }
 
+/// How long someone has, after a right password, to give their second factor.
+const SECOND_FACTOR_SECONDS: i64 = 5 * 60;
+
+/// Where a sign-in stands after the password.
+#[derive(Debug)]
+pub enum SignIn {
+    /// Signed in.
+    Done(NewSession, Actor),
+    /// The password was right; a code from their app is still needed. The secret goes in
+    /// a short-lived cookie and names this half-finished sign-in, nothing more.
+    NeedsCode(String),
+}
+
 /// A session just created: the secret for the cookie and the form token.
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -110,7 +123,61 @@ impl App {
         password: &str,
         user_agent: Option<&str>,
         client: Option<std::net::IpAddr>,
+    ) -> Result<SignIn> {
+        // A right password with a code still to come does not clear the failures, or
+        // each password sign-in would buy five more guesses at the code.
+        self.throttled(
+            email,
+            client,
+            self.sign_in_checked(email, password, user_agent),
+            |outcome| matches!(outcome, SignIn::Done(..)),
+        )
+        .await
+    }
+
+    /// Finishes a sign-in with a code from the person's app or a recovery code. Wrong
+    /// codes count against the account and the address exactly as wrong passwords do.
+    ///
+    /// # Errors
+    /// `NotFound` when the half-finished sign-in is unknown or over five minutes old;
+    /// `Invalid` for a wrong or reused code; `Throttled`.
+    pub async fn sign_in_with_code(
+        &self,
+        pending: &str,
+        code: &str,
+        user_agent: Option<&str>,
+        client: Option<std::net::IpAddr>,
     ) -> Result<(NewSession, Actor)> {
+        let member = match self.link(pending).await? {
+            (LinkPurpose::SecondFactor, Some(m)) => self.store.member(m).await?,
+            _ => return Err(AppError::NotFound),
+        };
+        let email = member.email.clone();
+        let check = async {
+            if !member.active {
+                return Err(AppError::NotFound);
+            }
+            if !self
+                .second_factor_ok(member.user, &member.email, code)
+                .await?
+            {
+                return Err(crate::second_factor::wrong_code());
+            }
+            self.use_link(pending).await?;
+            let session = self.start_session(member.id, user_agent).await?;
+            Ok((session, actor_of(member)))
+        };
+        self.throttled(&email, client, check, |_| true).await
+    }
+
+    /// Runs one attempt at signing in under the per-account and per-address throttle.
+    async fn throttled<T>(
+        &self,
+        email: &str,
+        client: Option<std::net::IpAddr>,
+        attempt: impl std::future::Future<Output = Result<T>>,
+        clears: impl Fn(&T) -> bool,
+    ) -> Result<T> {
         let account = format!("account:{}", email.trim().to_lowercase());
         let address = client.map(|a| format!("address:{a}"));
         let keys: Vec<String> = std::iter::once(account.clone())
@@ -122,7 +189,7 @@ impl App {
             // Refused before any hashing: a flood of guesses costs the server nothing.
             return Err(AppError::Throttled((until - now + 999_999) / 1_000_000));
         }
-        match self.sign_in_checked(email, password, user_agent).await {
+        match attempt.await {
             Err(AppError::Invalid(e)) => {
                 self.count_failure(&account, ACCOUNT_FREE_FAILURES).await?;
                 if let Some(a) = &address {
@@ -131,7 +198,9 @@ impl App {
                 Err(AppError::Invalid(e))
             }
             Ok(ok) => {
-                self.store.clear_failures(&account).await?;
+                if clears(&ok) {
+                    self.store.clear_failures(&account).await?;
+                }
                 Ok(ok)
             }
             Err(e) => Err(e),
@@ -157,7 +226,7 @@ impl App {
         email: &str,
         password: &str,
         user_agent: Option<&str>,
-    ) -> Result<(NewSession, Actor)> {
+    ) -> Result<SignIn> {
         let wrong = || {
             AppError::Invalid(FieldErrors::one(
                 "email",
@@ -184,8 +253,18 @@ impl App {
             .into_iter()
             .find(|m| m.active)
             .ok_or_else(wrong)?;
+        if member.totp_enabled {
+            let pending = self
+                .create_link(
+                    LinkPurpose::SecondFactor,
+                    Some(member.id),
+                    SECOND_FACTOR_SECONDS,
+                )
+                .await?;
+            return Ok(SignIn::NeedsCode(pending));
+        }
         let session = self.start_session(member.id, user_agent).await?;
-        Ok((session, actor_of(member)))
+        Ok(SignIn::Done(session, actor_of(member)))
     }
 
     /// Changes the actor's password after checking the current one, and ends every other
@@ -386,6 +465,7 @@ pub(crate) fn actor_of(m: MemberRow) -> Actor {
         org_name: m.org_name,
         name: m.name,
         email: m.email,
+        second_factor_due: m.totp_required && !m.totp_enabled,
         roles: m.roles,
         address: None,
     }

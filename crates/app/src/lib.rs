@@ -14,6 +14,7 @@ pub mod entries;
 pub mod ledger;
 pub mod passwords;
 pub mod people;
+pub mod second_factor;
 pub mod timestamping;
 pub mod tokens;
 
@@ -166,6 +167,9 @@ pub struct Actor {
     pub roles: Roles,
     /// Where they are acting from, for the access audit (set by the web layer).
     pub address: Option<String>,
+    /// Their organisation requires two-factor sign-in and they have not set it up:
+    /// until they do, they may do nothing else.
+    pub second_factor_due: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -176,6 +180,9 @@ pub enum AppError {
     NotFound,
     #[error("sign in first")]
     Unauthenticated,
+    /// Signed in, but the organisation requires two-factor sign-in, not yet set up.
+    #[error("Your organisation requires two-factor sign-in: set it up in Boundary first.")]
+    SecondFactorDue,
     #[error("{0}")]
     Forbidden(&'static str),
     #[error(transparent)]

@@ -25,6 +25,10 @@ pub struct MemberRow {
     pub active: bool,
     /// False until an invited person has chosen a password.
     pub has_password: bool,
+    /// They have confirmed two-factor sign-in.
+    pub totp_enabled: bool,
+    /// Their organisation requires two-factor sign-in.
+    pub totp_required: bool,
 }
 
 /// Someone to add to an organisation. If a user with the e-mail address exists, they
@@ -43,7 +47,9 @@ pub struct NewMember<'a> {
 
 const MEMBER_SELECT: &str = "SELECT m.id, m.user_id, m.org_id, o.name AS org_name, u.email, \
     u.name, m.roles, m.active, \
-    CAST(CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_password \
+    CAST(CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_password, \
+    CAST(CASE WHEN EXISTS (SELECT 1 FROM totp t WHERE t.user_id = u.id AND t.confirmed = 1) \
+      THEN 1 ELSE 0 END AS BIGINT) AS totp_enabled, o.totp_required \
     FROM members m JOIN users u ON u.id = m.user_id JOIN orgs o ON o.id = m.org_id";
 
 fn member_from_row(r: &AnyRow) -> Result<MemberRow> {
@@ -58,6 +64,8 @@ fn member_from_row(r: &AnyRow) -> Result<MemberRow> {
         roles: Roles::parse(&roles).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         active: r.try_get::<i64, _>("active")? != 0,
         has_password: r.try_get::<i64, _>("has_password")? != 0,
+        totp_enabled: r.try_get::<i64, _>("totp_enabled")? != 0,
+        totp_required: r.try_get::<i64, _>("totp_required")? != 0,
     })
 }
 

@@ -46,7 +46,7 @@ pub(crate) fn event_ad(case: &CaseId, seq: Seq) -> Vec<u8> {
     ad("event", case, seq.get())
 }
 
-fn key_ad(id: &KeyId) -> Vec<u8> {
+pub(crate) fn key_ad(id: &KeyId) -> Vec<u8> {
     format!("boundary/data-key/v1|{id}").into_bytes()
 }
 

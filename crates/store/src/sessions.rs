@@ -21,6 +21,8 @@ pub enum LinkPurpose {
     Setup,
     /// Lets a new member choose their password.
     SetPassword,
+    /// Half a sign-in: the password was right, the second factor is still to come.
+    SecondFactor,
 }
 
 impl LinkPurpose {
@@ -28,6 +30,7 @@ impl LinkPurpose {
         match self {
             LinkPurpose::Setup => "setup",
             LinkPurpose::SetPassword => "set_password",
+            LinkPurpose::SecondFactor => "second_factor",
         }
     }
 
@@ -35,6 +38,7 @@ impl LinkPurpose {
         match s {
             "setup" => Ok(LinkPurpose::Setup),
             "set_password" => Ok(LinkPurpose::SetPassword),
+            "second_factor" => Ok(LinkPurpose::SecondFactor),
             _ => Err(StoreError::Corrupt(format!("link purpose {s}"))),
         }
     }

@@ -30,6 +30,9 @@ impl FromRequestParts<AppState> for ApiActor {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(AppError::Unauthenticated)?;
         let mut actor = state.app.token_actor(token.trim()).await?;
+        if actor.second_factor_due {
+            return Err(AppError::SecondFactorDue.into());
+        }
         actor.address = crate::session::address_of(state, parts);
         Ok(Self(actor))
     }

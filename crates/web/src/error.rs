@@ -58,6 +58,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self.0 {
             AppError::Unauthenticated => Redirect::to("/sign-in").into_response(),
+            AppError::SecondFactorDue => Redirect::to("/account/two-factor").into_response(),
             AppError::NotFound => error_page(
                 StatusCode::NOT_FOUND,
                 "Page not found",
@@ -69,7 +70,7 @@ impl IntoResponse for PageError {
                 "Too many attempts",
                 boundary_app::wait_message(seconds),
             ),
-            AppError::Conflict(why) => error_page(StatusCode::CONFLICT, "That already exists", why),
+            AppError::Conflict(why) => error_page(StatusCode::CONFLICT, "That cannot be done", why),
             AppError::Unavailable(why) => error_page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Boundary is not recording at the moment",
@@ -126,6 +127,11 @@ impl<E: Into<AppError>> From<E> for ApiError {
                 "There is no such resource, or you may not see it.",
             ),
             AppError::Forbidden(why) => Self::new(StatusCode::FORBIDDEN, "Forbidden", why),
+            e @ AppError::SecondFactorDue => Self::new(
+                StatusCode::FORBIDDEN,
+                "Two-factor sign-in required",
+                e.to_string(),
+            ),
             AppError::Throttled(seconds) => Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many requests",

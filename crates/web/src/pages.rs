@@ -8,6 +8,7 @@ mod entries;
 pub(crate) mod layout;
 mod ledger;
 mod members;
+mod two_factor;
 
 use crate::routes::Routes;
 use crate::AppState;
@@ -39,5 +40,6 @@ pub(crate) fn router() -> Routes {
         .merge(entries::router())
         .merge(ledger::router())
         .merge(members::router())
+        .merge(two_factor::router())
         .merge(audit::router())
 }

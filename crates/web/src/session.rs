@@ -17,6 +17,8 @@ use subtle::ConstantTimeEq;
 
 const SESSION: &str = "boundary_session";
 const FORM: &str = "boundary_form";
+/// Names a sign-in waiting for its second factor; lives five minutes.
+const PENDING: &str = "boundary_pending";
 pub(crate) const CSRF_FIELD: &str = "csrf";
 
 fn name(config: &WebConfig, base: &str) -> String {
@@ -58,6 +60,18 @@ pub(crate) fn session_cookie(config: &WebConfig, secret: &str) -> String {
 
 pub(crate) fn clear_session_cookie(config: &WebConfig) -> String {
     cookie(config, SESSION, "", Some(0))
+}
+
+pub(crate) fn pending_cookie(config: &WebConfig, secret: &str) -> String {
+    cookie(config, PENDING, secret, Some(300))
+}
+
+pub(crate) fn clear_pending_cookie(config: &WebConfig) -> String {
+    cookie(config, PENDING, "", Some(0))
+}
+
+pub(crate) fn pending_secret(config: &WebConfig, headers: &HeaderMap) -> Option<String> {
+    read_cookie(headers, &name(config, PENDING)).filter(|s| !s.is_empty())
 }
 
 pub(crate) fn session_secret(config: &WebConfig, headers: &HeaderMap) -> Option<String> {
@@ -106,6 +120,10 @@ fn same(a: &str, b: &str) -> bool {
 const CSRF_FAILED: &str =
     "This form has expired or did not come from Boundary. Go back, reload the page and try again.";
 
+/// Where someone whose organisation requires two-factor sign-in may go before setting
+/// it up: the set-up pages themselves, and the ways out.
+const SECOND_FACTOR_SETUP: [&str; 3] = ["/account/two-factor", "/sign-out", "/quick-exit"];
+
 /// A signed-in member, from the session cookie; pages without one send people to sign in.
 pub(crate) struct SignedIn {
     pub actor: Actor,
@@ -120,6 +138,13 @@ impl FromRequestParts<AppState> for SignedIn {
             session_secret(&state.config, &parts.headers).ok_or(AppError::Unauthenticated)?;
         let (mut actor, csrf) = state.app.session_actor(&secret).await?;
         actor.address = address_of(state, parts);
+        if actor.second_factor_due
+            && !SECOND_FACTOR_SETUP
+                .iter()
+                .any(|p| parts.uri.path().starts_with(p))
+        {
+            return Err(PageError(AppError::SecondFactorDue));
+        }
         Ok(Self { actor, csrf })
     }
 }

@@ -63,6 +63,7 @@ pub(crate) async fn run(entries: usize) -> anyhow::Result<()> {
         email: "bench@example.org".into(),
         roles: Roles::new(vec![Role::Clinician]),
         address: None,
+        second_factor_due: false,
     };
     let case = app
         .open_case(

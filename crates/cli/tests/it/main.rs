@@ -18,6 +18,7 @@ mod rebuild;
 mod sharing;
 mod sign_in;
 mod timestamps;
+mod two_factor;
 
 mod tamper;
 #[path = "../../../../tests/support/tsa.rs"]

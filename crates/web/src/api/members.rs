@@ -241,6 +241,39 @@ pub(crate) async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub(crate) struct OrganisationSettings {
+    /// Everyone must sign in with a code from an authenticator app too.
+    totp_required: bool,
+}
+
+/// The organisation's settings. Admins only.
+#[utoipa::path(get, path = "/api/v1/organisation",
+    responses((status = 200, body = OrganisationSettings), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn settings(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<OrganisationSettings>, ApiError> {
+    Ok(Json(OrganisationSettings {
+        totp_required: state.app.second_factor_required(&actor).await?,
+    }))
+}
+
+/// Change the organisation's settings. Admins only.
+#[utoipa::path(put, path = "/api/v1/organisation", request_body = OrganisationSettings,
+    responses((status = 200, body = OrganisationSettings), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn change_settings(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<OrganisationSettings>,
+) -> Result<Json<OrganisationSettings>, ApiError> {
+    state
+        .app
+        .set_second_factor_required(&actor, body.totp_required)
+        .await?;
+    Ok(Json(body))
+}
+
 pub(super) fn router() -> Routes {
     Routes::new()
         .get("/api/v1/members", list)
@@ -250,4 +283,6 @@ pub(super) fn router() -> Routes {
         .get("/api/v1/tokens", tokens)
         .post("/api/v1/tokens", create_token)
         .delete("/api/v1/tokens/{id}", revoke_token)
+        .get("/api/v1/organisation", settings)
+        .put("/api/v1/organisation", change_settings)
 }

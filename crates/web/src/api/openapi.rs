@@ -30,6 +30,7 @@ impl Modify for BearerAuth {
         super::ledger::checkpoint, super::ledger::status, super::ledger::inclusion, super::ledger::consistency, super::ledger::receipt,
         super::members::list, super::members::invite, super::members::change, super::members::renew_invite,
         super::members::tokens, super::members::create_token, super::members::revoke_token,
+        super::members::settings, super::members::change_settings,
     ),
     modifiers(&BearerAuth)
 )]

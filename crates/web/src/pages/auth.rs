@@ -5,8 +5,8 @@ use crate::error::PageError;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::{
-    check_form_token, clear_session_cookie, client_address, form_token, session_cookie,
-    session_secret, user_agent, SignedIn,
+    check_form_token, clear_session_cookie, client_address, form_token, pending_cookie,
+    session_cookie, session_secret, user_agent, SignedIn,
 };
 use crate::AppState;
 use askama::Template;
@@ -16,6 +16,7 @@ use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use boundary_app::auth::SignIn;
 use boundary_app::people::SetupInput;
 use boundary_app::AppError;
 use boundary_domain::FieldErrors;
@@ -50,7 +51,7 @@ struct SetPasswordPage {
 type Pairs = Form<Vec<(String, String)>>;
 
 /// Renders a pre-sign-in form, setting the form-token cookie if the browser has none.
-fn pre_session_page(
+pub(super) fn pre_session_page(
     state: &AppState,
     headers: &HeaderMap,
     page: impl FnOnce(String) -> Response,
@@ -127,13 +128,20 @@ async fn sign_in(
         ),
         other => (form_status(true), other),
     };
+    // A session id the browser held before is dropped: the new one replaces it.
+    if result.is_ok() {
+        if let Some(old) = session_secret(&state.config, &headers) {
+            state.app.sign_out(&old).await?;
+        }
+    }
     match result {
-        Ok((session, _)) => {
-            // A session id the browser held before is dropped: the new one replaces it.
-            if let Some(old) = session_secret(&state.config, &headers) {
-                state.app.sign_out(&old).await?;
+        Ok(SignIn::Done(session, _)) => Ok(signed_in_redirect(&state, &session.secret, "/cases")),
+        Ok(SignIn::NeedsCode(pending)) => {
+            let mut res = Redirect::to("/sign-in/code").into_response();
+            if let Ok(c) = pending_cookie(&state.config, &pending).parse() {
+                res.headers_mut().append(SET_COOKIE, c);
             }
-            Ok(signed_in_redirect(&state, &session.secret, "/cases"))
+            Ok(res)
         }
         Err(AppError::Invalid(errors)) => {
             let form = form.with("password", "").with_errors(errors);

@@ -23,6 +23,7 @@ struct Person {
     roles: Vec<(&'static str, &'static str, bool)>,
     active: bool,
     has_password: bool,
+    totp: bool,
     me: bool,
 }
 
@@ -43,6 +44,7 @@ struct MembersPage {
     problem: Option<String>,
     form: FormState,
     role_choices: [(&'static str, &'static str, &'static str); 4],
+    totp_required: bool,
 }
 
 /// A role's name and what it lets someone do, in the words the page uses.
@@ -92,11 +94,14 @@ async fn page(
             email: m.email,
             active: m.active,
             has_password: m.has_password,
+            totp: m.totp_enabled,
         })
         .collect();
+    let totp_required = state.app.second_factor_required(&me.actor).await?;
     Ok(render(
         status,
         &MembersPage {
+            totp_required,
             chrome: Chrome::of(me),
             org: me.actor.org_name.clone(),
             people,
@@ -287,6 +292,20 @@ async fn renew_invite(
     change(&state, &me, result).await
 }
 
+async fn require_two_factor(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    state
+        .app
+        .set_second_factor_required(&me.actor, form.is("required", "yes"))
+        .await?;
+    Ok(Redirect::to("/admin/members#two-factor").into_response())
+}
+
 pub(super) fn router() -> Routes {
     Routes::new()
         .get("/admin/members", show)
@@ -295,4 +314,5 @@ pub(super) fn router() -> Routes {
         .post("/admin/members/{id}/deactivate", deactivate)
         .post("/admin/members/{id}/reactivate", reactivate)
         .post("/admin/members/{id}/invite", renew_invite)
+        .post("/admin/two-factor", require_two_factor)
 }
