@@ -18,6 +18,14 @@ pub struct OpenCaseInput {
 }
 
 impl App {
+    /// Whether the actor may open cases, to refuse before they fill in the form.
+    ///
+    /// # Errors
+    /// `Forbidden` for anyone who is not a clinician.
+    pub fn may_open_cases(&self, actor: &Actor) -> Result<()> {
+        authorise::open_case(actor)
+    }
+
     /// A new event by this actor, stamped with the server's clock and a fresh salt.
     pub(crate) fn event(&self, actor: &Actor, case: CaseId, body: EventBody) -> Event {
         Event {

@@ -79,6 +79,23 @@ impl App {
         Ok((row, e))
     }
 
+    /// An entry for its correction form: only for those who may correct it.
+    ///
+    /// # Errors
+    /// `NotFound` for an entry the actor may not correct.
+    pub async fn entry_to_amend(
+        &self,
+        actor: &Actor,
+        entry: EntryId,
+    ) -> Result<(CaseRow, EntryRow)> {
+        let case = self
+            .store
+            .case(self.store.case_of_entry(entry).await?)
+            .await?;
+        authorise::amend_entry(actor, &case, self.share_of(actor, &case).await?)?;
+        self.entry(actor, entry).await
+    }
+
     /// Records a correction beside the original entry.
     ///
     /// # Errors

@@ -218,13 +218,13 @@ impl App {
     }
 
     async fn require_second_factor(&self, actor: &Actor, code: &str) -> Result<()> {
-        if self
-            .second_factor_ok(actor.user, &actor.email, code)
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(wrong_code())
+        match self.second_factor_ok(actor.user, &actor.email, code).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(wrong_code()),
+            Err(AppError::NotFound) => Err(AppError::Conflict(
+                "Two-factor sign-in is not on for you.".into(),
+            )),
+            Err(e) => Err(e),
         }
     }
 

@@ -12,6 +12,7 @@ mod audit;
 mod cli;
 mod encryption;
 mod ledger;
+mod matrix;
 mod pages;
 mod people;
 mod rebuild;

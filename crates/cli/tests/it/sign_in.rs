@@ -164,7 +164,9 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it(#[case] engine: Engine
         StatusCode::METHOD_NOT_ALLOWED
     );
     let r = app.submit("/cases", "/sign-out", &[]).await;
-    assert_eq!(location(&r), "/sign-in");
+    assert_eq!(location(&r), "/sign-in?signed_out=1");
+    let (_, html) = app.get_html("/sign-in?signed_out=1").await;
+    assert!(html.contains("You have signed out."));
     app.set_session_cookie(&second);
     assert_eq!(location(&app.get("/cases").await), "/sign-in");
 }

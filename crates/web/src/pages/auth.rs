@@ -28,6 +28,12 @@ struct SignInPage {
     chrome: Chrome,
     form: FormState,
     csrf: String,
+    signed_out: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct SignInQuery {
+    signed_out: Option<String>,
 }
 
 #[derive(Template)]
@@ -83,7 +89,11 @@ pub(super) fn signed_in_redirect(state: &AppState, secret: &str, to: &str) -> Re
     res
 }
 
-async fn sign_in_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn sign_in_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<SignInQuery>,
+) -> Response {
     pre_session_page(&state, &headers, |csrf| {
         render(
             form_status(false),
@@ -91,6 +101,7 @@ async fn sign_in_form(State(state): State<AppState>, headers: HeaderMap) -> Resp
                 chrome: Chrome::anonymous(),
                 form: FormState::default(),
                 csrf,
+                signed_out: q.signed_out.is_some(),
             },
         )
     })
@@ -152,6 +163,7 @@ async fn sign_in(
                         chrome: Chrome::anonymous(),
                         form,
                         csrf,
+                        signed_out: false,
                     },
                 )
             }))
@@ -170,7 +182,7 @@ async fn sign_out(
     if let Some(secret) = session_secret(&state.config, &headers) {
         state.app.sign_out(&secret).await?;
     }
-    let mut res = Redirect::to("/sign-in").into_response();
+    let mut res = Redirect::to("/sign-in?signed_out=1").into_response();
     if let Ok(c) = clear_session_cookie(&state.config).parse() {
         res.headers_mut().append(SET_COOKIE, c);
     }

@@ -30,6 +30,8 @@ struct CaseCard {
 struct CasesPage {
     chrome: Chrome,
     cases: Vec<CaseCard>,
+    /// Only clinicians open cases; others are pointed to what they can do.
+    may_open: bool,
 }
 
 #[derive(Template)]
@@ -175,20 +177,22 @@ async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
     Ok(render(
         form_status(false),
         &CasesPage {
+            may_open: state.app.may_open_cases(&me.actor).is_ok(),
             chrome: Chrome::of(&me),
             cases: cases.iter().map(card).collect(),
         },
     ))
 }
 
-async fn new_form(me: SignedIn) -> Response {
-    render(
+async fn new_form(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
+    state.app.may_open_cases(&me.actor)?;
+    Ok(render(
         form_status(false),
         &NewCasePage {
             chrome: Chrome::of(&me),
             form: FormState::default(),
         },
-    )
+    ))
 }
 
 async fn create(

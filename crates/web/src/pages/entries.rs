@@ -58,6 +58,8 @@ struct EntryPage {
     current: EntryView,
     original: EntryView,
     amendments: Vec<AmendmentView>,
+    /// Read-only shares see no "correct" button.
+    may_amend: bool,
 }
 
 #[derive(Template)]
@@ -240,7 +242,9 @@ async fn show(
             }
         })
         .collect();
+    let may_amend = state.app.may_log(&me.actor, &case).await?;
     let page = EntryPage {
+        may_amend,
         chrome: Chrome::of(&me),
         id: e.id.to_string(),
         case_id: case.id.to_string(),
@@ -294,7 +298,7 @@ async fn amend_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = entry_id(&id)?;
-    let (case, _) = state.app.entry(&me.actor, id).await?;
+    let (case, _) = state.app.entry_to_amend(&me.actor, id).await?;
     Ok(amend_page(&me, id, &case, FormState::default()))
 }
 
@@ -307,7 +311,7 @@ async fn amend(
     let form = FormState::from_pairs(pairs);
     me.check_csrf(&form)?;
     let id = entry_id(&id)?;
-    let (case, _) = state.app.entry(&me.actor, id).await?;
+    let (case, _) = state.app.entry_to_amend(&me.actor, id).await?;
     // On the page, a date and time is typed in UK time; the API takes RFC 3339.
     let value = match form.value("field") {
         "occurred_at" => uk_local_to_rfc3339(form.value("value"))

@@ -1,0 +1,529 @@
+//! The authorisation matrix: every route the router holds, asked by ten kinds of caller,
+//! against a table of expected answers. The route list comes from the router itself, so a
+//! new route without a row fails this test, and so does a row whose route is gone.
+
+use crate::helpers::*;
+use boundary_app::App;
+use boundary_domain::MemberId;
+use boundary_store::Engine;
+use reqwest::header::COOKIE;
+use reqwest::{Method, StatusCode};
+use rstest::rstest;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// The callers, in the order of the letters in each row.
+const ACTORS: [&str; 10] = [
+    "signed out",
+    "owner",
+    "colleague (clinician, same organisation)",
+    "manager shared read",
+    "manager not shared",
+    "admin",
+    "auditor",
+    "member of another organisation",
+    "deactivated member",
+    "revoked token",
+];
+
+/// A = allowed (any answer past authorisation: 2xx, 3xx elsewhere than the sign-in page
+/// — signing out lands on `/sign-in?signed_out=1` — 409, 422); S = sent to sign in (303
+/// to /sign-in, or 401); N = 404; F = 403.
+const TABLE: &[(&str, &str, &str)] = &[
+    // Public: the same for everyone.
+    ("GET", "/", "AAAAAAAAAA"),
+    ("GET", "/healthz", "AAAAAAAAAA"),
+    ("GET", "/sign-in", "AAAAAAAAAA"),
+    ("POST", "/sign-in", "AAAAAAAAAA"),
+    ("GET", "/setup/{link}", "NNNNNNNNNN"),
+    ("POST", "/setup/{link}", "NNNNNNNNNN"),
+    ("GET", "/password/{link}", "NNNNNNNNNN"),
+    ("POST", "/password/{link}", "NNNNNNNNNN"),
+    ("GET", "/sign-in/code", "SSSSSSSSSS"),
+    ("POST", "/sign-in/code", "SSSSSSSSSS"),
+    ("GET", "/assets/{*name}", "AAAAAAAAAA"),
+    ("GET", "/api/v1/openapi.json", "AAAAAAAAAA"),
+    ("GET", "/api/v1/checkpoint", "AAAAAAAAAA"),
+    ("GET", "/api/v1/proof/inclusion", "AAAAAAAAAA"),
+    ("GET", "/api/v1/proof/consistency", "AAAAAAAAAA"),
+    // Anyone signed in, about themselves.
+    ("POST", "/sign-out", "SAAAAAAASS"),
+    ("POST", "/quick-exit", "SAAAAAAASS"),
+    ("GET", "/account", "SAAAAAAASS"),
+    ("POST", "/account/organisation", "SANNNNNNSS"),
+    ("GET", "/account/tokens", "SAAAAAAASS"),
+    ("POST", "/account/tokens", "SAAAAAAASS"),
+    ("POST", "/account/tokens/{id}/revoke", "SANNNNNNSS"),
+    ("GET", "/account/password", "SAAAAAAASS"),
+    ("POST", "/account/password", "SAAAAAAASS"),
+    ("GET", "/account/sessions", "SAAAAAAASS"),
+    ("POST", "/account/sessions/{handle}/end", "SAAAAAAASS"),
+    ("GET", "/account/two-factor", "SAAAAAAASS"),
+    ("POST", "/account/two-factor/start", "SAAAAAAASS"),
+    ("POST", "/account/two-factor/confirm", "SAAAAAAASS"),
+    ("POST", "/account/two-factor/recovery-codes", "SAAAAAAASS"),
+    ("POST", "/account/two-factor/off", "SAAAAAAASS"),
+    ("GET", "/api/v1/tokens", "SAAAAAAASS"),
+    ("POST", "/api/v1/tokens", "SAAAAAAASS"),
+    ("DELETE", "/api/v1/tokens/{id}", "SANNNNNNSS"),
+    // Cases: lists are each caller's own; opening is for clinicians.
+    ("GET", "/cases", "SAAAAAAASS"),
+    ("GET", "/shared", "SAAAAAAASS"),
+    ("GET", "/cases/new", "SAAFFFFASS"),
+    ("POST", "/cases", "SAAFFFFASS"),
+    ("GET", "/api/v1/cases", "SAAAAAAASS"),
+    ("POST", "/api/v1/cases", "SAAFFFFASS"),
+    // One case: its owner, and whoever it is shared with, for reading.
+    ("GET", "/cases/{id}", "SANANNNNSS"),
+    ("GET", "/api/v1/cases/{id}", "SANANNNNSS"),
+    ("GET", "/api/v1/cases/{id}/entries", "SANANNNNSS"),
+    ("GET", "/entries/{id}", "SANANNNNSS"),
+    ("GET", "/api/v1/entries/{id}", "SANANNNNSS"),
+    ("GET", "/entries/{id}/receipt", "SANANNNNSS"),
+    ("GET", "/api/v1/entries/{id}/receipt", "SANANNNNSS"),
+    // Logging and correcting: owner and `contribute` shares (none among these callers).
+    ("GET", "/cases/{id}/log", "SANNNNNNSS"),
+    ("POST", "/cases/{id}/entries", "SANNNNNNSS"),
+    ("POST", "/api/v1/cases/{id}/entries", "SANNNNNNSS"),
+    ("GET", "/entries/{id}/amend", "SANNNNNNSS"),
+    ("POST", "/entries/{id}/amendments", "SANNNNNNSS"),
+    ("POST", "/api/v1/entries/{id}/amendments", "SANNNNNNSS"),
+    // Managing a case: the owner alone.
+    ("POST", "/cases/{id}/status", "SANNNNNNSS"),
+    ("POST", "/api/v1/cases/{id}/status", "SANNNNNNSS"),
+    ("POST", "/cases/{id}/chaperone", "SANNNNNNSS"),
+    ("PUT", "/api/v1/cases/{id}/chaperone", "SANNNNNNSS"),
+    ("POST", "/cases/{id}/shares", "SANNNNNNSS"),
+    ("GET", "/api/v1/cases/{id}/shares", "SANNNNNNSS"),
+    ("POST", "/api/v1/cases/{id}/shares", "SANNNNNNSS"),
+    (
+        "POST",
+        "/cases/{id}/shares/{member_id}/revoke",
+        "SANNNNNNSS",
+    ),
+    (
+        "DELETE",
+        "/api/v1/cases/{id}/shares/{member_id}",
+        "SANNNNNNSS",
+    ),
+    ("GET", "/api/v1/cases/{id}/audit", "SANNNNNNSS"),
+    // The ledger's health: admins and auditors; the access audit: auditors.
+    ("GET", "/ledger", "SNNNNAANSS"),
+    ("POST", "/ledger/verify", "SNNNNAANSS"),
+    ("GET", "/api/v1/ledger", "SNNNNAANSS"),
+    ("GET", "/audit", "SNNNNNANSS"),
+    // People and settings: admins of the organisation.
+    ("GET", "/admin/members", "SNNNNANNSS"),
+    ("POST", "/admin/members", "SNNNNANNSS"),
+    ("POST", "/admin/members/{id}/roles", "SNNNNANNSS"),
+    ("POST", "/admin/members/{id}/deactivate", "SNNNNANNSS"),
+    ("POST", "/admin/members/{id}/reactivate", "SNNNNANNSS"),
+    ("POST", "/admin/members/{id}/invite", "SNNNNANNSS"),
+    ("POST", "/admin/two-factor", "SNNNNANNSS"),
+    ("GET", "/api/v1/members", "SNNNNANNSS"),
+    ("POST", "/api/v1/members", "SNNNNANNSS"),
+    ("PATCH", "/api/v1/members/{id}", "SNNNNANNSS"),
+    ("POST", "/api/v1/members/{id}/invite", "SNNNNANNSS"),
+    ("GET", "/api/v1/organisation", "SNNNNANNSS"),
+    ("PUT", "/api/v1/organisation", "SNNNNANNSS"),
+];
+
+/// What a caller brings: a member to start a fresh session for, and a bearer token.
+struct Caller {
+    member: Option<MemberId>,
+    token: Option<String>,
+}
+
+/// The organisation, its people and one case with one entry, built directly through
+/// the use cases so that every row starts from the same place.
+struct World {
+    callers: Vec<Caller>,
+    owner: MemberId,
+    case: String,
+    entry: String,
+    /// Path and body values the rows need, by name.
+    values: BTreeMap<&'static str, String>,
+}
+
+async fn member(app: &App, org: &str, email: &str, role: &str) -> MemberId {
+    app.add_member(org, email, email, role, None)
+        .await
+        .unwrap()
+        .member
+}
+
+async fn token(app: &App, m: MemberId) -> String {
+    app.create_token(m, Some("matrix"), None)
+        .await
+        .unwrap()
+        .secret
+}
+
+async fn build_world(t: &TestApp) -> World {
+    let app = &t.app;
+    app.add_org("Riverside Surgery").await.unwrap();
+    app.add_org("Hillside Surgery").await.unwrap();
+    let org = "Riverside Surgery";
+    let owner = member(app, org, "owner@example.nhs.uk", "clinician").await;
+    let colleague = member(app, org, "colleague@example.nhs.uk", "clinician").await;
+    let shared = member(app, org, "shared@example.nhs.uk", "manager").await;
+    let unshared = member(app, org, "unshared@example.nhs.uk", "manager").await;
+    let admin = member(app, org, "admin@example.nhs.uk", "admin").await;
+    let auditor = member(app, org, "auditor@example.nhs.uk", "auditor").await;
+    let outsider = member(app, "Hillside Surgery", "out@example.nhs.uk", "clinician").await;
+    let gone = member(app, org, "gone@example.nhs.uk", "clinician").await;
+    let spares: Vec<MemberId> = futures_spares(app, org).await;
+
+    let owner_token = token(app, owner).await;
+    let (_, case) = {
+        let (s, c) = t
+            .api_post(
+                "/api/v1/cases",
+                &owner_token,
+                json!({"person": {"label": "Patient A"}}),
+            )
+            .await;
+        (s, c["id"].as_str().unwrap().to_owned())
+    };
+    let (_, entry) = t
+        .api_post(
+            &format!("/api/v1/cases/{case}/entries"),
+            &owner_token,
+            json!({"channel": "email", "what_happened": "Wrote again"}),
+        )
+        .await;
+    let entry = entry["id"].as_str().unwrap().to_owned();
+    for (who, access) in [
+        ("shared@example.nhs.uk", "read"),
+        ("gone@example.nhs.uk", "contribute"),
+        ("spare0@example.nhs.uk", "read"),
+        ("spare1@example.nhs.uk", "read"),
+    ] {
+        let (s, b) = t
+            .api_post(
+                &format!("/api/v1/cases/{case}/shares"),
+                &owner_token,
+                json!({"email": who, "access": access}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+    }
+
+    let mut tokens = Vec::new();
+    for m in [colleague, shared, unshared, admin, auditor, outsider, gone] {
+        tokens.push(token(app, m).await);
+    }
+    let revoked = app.create_token(owner, None, None).await.unwrap();
+    let owner_actor = app.token_actor(&owner_token).await.unwrap();
+    app.revoke_token(&owner_actor, &revoked.id).await.unwrap();
+    // Deactivated after being given a contribute share: being shared must not outlive it.
+    let admin_actor = app.token_actor(&tokens[3]).await.unwrap();
+    app.set_member_active(&admin_actor, gone, false)
+        .await
+        .unwrap();
+
+    let spare_token_a = app.create_token(owner, None, None).await.unwrap().id;
+    let spare_token_b = app.create_token(owner, None, None).await.unwrap().id;
+    let mut values = BTreeMap::new();
+    values.insert("owner_member", owner.to_string());
+    values.insert("spare_token_page", spare_token_a);
+    values.insert("spare_token_api", spare_token_b);
+    for (i, s) in spares.iter().enumerate() {
+        values.insert(SPARE_NAMES[i], s.to_string());
+    }
+    let mut tokens = tokens.into_iter();
+    let mut next = || tokens.next();
+    World {
+        callers: vec![
+            Caller {
+                member: None,
+                token: None,
+            },
+            Caller {
+                member: Some(owner),
+                token: Some(owner_token),
+            },
+            Caller {
+                member: Some(colleague),
+                token: next(),
+            },
+            Caller {
+                member: Some(shared),
+                token: next(),
+            },
+            Caller {
+                member: Some(unshared),
+                token: next(),
+            },
+            Caller {
+                member: Some(admin),
+                token: next(),
+            },
+            Caller {
+                member: Some(auditor),
+                token: next(),
+            },
+            Caller {
+                member: Some(outsider),
+                token: next(),
+            },
+            Caller {
+                member: Some(gone),
+                token: next(),
+            },
+            Caller {
+                member: None,
+                token: Some(revoked.secret),
+            },
+        ],
+        owner,
+        case,
+        entry,
+        values,
+    }
+}
+
+/// Members the admin and owner rows act on, one per row, so no row undoes another.
+const SPARE_NAMES: [&str; 6] = [
+    "spare_share_page",
+    "spare_share_api",
+    "spare_roles",
+    "spare_active",
+    "spare_invite",
+    "spare_patch",
+];
+
+async fn futures_spares(app: &App, org: &str) -> Vec<MemberId> {
+    let mut v = Vec::new();
+    for i in 0..SPARE_NAMES.len() {
+        v.push(member(app, org, &format!("spare{i}@example.nhs.uk"), "clinician").await);
+    }
+    v
+}
+
+/// The concrete path for a row.
+fn fill(world: &World, method: &str, path: &str) -> String {
+    let member = match (method, path) {
+        (_, p) if p.starts_with("/api/v1/cases/") => world.values["spare_share_api"].clone(),
+        _ => world.values["spare_share_page"].clone(),
+    };
+    let id = if path.starts_with("/entries/") || path.starts_with("/api/v1/entries/") {
+        world.entry.clone()
+    } else if path.contains("/tokens/") {
+        if path.starts_with("/api/") {
+            world.values["spare_token_api"].clone()
+        } else {
+            world.values["spare_token_page"].clone()
+        }
+    } else if path.starts_with("/admin/members/") {
+        let which = if path.ends_with("/roles") {
+            "spare_roles"
+        } else if path.ends_with("/invite") {
+            "spare_invite"
+        } else {
+            "spare_active"
+        };
+        world.values[which].clone()
+    } else if path.starts_with("/api/v1/members/") {
+        if path.ends_with("/invite") {
+            world.values["spare_invite"].clone()
+        } else {
+            world.values["spare_patch"].clone()
+        }
+    } else {
+        world.case.clone()
+    };
+    path.replace("{id}", &id)
+        .replace("{member_id}", &member)
+        .replace("{handle}", "others")
+        .replace("{link}", &"ab".repeat(32))
+        .replace("{*name}", "app.css")
+}
+
+/// Form fields for page posts: valid where validity matters, so that an allowed caller
+/// passes and a refused one is refused for who they are, not what they sent.
+fn form_fields(world: &World, path: &str) -> Vec<(String, String)> {
+    let f = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    match path {
+        "/sign-in" => f(&[
+            ("email", "nobody@example.nhs.uk"),
+            ("password", "not the password at all"),
+        ]),
+        "/account/organisation" => vec![("member".into(), world.owner.to_string())],
+        "/account/tokens" => f(&[("label", "matrix")]),
+        "/account/password" => f(&[("current", "wrong"), ("new", "plum orchard in winter")]),
+        "/account/two-factor/confirm"
+        | "/account/two-factor/recovery-codes"
+        | "/account/two-factor/off"
+        | "/sign-in/code" => f(&[("code", "abcdef")]),
+        "/cases" => f(&[("label", "Patient B")]),
+        "/cases/{id}/status" => f(&[("status", "open")]),
+        "/cases/{id}/chaperone" => f(&[("required", "yes")]),
+        "/cases/{id}/shares" => f(&[("email", "spare2@example.nhs.uk"), ("access", "read")]),
+        "/cases/{id}/entries" => f(&[
+            ("channel", "email"),
+            ("when", "now"),
+            ("what_happened", "Again"),
+        ]),
+        "/entries/{id}/amendments" => f(&[
+            ("field", "what_happened"),
+            ("value", "Wrote twice"),
+            ("reason", "Fuller"),
+        ]),
+        "/admin/members" => f(&[
+            ("email", "new@example.nhs.uk"),
+            ("name", "New"),
+            ("role", "manager"),
+        ]),
+        "/admin/members/{id}/roles" => f(&[("roles", "manager")]),
+        "/setup/{link}" => f(&[
+            ("org_name", "X"),
+            ("name", "X"),
+            ("email", "x@example.nhs.uk"),
+            ("password", "plum orchard in winter"),
+        ]),
+        "/password/{link}" => f(&[("password", "plum orchard in winter")]),
+        _ => Vec::new(),
+    }
+}
+
+fn json_body(path: &str) -> Option<Value> {
+    Some(match path {
+        "/api/v1/tokens" => json!({"label": "matrix"}),
+        "/api/v1/cases" => json!({"person": {"label": "Patient B"}}),
+        "/api/v1/cases/{id}/status" => json!({"status": "open"}),
+        "/api/v1/cases/{id}/chaperone" => json!({"required": true}),
+        "/api/v1/cases/{id}/shares" => json!({"email": "spare3@example.nhs.uk", "access": "read"}),
+        "/api/v1/cases/{id}/entries" => json!({"channel": "email", "what_happened": "Again"}),
+        "/api/v1/entries/{id}/amendments" => {
+            json!({"field": "what_happened", "value": "Wrote twice", "reason": "Fuller"})
+        }
+        "/api/v1/members" => {
+            json!({"email": "api@example.nhs.uk", "name": "Api", "role": "auditor"})
+        }
+        "/api/v1/members/{id}" => json!({"roles": ["manager"]}),
+        "/api/v1/organisation" => json!({"totp_required": false}),
+        _ => return None,
+    })
+}
+
+fn query(path: &str) -> &'static str {
+    match path {
+        "/api/v1/proof/inclusion" => "?seq=1&tree_size=1",
+        "/api/v1/proof/consistency" => "?from=1&to=1",
+        _ => "",
+    }
+}
+
+fn classify(status: StatusCode, location: &str) -> char {
+    match status.as_u16() {
+        401 => 'S',
+        403 => 'F',
+        404 => 'N',
+        300..=399 if location == "/sign-in" => 'S',
+        405 | 500..=599 => 'E',
+        _ => 'A',
+    }
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn every_route_answers_each_kind_of_caller_as_the_table_says(#[case] engine: Engine) {
+    let routes = boundary_web::route_list();
+    let rows: BTreeMap<(&str, &str), &str> = TABLE.iter().map(|(m, p, e)| ((*m, *p), *e)).collect();
+    let missing: Vec<String> = routes
+        .iter()
+        .filter(|(m, p)| !rows.contains_key(&(m.as_str(), *p)))
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes with no row in the matrix: {missing:?}"
+    );
+    let stale: Vec<String> = TABLE
+        .iter()
+        .filter(|(m, p, _)| !routes.iter().any(|(rm, rp)| rm.as_str() == *m && rp == p))
+        .map(|(m, p, _)| format!("{m} {p}"))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rows for routes the router no longer has: {stale:?}"
+    );
+    assert_eq!(TABLE.len(), routes.len(), "one row per route");
+
+    let t = spawn_app(engine).await;
+    let world = build_world(&t).await;
+    let mut wrong = Vec::new();
+    for (method, path) in &routes {
+        let expected = rows[&(method.as_str(), *path)];
+        assert_eq!(expected.len(), ACTORS.len(), "{method} {path}");
+        let url = format!(
+            "{}{}{}",
+            t.base,
+            fill(&world, method.as_str(), path),
+            query(path)
+        );
+        let api = path.starts_with("/api/");
+        for (i, caller) in world.callers.iter().enumerate() {
+            let mut req = t.http.request(method.clone(), &url);
+            // A fresh session for each request, so no row's sign-out or switch leaks into
+            // the next; a deactivated member's is refused however new it is.
+            let csrf = match (api, caller.member) {
+                (false, Some(m)) => {
+                    let s = t.app.start_session(m, Some("matrix")).await.unwrap();
+                    req = req.header(
+                        COOKIE,
+                        format!(
+                            "boundary_session={}; boundary_form={}",
+                            s.secret, s.csrf_token
+                        ),
+                    );
+                    s.csrf_token
+                }
+                (false, None) => {
+                    let form = "cd".repeat(32);
+                    req = req.header(COOKIE, format!("boundary_form={form}"));
+                    form
+                }
+                (true, _) => String::new(),
+            };
+            if api {
+                if let Some(token) = &caller.token {
+                    req = req.bearer_auth(token);
+                }
+                if *method != Method::GET {
+                    if let Some(body) = json_body(path) {
+                        req = req.json(&body);
+                    }
+                }
+            } else if *method == Method::POST {
+                let mut fields = form_fields(&world, path);
+                fields.push(("csrf".into(), csrf));
+                req = req.form(&fields);
+            }
+            let r = req.send().await.unwrap();
+            let got = classify(r.status(), &location(&r));
+            let want = expected.chars().nth(i).unwrap();
+            if got != want {
+                wrong.push(format!(
+                    "{method} {path} as {}: expected {want}, got {got} ({})",
+                    ACTORS[i],
+                    r.status()
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} answers differ from the table:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
