@@ -53,6 +53,8 @@ pub(crate) enum Command {
         trusted_proxy: Option<std::net::IpAddr>,
         #[command(flatten)]
         tsa: TsaArgs,
+        #[command(flatten)]
+        sessions: SessionArgs,
     },
     /// Create the data folder, the master key, the log signing key and the schema.
     Init,
@@ -115,6 +117,19 @@ pub(crate) struct TsaArgs {
     /// At most one timestamp per this many seconds.
     #[arg(long, env = "BOUNDARY_TSA_INTERVAL", default_value_t = 600)]
     pub tsa_interval: i64,
+}
+
+/// How long a signed-in session lasts (ASVS 7.3).
+#[derive(Debug, Args)]
+pub(crate) struct SessionArgs {
+    /// A session unused this long ends.
+    #[arg(long, env = "BOUNDARY_SESSION_IDLE_MINUTES", default_value_t = 30,
+          value_parser = clap::value_parser!(i64).range(1..=1440))]
+    pub session_idle_minutes: i64,
+    /// A session ends this long after sign-in, however busy.
+    #[arg(long, env = "BOUNDARY_SESSION_MAX_HOURS", default_value_t = 12,
+          value_parser = clap::value_parser!(i64).range(1..=168))]
+    pub session_max_hours: i64,
 }
 
 #[derive(Debug, Subcommand)]

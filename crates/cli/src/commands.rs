@@ -18,7 +18,18 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             public_url,
             trusted_proxy,
             tsa,
-        } => serve::run(g, &listen, public_url.as_deref(), trusted_proxy, &tsa).await,
+            sessions,
+        } => {
+            serve::run(
+                g,
+                &listen,
+                public_url.as_deref(),
+                trusted_proxy,
+                &tsa,
+                &sessions,
+            )
+            .await
+        }
         Command::Init => init::run(g).await,
         Command::Org {
             command: OrgCommand::Add { name },

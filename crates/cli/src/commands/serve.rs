@@ -1,6 +1,6 @@
 //! `boundary serve`: the web app and API.
 
-use crate::args::{Global, TsaArgs};
+use crate::args::{Global, SessionArgs, TsaArgs};
 use crate::user_error;
 use anyhow::Context;
 use boundary_app::timestamping::TsaConfig;
@@ -15,10 +15,13 @@ pub(crate) async fn run(
     public_url: Option<&str>,
     trusted_proxy: Option<std::net::IpAddr>,
     tsa: &TsaArgs,
+    sessions: &SessionArgs,
 ) -> anyhow::Result<()> {
     init_logging();
     let store = super::init::prepare(g, false).await?;
     let mut app = App::new(store);
+    app.limits.session_idle_seconds = sessions.session_idle_minutes * 60;
+    app.limits.session_absolute_seconds = sessions.session_max_hours * 3600;
     if let Some(config) = tsa_config(tsa)? {
         eprintln!(
             "Checkpoints will be timestamped by {} at most every {} seconds.",

@@ -615,3 +615,21 @@ async fn rotating_the_master_key_leaves_the_data_and_retires_the_old_key(#[case]
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("another master key"), "{}", stderr(&o));
 }
+
+#[test]
+fn session_lengths_outside_sense_are_refused_before_serving() {
+    for (flag, value) in [
+        ("--session-idle-minutes", "0"),
+        ("--session-idle-minutes", "2000"),
+        ("--session-max-hours", "200"),
+        ("--session-max-hours", "twelve"),
+    ] {
+        let o = crate::helpers::boundary(&["serve", flag, value], None);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}");
+        assert!(
+            stderr(&o).contains(flag),
+            "the message names the setting: {}",
+            stderr(&o)
+        );
+    }
+}

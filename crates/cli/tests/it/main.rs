@@ -7,6 +7,7 @@
 
 mod helpers;
 
+mod abuse;
 mod api;
 mod audit;
 mod cli;

@@ -175,13 +175,25 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it(#[case] engine: Engine
 #[case::sqlite(Engine::Sqlite)]
 #[case::postgres(Engine::Postgres)]
 #[tokio::test]
-async fn an_idle_session_ends(#[case] engine: Engine) {
+async fn an_idle_session_ends_and_a_busy_one_ends_after_twelve_hours(#[case] engine: Engine) {
     let app = spawn_app(engine).await;
     app.set_up("ada@example.nhs.uk").await;
     app.clock.advance(29 * 60);
     assert_eq!(app.get("/cases").await.status(), StatusCode::OK);
     app.clock.advance(31 * 60);
     assert_eq!(location(&app.get("/cases").await), "/sign-in");
+
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    for _ in 0..(12 * 3) {
+        assert_eq!(app.get("/cases").await.status(), StatusCode::OK);
+        app.clock.advance(20 * 60);
+    }
+    app.clock.advance(60);
+    assert_eq!(
+        location(&app.get("/cases").await),
+        "/sign-in",
+        "twelve hours after sign-in, however busy"
+    );
 }
 
 #[rstest]
