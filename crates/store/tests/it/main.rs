@@ -181,3 +181,77 @@ async fn a_sealed_value_moved_to_another_row_does_not_open(#[case] engine: Engin
         "Second"
     );
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_two_factor_secret_is_sealed_and_follows_a_key_rotation(#[case] engine: Engine) {
+    use boundary_domain::{Email, Role, Roles, UserId};
+    use boundary_store::accounts::NewMember;
+    let db = TestDb::new(engine).await.unwrap();
+    let old = MasterKey::generate();
+    let old_hex = old.to_hex();
+    let store = Store::open(&db.url, old, LogSigner::from_seed(&[1; 32]))
+        .await
+        .unwrap();
+    let org = OrgId::from_random(id_bytes(1));
+    store.create_org(org, "Riverside", now()).await.unwrap();
+    let email = Email::parse("ada@example.nhs.uk").unwrap();
+    let (user, _) = store
+        .add_member(&NewMember {
+            member: MemberId::from_random(id_bytes(2)),
+            new_user: UserId::from_random(id_bytes(3)),
+            org,
+            email: &email,
+            name: "Ada",
+            roles: &Roles::new(vec![Role::Clinician]),
+            password_hash: None,
+            at: now(),
+        })
+        .await
+        .unwrap();
+    let secret = b"MARKER-totp-secret!!".to_vec();
+    store
+        .begin_totp(user, KeyId::from_random(id_bytes(4)), &secret, now())
+        .await
+        .unwrap();
+    store
+        .confirm_totp(user, &["h1".into(), "h2".into()])
+        .await
+        .unwrap();
+    let pool = sqlx::AnyPool::connect(db.url.expose()).await.unwrap();
+    let raw: Vec<u8> = sqlx::query("SELECT sealed FROM totp")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .try_get("sealed")
+        .unwrap();
+    assert!(!raw.windows(6).any(|w| w == b"MARKER"), "sealed at rest");
+    pool.close().await;
+
+    let new = MasterKey::generate();
+    let new_hex = new.to_hex();
+    store.rewrap_data_keys(&new).await.unwrap();
+    store.close().await;
+    let reopened = Store::open(
+        &db.url,
+        MasterKey::from_hex(&new_hex).unwrap(),
+        LogSigner::from_seed(&[1; 32]),
+    )
+    .await
+    .unwrap();
+    let t = reopened.totp(user).await.unwrap();
+    assert_eq!(t.secret, secret);
+    assert!(t.confirmed);
+    assert_eq!(reopened.recovery_codes_left(user).await.unwrap(), 2);
+    reopened.close().await;
+    let stale = Store::open(
+        &db.url,
+        MasterKey::from_hex(&old_hex).unwrap(),
+        LogSigner::from_seed(&[1; 32]),
+    )
+    .await
+    .unwrap();
+    assert!(stale.totp(user).await.is_err(), "the old key opens nothing");
+}
