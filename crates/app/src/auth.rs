@@ -83,7 +83,11 @@ impl App {
         .map_err(|e| AppError::Internal(e.to_string()))?
     }
 
-    async fn password_matches(&self, hash: Option<String>, password: &str) -> Result<bool> {
+    pub(crate) async fn password_matches(
+        &self,
+        hash: Option<String>,
+        password: &str,
+    ) -> Result<bool> {
         let real = hash.is_some();
         let hash = match hash {
             Some(h) => h,
@@ -279,18 +283,7 @@ impl App {
         new: &str,
         user_agent: Option<&str>,
     ) -> Result<NewSession> {
-        let user = self
-            .store
-            .user_by_email(
-                &Email::parse(&actor.email).map_err(|e| AppError::Internal(e.to_string()))?,
-            )
-            .await?;
-        if !self
-            .password_matches(user.password_hash.clone(), current)
-            .await?
-        {
-            return Err(FieldErrors::one("current", "That is not your current password").into());
-        }
+        let user = self.confirm_password(actor, current, "current").await?;
         check_password_rules(new, &[&actor.email, &actor.name]).map_err(|e| {
             let mut f = FieldErrors::new();
             for (_, m) in e.iter() {
@@ -302,6 +295,36 @@ impl App {
         // Ends every session of the user, this one included.
         self.store.set_password(user.id, &hash).await?;
         self.start_session(actor.member, user_agent).await
+    }
+
+    /// Asks for the actor's password again before a change to how they sign in (ASVS
+    /// 7.5.1). A wrong one counts against the account like a failed sign-in.
+    ///
+    /// # Errors
+    /// `Invalid` under `field` for a wrong password; `Throttled`.
+    pub(crate) async fn confirm_password(
+        &self,
+        actor: &Actor,
+        password: &str,
+        field: &str,
+    ) -> Result<boundary_store::accounts::UserRow> {
+        let check = async {
+            let user = self
+                .store
+                .user_by_email(
+                    &Email::parse(&actor.email).map_err(|e| AppError::Internal(e.to_string()))?,
+                )
+                .await?;
+            if self
+                .password_matches(user.password_hash.clone(), password)
+                .await?
+            {
+                Ok(user)
+            } else {
+                Err(FieldErrors::one(field, "That is not your current password").into())
+            }
+        };
+        self.throttled(&actor.email, None, check, |_| true).await
     }
 
     /// The actor's sessions, on every device: a public handle (not the secret), the device,
@@ -330,11 +353,27 @@ impl App {
             .collect())
     }
 
+    /// Signs out one of the actor's other devices, or all of them with `"others"`, after
+    /// they type their password again (ASVS 7.5.2).
+    ///
+    /// # Errors
+    /// `Invalid` for a wrong password; `NotFound` for a handle that is not theirs.
+    pub async fn sign_out_devices(
+        &self,
+        actor: &Actor,
+        password: &str,
+        current_secret: &str,
+        handle: &str,
+    ) -> Result<()> {
+        self.confirm_password(actor, password, "password").await?;
+        self.end_sessions(actor, current_secret, handle).await
+    }
+
     /// Signs out the actor's session with this handle, or every other one with `"others"`.
     ///
     /// # Errors
     /// `NotFound` for a handle that is not one of the actor's sessions.
-    pub async fn end_sessions(
+    pub(crate) async fn end_sessions(
         &self,
         actor: &Actor,
         current_secret: &str,

@@ -3,7 +3,6 @@
 //! drift either way, each code accepted once; and ten single-use recovery codes, kept
 //! hashed, for a lost phone. An organisation's admin may require it of everyone.
 
-use crate::auth::secret_hash;
 use crate::{authorise, Actor, App, AppError, Result};
 use boundary_domain::{FieldErrors, KeyId, UserId};
 use boundary_store::StoreError;
@@ -13,6 +12,7 @@ use totp_rs::{Algorithm, TOTP};
 const STEP_SECONDS: i64 = 30;
 const DRIFT_STEPS: i64 = 1;
 pub const RECOVERY_CODES: usize = 10;
+const RECOVERY_CODE_LEN: usize = 10;
 /// Recovery codes use letters and digits that cannot be mistaken for each other.
 const CODE_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 
@@ -91,11 +91,13 @@ impl App {
         })
     }
 
-    /// A new secret for the actor's authenticator app, waiting for its first code.
+    /// A new secret for the actor's authenticator app, waiting for its first code. Asks
+    /// for their password again: a session left open must not be enough to add a factor.
     ///
     /// # Errors
-    /// `Conflict` when two-factor sign-in is already on.
-    pub async fn begin_second_factor(&self, actor: &Actor) -> Result<Enrolment> {
+    /// `Invalid` for a wrong password; `Conflict` when two-factor sign-in is already on.
+    pub async fn begin_second_factor(&self, actor: &Actor, password: &str) -> Result<Enrolment> {
+        self.confirm_password(actor, password, "password").await?;
         if self.second_factor_status(actor).await?.enabled {
             return Err(AppError::Conflict(
                 "Two-factor sign-in is already on. Turn it off first to move it to another app."
@@ -150,36 +152,42 @@ impl App {
         {
             return Err(wrong_code());
         }
-        let codes = self.recovery_codes();
-        let hashes: Vec<String> = codes.iter().map(|c| secret_hash(&normalise(c))).collect();
+        let (codes, hashes) = self.recovery_codes().await?;
         self.store.confirm_totp(actor.user, &hashes).await?;
         self.end_sessions(actor, current_session, "others").await?;
         tracing::info!(member = %actor.member, "two-factor sign-in turned on");
         Ok(codes)
     }
 
-    /// Ten new recovery codes in place of the old ones, after a current code.
+    /// Ten new recovery codes in place of the old ones, after the password and a current
+    /// code.
     ///
     /// # Errors
-    /// `Invalid` for a wrong code; `NotFound` when two-factor sign-in is off.
-    pub async fn renew_recovery_codes(&self, actor: &Actor, code: &str) -> Result<Vec<String>> {
+    /// `Invalid` for a wrong password or code; `Conflict` when two-factor sign-in is off.
+    pub async fn renew_recovery_codes(
+        &self,
+        actor: &Actor,
+        password: &str,
+        code: &str,
+    ) -> Result<Vec<String>> {
+        self.confirm_password(actor, password, "password").await?;
         self.require_second_factor(actor, code).await?;
-        let codes = self.recovery_codes();
-        let hashes: Vec<String> = codes.iter().map(|c| secret_hash(&normalise(c))).collect();
+        let (codes, hashes) = self.recovery_codes().await?;
         self.store
             .replace_recovery_codes(actor.user, &hashes)
             .await?;
         Ok(codes)
     }
 
-    /// Turns two-factor sign-in off, after a current code, unless the organisation
-    /// requires it. Every other session of the person ends.
+    /// Turns two-factor sign-in off, after the password and a current code, unless the
+    /// organisation requires it. Every other session of the person ends.
     ///
     /// # Errors
-    /// `Invalid` for a wrong code; `Conflict` when the organisation requires it.
+    /// `Invalid` for a wrong password or code; `Conflict` when the organisation requires it.
     pub async fn turn_off_second_factor(
         &self,
         actor: &Actor,
+        password: &str,
         code: &str,
         current_session: &str,
     ) -> Result<()> {
@@ -189,6 +197,7 @@ impl App {
                 actor.org_name
             )));
         }
+        self.confirm_password(actor, password, "password").await?;
         self.require_second_factor(actor, code).await?;
         self.store.remove_totp(actor.user).await?;
         self.end_sessions(actor, current_session, "others").await?;
@@ -246,16 +255,25 @@ impl App {
         if digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
             return self.totp_code_ok(user, totp.secret, email, &digits).await;
         }
-        let hash = secret_hash(&normalise(code));
-        match self
-            .store
-            .use_recovery_code(user, &hash, self.now_micros())
-            .await
-        {
-            Ok(()) => Ok(true),
-            Err(StoreError::NotFound) => Ok(false),
-            Err(e) => Err(e.into()),
+        let typed = normalise(code);
+        if typed.len() != RECOVERY_CODE_LEN {
+            return Ok(false);
         }
+        for hash in self.store.unused_recovery_codes(user).await? {
+            if self.password_matches(Some(hash.clone()), &typed).await? {
+                // Only one of two racing uses of the same code wins.
+                return match self
+                    .store
+                    .use_recovery_code(user, &hash, self.now_micros())
+                    .await
+                {
+                    Ok(()) => Ok(true),
+                    Err(StoreError::NotFound) => Ok(false),
+                    Err(e) => Err(e.into()),
+                };
+            }
+        }
+        Ok(false)
     }
 
     /// A six-digit code from the current step or one either side, not used before.
@@ -285,16 +303,22 @@ impl App {
         }
     }
 
-    fn recovery_codes(&self) -> Vec<String> {
-        (0..RECOVERY_CODES)
-            .map(|_| {
-                let bytes = self.random.bytes16();
-                let chars: String = bytes[..10]
-                    .iter()
-                    .map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()]))
-                    .collect();
-                format!("{}-{}", &chars[..5], &chars[5..])
-            })
-            .collect()
+    /// Ten codes to show, and their Argon2id hashes to keep: at about 49 bits each they
+    /// are too short for a plain hash (ASVS 6.5.2), so each gets a salted, slow one.
+    async fn recovery_codes(&self) -> Result<(Vec<String>, Vec<String>)> {
+        let mut codes = Vec::with_capacity(RECOVERY_CODES);
+        let mut hashes = Vec::with_capacity(RECOVERY_CODES);
+        for _ in 0..RECOVERY_CODES {
+            let chars: String = self
+                .random
+                .bytes16()
+                .iter()
+                .take(RECOVERY_CODE_LEN)
+                .map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()]))
+                .collect();
+            hashes.push(self.hash_password(&chars).await?);
+            codes.push(format!("{}-{}", &chars[..5], &chars[5..]));
+        }
+        Ok((codes, hashes))
     }
 }

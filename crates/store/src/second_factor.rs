@@ -149,6 +149,20 @@ impl Store {
         }
     }
 
+    /// The hashes of the person's unused recovery codes.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn unused_recovery_codes(&self, user: UserId) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(user.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("code_hash")?)).collect()
+    }
+
     /// How many unused recovery codes the person has.
     ///
     /// # Errors

@@ -57,7 +57,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/account/password", "SAAAAAAASS"),
     ("POST", "/account/password", "SAAAAAAASS"),
     ("GET", "/account/sessions", "SAAAAAAASS"),
-    ("POST", "/account/sessions/{handle}/end", "SAAAAAAASS"),
+    ("POST", "/account/sessions/end", "SAAAAAAASS"),
     ("GET", "/account/two-factor", "SAAAAAAASS"),
     ("POST", "/account/two-factor/start", "SAAAAAAASS"),
     ("POST", "/account/two-factor/confirm", "SAAAAAAASS"),
@@ -335,7 +335,6 @@ fn fill(world: &World, method: &str, path: &str) -> String {
     };
     path.replace("{id}", &id)
         .replace("{member_id}", &member)
-        .replace("{handle}", "others")
         .replace("{link}", &"ab".repeat(32))
         .replace("{*name}", "app.css")
 }

@@ -165,6 +165,10 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it(#[case] engine: Engine
     );
     let r = app.submit("/cases", "/sign-out", &[]).await;
     assert_eq!(location(&r), "/sign-in?signed_out=1");
+    assert!(r.headers()["clear-site-data"]
+        .to_str()
+        .unwrap()
+        .contains("cache"));
     let (_, html) = app.get_html("/sign-in?signed_out=1").await;
     assert!(html.contains("You have signed out."));
     app.set_session_cookie(&second);
@@ -363,6 +367,11 @@ async fn quick_exit_is_on_every_signed_in_page_and_leaves_signed_out(#[case] eng
     let session = app.session_cookie().unwrap();
     let r = app.submit("/cases", "/quick-exit", &[]).await;
     assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["clear-site-data"],
+        "\"cache\", \"cookies\", \"storage\"",
+        "the browser forgets what it kept"
+    );
     let html = r.text().await.unwrap();
     assert!(
         html.contains("http-equiv=\"refresh\" content=\"0;url=https://www.bbc.co.uk/weather\""),
@@ -585,18 +594,30 @@ async fn a_person_sees_where_they_are_signed_in_and_signs_out_one_or_all(#[case]
             && html.contains("This device")
     );
 
-    // Sign out the clinic PC from the phone.
-    let row = html.find("Clinic PC browser").unwrap();
-    let start = row + html[row..].find("/account/sessions/").unwrap();
-    let handle = &html[start + "/account/sessions/".len()..][..16];
+    // Sign out the clinic PC from the phone: it takes her password.
+    let label = html.find("Clinic PC browser, last used").unwrap();
+    let start = html[..label].rfind("value=\"").unwrap() + "value=\"".len();
+    let handle = html[start..start + 16].to_owned();
     assert_ne!(handle, "others");
-    let r = app
-        .submit(
-            "/account/sessions",
-            &format!("/account/sessions/{handle}/end"),
-            &[],
-        )
-        .await;
+    let end = |which: String, password: &'static str| {
+        let app = &app;
+        async move {
+            app.submit(
+                "/account/sessions",
+                "/account/sessions/end",
+                &[("which", which.as_str()), ("password", password)],
+            )
+            .await
+        }
+    };
+    let r = end(handle.clone(), "not the password at all").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("not your current password"));
+    let r = end(handle.clone(), PASSWORD).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     app.set_session_cookie(clinic);
     assert_eq!(
@@ -610,17 +631,9 @@ async fn a_person_sees_where_they_are_signed_in_and_signs_out_one_or_all(#[case]
         StatusCode::OK,
         "the phone is not"
     );
-    let r = app
-        .submit(
-            "/account/sessions",
-            "/account/sessions/0123456789abcdef/end",
-            &[],
-        )
-        .await;
+    let r = end("0123456789abcdef".into(), PASSWORD).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "not one of hers");
-    let r = app
-        .submit("/account/sessions", "/account/sessions/others/end", &[])
-        .await;
+    let r = end("others".into(), PASSWORD).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get("/cases").await.status(), StatusCode::OK);
 }

@@ -27,7 +27,23 @@ fn now(app: &TestApp) -> i64 {
 /// Starts enrolment on the page; returns the secret shown for typing in by hand.
 async fn start_enrolment(app: &TestApp) -> String {
     let r = app
-        .submit("/account/two-factor", "/account/two-factor/start", &[])
+        .submit(
+            "/account/two-factor",
+            "/account/two-factor/start",
+            &[("password", "not the password at all")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "it asks for the password again"
+    );
+    let r = app
+        .submit(
+            "/account/two-factor",
+            "/account/two-factor/start",
+            &[("password", PASSWORD)],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
@@ -94,6 +110,14 @@ async fn codes_from_an_app_work_once_within_one_step_of_drift(#[case] engine: En
     let (_, html) = app.get_html("/account/two-factor").await;
     assert!(html.contains("10 unused recovery codes"));
     assert!(!html.contains(&codes[0]), "shown once");
+    let ada = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
+    let user = app.app.store.member(ada).await.unwrap().user;
+    let kept = app.app.store.unused_recovery_codes(user).await.unwrap();
+    assert_eq!(kept.len(), 10);
+    assert!(
+        kept.iter().all(|h| h.starts_with("$argon2id$")),
+        "too short for a plain hash: each is salted and slow"
+    );
 
     // The code just used is refused: replay.
     let used = oathtool(&secret, now(&app));
@@ -174,16 +198,29 @@ async fn codes_from_an_app_work_once_within_one_step_of_drift(#[case] engine: En
         .submit(
             "/account/two-factor",
             "/account/two-factor/off",
-            &[("code", "000000")],
+            &[("password", PASSWORD), ("code", "000000")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     app.clock.advance(30);
+    let code = oathtool(&secret, now(&app));
     let r = app
         .submit(
             "/account/two-factor",
             "/account/two-factor/off",
-            &[("code", &oathtool(&secret, now(&app)))],
+            &[("password", "wrong wrong wrong"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the password too"
+    );
+    let r = app
+        .submit(
+            "/account/two-factor",
+            "/account/two-factor/off",
+            &[("password", PASSWORD), ("code", &code)],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -254,7 +291,10 @@ async fn an_organisation_that_requires_it_sends_everyone_to_set_it_up(#[case] en
         .submit(
             "/account/two-factor",
             "/account/two-factor/off",
-            &[("code", &oathtool(&secret, now(&app)))],
+            &[
+                ("password", PASSWORD),
+                ("code", &oathtool(&secret, now(&app))),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);

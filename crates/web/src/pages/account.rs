@@ -81,14 +81,16 @@ struct SessionLine {
 struct SessionsPage {
     chrome: Chrome,
     sessions: Vec<SessionLine>,
+    form: FormState,
 }
 
-async fn sessions(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    me: SignedIn,
+async fn sessions_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    me: &SignedIn,
+    form: FormState,
 ) -> Result<Response, PageError> {
-    let secret = session_secret(&state.config, &headers).unwrap_or_default();
+    let secret = session_secret(&state.config, headers).unwrap_or_default();
     let sessions = state
         .app
         .my_sessions(&me.actor, &secret)
@@ -103,25 +105,50 @@ async fn sessions(
         })
         .collect();
     Ok(render(
-        form_status(false),
+        form_status(form.has_errors()),
         &SessionsPage {
-            chrome: Chrome::of(&me),
+            chrome: Chrome::of(me),
             sessions,
+            form,
         },
     ))
 }
 
+async fn sessions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    me: SignedIn,
+) -> Result<Response, PageError> {
+    sessions_page(&state, &headers, &me, FormState::default()).await
+}
+
+/// Signs out another device, or every other one, after the password (ASVS 7.5.2).
 async fn end_sessions(
     State(state): State<AppState>,
     headers: HeaderMap,
     me: SignedIn,
-    Path(handle): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    me.check_csrf(&FormState::from_pairs(pairs))?;
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
     let secret = session_secret(&state.config, &headers).unwrap_or_default();
-    state.app.end_sessions(&me.actor, &secret, &handle).await?;
-    Ok(Redirect::to("/account/sessions").into_response())
+    match state
+        .app
+        .sign_out_devices(
+            &me.actor,
+            form.value("password"),
+            &secret,
+            form.value("which"),
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/account/sessions").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let form = form.with("password", "").with_errors(errors);
+            sessions_page(&state, &headers, &me, form).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]
@@ -293,5 +320,5 @@ pub(super) fn router() -> Routes {
         .get("/account/password", change_password_form)
         .post("/account/password", change_password)
         .get("/account/sessions", sessions)
-        .post("/account/sessions/{handle}/end", end_sessions)
+        .post("/account/sessions/end", end_sessions)
 }

@@ -12,8 +12,8 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::header::SET_COOKIE;
-use axum::http::HeaderMap;
 use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use boundary_app::auth::SignIn;
@@ -186,6 +186,8 @@ async fn sign_out(
     if let Ok(c) = clear_session_cookie(&state.config).parse() {
         res.headers_mut().append(SET_COOKIE, c);
     }
+    res.headers_mut()
+        .insert(CLEAR_SITE_DATA, HeaderValue::from_static(CLEAR_ALL));
     Ok(res)
 }
 
@@ -293,6 +295,11 @@ async fn set_password(
     }
 }
 
+/// On leaving, the browser forgets every page it kept and every cookie (ASVS 14.3.1):
+/// what a doctor read must not be one "back" away in a shared clinic room.
+const CLEAR_SITE_DATA: &str = "clear-site-data";
+const CLEAR_ALL: &str = "\"cache\", \"cookies\", \"storage\"";
+
 /// Where quick exit goes: a page anyone might have open.
 pub(crate) const NEUTRAL_PAGE: &str = "https://www.bbc.co.uk/weather";
 
@@ -323,6 +330,8 @@ async fn quick_exit(
     if let Ok(c) = clear_session_cookie(&state.config).parse() {
         res.headers_mut().append(SET_COOKIE, c);
     }
+    res.headers_mut()
+        .insert(CLEAR_SITE_DATA, HeaderValue::from_static(CLEAR_ALL));
     Ok(res)
 }
 

@@ -185,8 +185,13 @@ async fn start(
     me: SignedIn,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    me.check_csrf(&FormState::from_pairs(pairs))?;
-    match state.app.begin_second_factor(&me.actor).await {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    match state
+        .app
+        .begin_second_factor(&me.actor, form.value("password"))
+        .await
+    {
         Ok(e) => {
             let enrolment = Some(enrolment_view(&e)?);
             page(
@@ -199,6 +204,7 @@ async fn start(
             )
             .await
         }
+        Err(AppError::Invalid(errors)) => page(&state, &me, wrong(form, errors)).await,
         Err(AppError::Conflict(why)) => page(&state, &me, refused(why)).await,
         Err(e) => Err(e.into()),
     }
@@ -214,7 +220,10 @@ fn refused(why: String) -> Shown {
 
 fn wrong(form: FormState, errors: FieldErrors) -> Shown {
     Shown {
-        form: form.with("code", "").with_errors(errors),
+        form: form
+            .with("code", "")
+            .with("password", "")
+            .with_errors(errors),
         status: form_status(true),
         ..Shown::plain()
     }
@@ -267,7 +276,7 @@ async fn renew_codes(
     me.check_csrf(&form)?;
     match state
         .app
-        .renew_recovery_codes(&me.actor, form.value("code"))
+        .renew_recovery_codes(&me.actor, form.value("password"), form.value("code"))
         .await
     {
         Ok(codes) => {
@@ -297,7 +306,12 @@ async fn turn_off(
     let current = session_secret(&state.config, &headers).unwrap_or_default();
     match state
         .app
-        .turn_off_second_factor(&me.actor, form.value("code"), &current)
+        .turn_off_second_factor(
+            &me.actor,
+            form.value("password"),
+            form.value("code"),
+            &current,
+        )
         .await
     {
         Ok(()) => Ok(Redirect::to("/account/two-factor").into_response()),
