@@ -169,6 +169,7 @@ impl App {
             }
             self.use_link(pending).await?;
             let session = self.start_session(member.id, user_agent).await?;
+            tracing::info!(member = %member.id, "signed in with a second factor");
             Ok((session, actor_of(member)))
         };
         self.throttled(&email, client, check, |_| true).await
@@ -190,11 +191,15 @@ impl App {
         let now = self.now_micros();
         let until = self.store.locked_until(&keys).await?;
         if until > now {
+            tracing::warn!(account = %&secret_hash(&account)[..12], address = ?client, "sign-in refused: waiting after failures");
             // Refused before any hashing: a flood of guesses costs the server nothing.
             return Err(AppError::Throttled((until - now + 999_999) / 1_000_000));
         }
+        // Which account, without writing its address into the log.
+        let who = &secret_hash(&account)[..12];
         match attempt.await {
             Err(AppError::Invalid(e)) => {
+                tracing::warn!(account = %who, address = ?client, "sign-in failed");
                 self.count_failure(&account, ACCOUNT_FREE_FAILURES).await?;
                 if let Some(a) = &address {
                     self.count_failure(a, ADDRESS_FREE_FAILURES).await?;
@@ -268,6 +273,7 @@ impl App {
             return Ok(SignIn::NeedsCode(pending));
         }
         let session = self.start_session(member.id, user_agent).await?;
+        tracing::info!(member = %member.id, "signed in");
         Ok(SignIn::Done(session, actor_of(member)))
     }
 
@@ -294,6 +300,7 @@ impl App {
         let hash = self.hash_password(new).await?;
         // Ends every session of the user, this one included.
         self.store.set_password(user.id, &hash).await?;
+        tracing::info!(member = %actor.member, "password changed; every session ended");
         self.start_session(actor.member, user_agent).await
     }
 

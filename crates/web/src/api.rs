@@ -30,6 +30,7 @@ impl FromRequestParts<AppState> for ApiActor {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(AppError::Unauthenticated)?;
         let mut actor = state.app.token_actor(token.trim()).await?;
+        tracing::Span::current().record("member", tracing::field::display(actor.member));
         if actor.second_factor_due {
             return Err(AppError::SecondFactorDue.into());
         }

@@ -54,8 +54,22 @@ pub(crate) fn error_page(status: StatusCode, title: &'static str, message: Strin
     }
 }
 
+/// Refusals are security events (ASVS 16.3.2): each is logged, within the request's
+/// span (route, and member when known), never with what was sent.
+fn log_refusal(e: &AppError) {
+    match e {
+        AppError::Unauthenticated => tracing::info!("refused: not signed in"),
+        AppError::NotFound => tracing::info!("refused: not found, or not permitted"),
+        AppError::Forbidden(_) => tracing::warn!("refused: not permitted"),
+        AppError::SecondFactorDue => tracing::info!("refused: two-factor sign-in not set up"),
+        AppError::Throttled(_) => tracing::warn!("refused: too many attempts"),
+        _ => {}
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        log_refusal(&self.0);
         match self.0 {
             AppError::Unauthenticated => Redirect::to("/sign-in").into_response(),
             AppError::SecondFactorDue => Redirect::to("/account/two-factor").into_response(),
@@ -115,7 +129,9 @@ impl ApiError {
 
 impl<E: Into<AppError>> From<E> for ApiError {
     fn from(e: E) -> Self {
-        match e.into() {
+        let e = e.into();
+        log_refusal(&e);
+        match e {
             AppError::Unauthenticated => Self::new(
                 StatusCode::UNAUTHORIZED,
                 "Unauthorised",

@@ -38,7 +38,14 @@ pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Nex
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
-    let span = tracing::info_span!("request", id = %id, method = %req.method(), route = %route);
+    // `member` is filled in once the caller is known, so every line names who acted.
+    let span = tracing::info_span!(
+        "request",
+        id = %id,
+        method = %req.method(),
+        route = %route,
+        member = tracing::field::Empty
+    );
     let is_asset = req.uri().path().starts_with("/assets/");
     let refused = cross_origin_write(&state, &req);
     let mut res = REQUEST_ID

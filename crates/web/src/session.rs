@@ -137,6 +137,7 @@ impl FromRequestParts<AppState> for SignedIn {
         let secret =
             session_secret(&state.config, &parts.headers).ok_or(AppError::Unauthenticated)?;
         let (mut actor, csrf) = state.app.session_actor(&secret).await?;
+        tracing::Span::current().record("member", tracing::field::display(actor.member));
         actor.address = address_of(state, parts);
         if actor.second_factor_due
             && !SECOND_FACTOR_SETUP
@@ -156,6 +157,7 @@ impl SignedIn {
         if same(form.value(CSRF_FIELD), &self.csrf) {
             Ok(())
         } else {
+            tracing::warn!("form refused: missing or wrong CSRF token");
             Err(PageError(AppError::Forbidden(CSRF_FAILED)))
         }
     }
@@ -185,6 +187,7 @@ pub(crate) fn check_form_token(
     if same(form.value(CSRF_FIELD), &cookie) {
         Ok(())
     } else {
+        tracing::warn!("form refused: missing or wrong CSRF token");
         Err(PageError(AppError::Forbidden(CSRF_FAILED)))
     }
 }

@@ -633,3 +633,124 @@ fn session_lengths_outside_sense_are_refused_before_serving() {
         );
     }
 }
+
+/// Sign-ins, failures and refusals are logged as security events, with who and from
+/// where, and never with a password, a token, a session id or an e-mail address.
+#[tokio::test]
+async fn security_events_are_logged_without_secrets() {
+    let db = TestDb::new(Engine::Sqlite).await.unwrap();
+    let data = db.dir.path().join("data");
+    let data = data.to_str().unwrap().to_owned();
+    let t = target(&db, &data);
+    let run = |extra: &[&str], stdin: Option<&str>| {
+        let mut args: Vec<&str> = t.iter().map(String::as_str).collect();
+        args.extend_from_slice(extra);
+        boundary(&args, stdin)
+    };
+    assert!(run(&["init"], None).status.success());
+    run(&["org", "add", "Riverside Surgery"], None);
+    let password = "plum orchard in winter";
+    let member = last_line(&run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "ada@example.nhs.uk",
+            "--name",
+            "Ada",
+            "--org",
+            "Riverside Surgery",
+            "--role",
+            "clinician",
+            "--password-stdin",
+        ],
+        Some(password),
+    ));
+    let token = last_line(&run(
+        &["token", "create", "--email", "ada@example.nhs.uk"],
+        None,
+    ));
+    let args: Vec<&str> = t.iter().map(String::as_str).collect();
+    let server = crate::helpers::serve_logging(&args, &[], "info");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sign_in = |pw: &'static str| {
+        let (http, base) = (http.clone(), server.base.clone());
+        async move {
+            let form = "ab".repeat(32);
+            http.post(format!("{base}/sign-in"))
+                .header("cookie", format!("boundary_form={form}"))
+                .form(&[
+                    ("email", "ada@example.nhs.uk"),
+                    ("password", pw),
+                    ("csrf", &form),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(sign_in("not the password at all").await.status(), 422);
+    let ok = sign_in("plum orchard in winter").await;
+    assert_eq!(ok.status(), 303);
+    let session = ok.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let r = http
+        .get(format!(
+            "{}/api/v1/cases/00000000-0000-4000-8000-000000000000",
+            server.base
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = http
+        .post(format!("{}/cases", server.base))
+        .header("cookie", session.split(';').next().unwrap())
+        .form(&[("label", "X"), ("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    let log = || server.log.lock().unwrap().join("\n");
+    for _ in 0..50 {
+        if log().contains("CSRF") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let log = log();
+    assert!(log.contains("sign-in failed"), "{log}");
+    assert!(
+        log.contains("signed in") && log.contains(&member),
+        "who signed in: {log}"
+    );
+    assert!(
+        log.contains("refused: not found, or not permitted")
+            && log.contains(&format!("member={member}")),
+        "a refusal names who asked: {log}"
+    );
+    assert!(log.contains("CSRF"), "{log}");
+    let secret = session
+        .split(';')
+        .next()
+        .unwrap()
+        .split('=')
+        .nth(1)
+        .unwrap();
+    for never in [
+        password,
+        "not the password at all",
+        &token,
+        secret,
+        "ada@example.nhs.uk",
+    ] {
+        assert!(
+            !log.contains(never),
+            "the log holds a secret or an address: {never}"
+        );
+    }
+}

@@ -404,6 +404,8 @@ pub fn stderr(o: &std::process::Output) -> String {
 pub struct Server {
     child: std::process::Child,
     pub base: String,
+    /// Every line the server has written to stderr since it began listening.
+    pub log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -415,6 +417,11 @@ impl Drop for Server {
 
 /// Starts `boundary ARGS serve --listen 127.0.0.1:0 EXTRA` and waits until it listens.
 pub fn serve(args: &[&str], extra: &[&str]) -> Server {
+    serve_logging(args, extra, "warn")
+}
+
+/// As [`serve`], with the log at `level`.
+pub fn serve_logging(args: &[&str], extra: &[&str], level: &str) -> Server {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_boundary"))
@@ -422,7 +429,7 @@ pub fn serve(args: &[&str], extra: &[&str]) -> Server {
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(extra)
         .env_remove("BOUNDARY_MASTER_KEY")
-        .env("BOUNDARY_LOG", "warn")
+        .env("BOUNDARY_LOG", level)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -442,9 +449,16 @@ pub fn serve(args: &[&str], extra: &[&str]) -> Server {
         .unwrap()
         .to_owned();
     // Keep draining its stderr so that it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in err {});
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let kept = log.clone();
+    std::thread::spawn(move || {
+        for line in err.map_while(Result::ok) {
+            kept.lock().unwrap().push(line);
+        }
+    });
     Server {
         child,
         base: format!("http://{addr}"),
+        log,
     }
 }
