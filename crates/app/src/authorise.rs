@@ -40,6 +40,11 @@ pub(crate) fn amend_entry(actor: &Actor, case: &CaseRow, share: Option<Access>) 
     allow(owns(actor, case) || shared(actor, case, share, Access::Contribute))
 }
 
+/// Warnings and police reports are recorded by whoever may log contacts on the case.
+pub(crate) fn record_advice(actor: &Actor, case: &CaseRow, share: Option<Access>) -> Result<()> {
+    log_contact(actor, case, share)
+}
+
 /// Status, the chaperone flag and sharing are the owner's alone. Others who may see the
 /// case are told "not found" for these too, as for anything they may not do.
 pub(crate) fn manage_case(actor: &Actor, case: &CaseRow) -> Result<()> {

@@ -6,6 +6,7 @@
 //! them. This crate renders nothing and speaks no HTTP.
 
 pub mod admin;
+pub mod advice;
 pub mod audit;
 pub mod auth;
 mod authorise;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 pub use boundary_store::accounts::MemberRow;
 pub use boundary_store::reads::{AmendmentRow, AuditRow, CaseRow, EntryRow};
 pub use boundary_store::tokens::TokenInfo;
+pub use boundary_store::Appended;
 
 /// The time, for everything that records or compares it.
 pub trait Clock: Send + Sync {

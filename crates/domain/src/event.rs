@@ -5,6 +5,7 @@
 //! `body`. The ledger hashes these bytes and evidence bundles carry them, so a change to
 //! any name or shape here breaks every existing log. The test vectors below fail if it does.
 
+use crate::advice::{PoliceReport, RemovalAssessment, Warning};
 use crate::case::{CaseStatus, PersonOfConcern};
 use crate::entry::{Amendment, ContactEntry};
 use crate::ids::{AmendmentId, CaseId, EntryId, MemberId, OrgId};
@@ -83,6 +84,19 @@ pub enum EventBody {
     ShareRevoked {
         member: MemberId,
     },
+    /// The patient was warned that their registration is at risk.
+    WarningGiven {
+        warning: Warning,
+    },
+    /// The doctor reported to the police.
+    PoliceReported {
+        report: PoliceReport,
+    },
+    /// The doctor's answers behind a request to remove the patient from the list; the
+    /// newest replaces any before it.
+    RemovalAssessed {
+        assessment: RemovalAssessment,
+    },
     /// Someone looked at the case: the access audit. The actor is who; `what` is
     /// `case`, `entries`, `entry` or `receipt`.
     CaseViewed {
@@ -137,6 +151,9 @@ impl EventBody {
             EventBody::CaseShared { .. } => "case_shared",
             EventBody::ShareRevoked { .. } => "share_revoked",
             EventBody::CaseViewed { .. } => "case_viewed",
+            EventBody::WarningGiven { .. } => "warning_given",
+            EventBody::PoliceReported { .. } => "police_reported",
+            EventBody::RemovalAssessed { .. } => "removal_assessed",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! and random bytes in. Events are serialised to canonical JSON (RFC 8785), the frozen
 //! byte format that the ledger hashes; see [`event`].
 
+pub mod advice;
 pub mod case;
 pub mod channel;
 pub mod email;

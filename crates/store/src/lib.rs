@@ -20,6 +20,7 @@ pub mod ledger;
 mod projection_check;
 mod projections;
 pub mod reads;
+pub mod records;
 pub mod second_factor;
 pub mod sessions;
 #[cfg(feature = "testing")]

@@ -106,6 +106,28 @@ pub(crate) async fn snapshot(
             );
         }
     }
+    let records = sqlx::query(
+        "SELECT seq, case_id, kind, recorded_at, recorded_by, sealed FROM case_records",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in &records {
+        let case: String = r.try_get("case_id")?;
+        let seq: i64 = r.try_get("seq")?;
+        let body = match case_keys.get(&case).and_then(|k| keys.get(k)) {
+            Some(key) => open(key, "record", &case, seq, r.try_get("sealed")?),
+            None => "(its case is missing)".into(),
+        };
+        out.insert(
+            format!("record at event {seq}"),
+            format!(
+                "case {case} {} recorded {} by {} {body}",
+                r.try_get::<String, _>("kind")?,
+                r.try_get::<String, _>("recorded_at")?,
+                r.try_get::<String, _>("recorded_by")?,
+            ),
+        );
+    }
     let audit = sqlx::query(
         "SELECT seq, case_id, org_id, member_id, action, detail, address, at FROM case_audit",
     )

@@ -11,6 +11,7 @@ use sqlx::{Any, Transaction};
 
 pub(crate) async fn clear(tx: &mut Transaction<'static, Any>) -> Result<()> {
     for table in [
+        "case_records",
         "case_audit",
         "case_shares",
         "amendments",
@@ -201,6 +202,23 @@ pub(crate) async fn apply(
                 .bind(member.to_string())
                 .execute(&mut **tx)
                 .await?;
+        }
+        EventBody::WarningGiven { .. }
+        | EventBody::PoliceReported { .. }
+        | EventBody::RemovalAssessed { .. } => {
+            let sealed = seal_json(key, "record", e, seq, &e.body)?;
+            sqlx::query(
+                "INSERT INTO case_records (seq, case_id, kind, recorded_at, recorded_by, sealed) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(seq.get())
+            .bind(&case)
+            .bind(e.body.type_name())
+            .bind(e.recorded_at.to_string())
+            .bind(e.actor.to_string())
+            .bind(sealed)
+            .execute(&mut **tx)
+            .await?;
         }
         EventBody::ChaperoneFlagSet { required } => {
             let r = sqlx::query("UPDATE cases SET chaperone_required = $1 WHERE id = $2")

@@ -74,7 +74,7 @@ fn seq_of(r: &AnyRow, col: &str) -> Result<Seq> {
     Seq::new(r.try_get(col)?).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn ts_of(r: &AnyRow, col: &str) -> Result<Timestamp> {
+pub(crate) fn ts_of(r: &AnyRow, col: &str) -> Result<Timestamp> {
     let s: String = r.try_get(col)?;
     Timestamp::parse(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }

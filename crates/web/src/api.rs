@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: bearer-token authentication, problem+json errors, and
 //! an OpenAPI 3.1 document generated from the handlers and types below.
 
+mod advice;
 mod cases;
 mod entries;
 pub(crate) mod ledger;
@@ -74,6 +75,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 pub(crate) fn router() -> Routes {
     Routes::new()
+        .merge(advice::router())
         .merge(cases::router())
         .merge(entries::router())
         .merge(ledger::router())

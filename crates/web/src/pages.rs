@@ -1,6 +1,7 @@
 //! Server-rendered pages, one file per resource.
 
 mod account;
+mod advice;
 mod audit;
 mod auth;
 mod cases;
@@ -36,6 +37,7 @@ pub(crate) fn router() -> Routes {
         .get("/healthz", healthz)
         .merge(auth::router())
         .merge(account::router())
+        .merge(advice::router())
         .merge(cases::router())
         .merge(entries::router())
         .merge(ledger::router())

@@ -8,6 +8,7 @@
 mod helpers;
 
 mod abuse;
+mod advice;
 mod api;
 mod audit;
 mod cli;

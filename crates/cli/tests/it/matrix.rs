@@ -81,6 +81,10 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/entries/{id}", "SANANNNNSS"),
     ("GET", "/entries/{id}/receipt", "SANANNNNSS"),
     ("GET", "/api/v1/entries/{id}/receipt", "SANANNNNSS"),
+    ("GET", "/cases/{id}/advice", "SANANNNNSS"),
+    ("GET", "/api/v1/cases/{id}/warnings", "SANANNNNSS"),
+    ("GET", "/api/v1/cases/{id}/police-reports", "SANANNNNSS"),
+    ("GET", "/api/v1/cases/{id}/removal-plan", "SANANNNNSS"),
     // Logging and correcting: owner and `contribute` shares (none among these callers).
     ("GET", "/cases/{id}/log", "SANNNNNNSS"),
     ("POST", "/cases/{id}/entries", "SANNNNNNSS"),
@@ -88,6 +92,10 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/entries/{id}/amend", "SANNNNNNSS"),
     ("POST", "/entries/{id}/amendments", "SANNNNNNSS"),
     ("POST", "/api/v1/entries/{id}/amendments", "SANNNNNNSS"),
+    ("POST", "/cases/{id}/warnings", "SANNNNNNSS"),
+    ("POST", "/api/v1/cases/{id}/warnings", "SANNNNNNSS"),
+    ("POST", "/cases/{id}/police-reports", "SANNNNNNSS"),
+    ("POST", "/api/v1/cases/{id}/police-reports", "SANNNNNNSS"),
     // Managing a case: the owner alone.
     ("POST", "/cases/{id}/status", "SANNNNNNSS"),
     ("POST", "/api/v1/cases/{id}/status", "SANNNNNNSS"),
@@ -107,6 +115,8 @@ const TABLE: &[(&str, &str, &str)] = &[
         "SANNNNNNSS",
     ),
     ("GET", "/api/v1/cases/{id}/audit", "SANNNNNNSS"),
+    ("POST", "/cases/{id}/removal-assessment", "SANNNNNNSS"),
+    ("PUT", "/api/v1/cases/{id}/removal-assessment", "SANNNNNNSS"),
     // The ledger's health: admins and auditors; the access audit: auditors.
     ("GET", "/ledger", "SNNNNAANSS"),
     ("POST", "/ledger/verify", "SNNNNAANSS"),
@@ -407,6 +417,14 @@ fn json_body(path: &str) -> Option<Value> {
         }
         "/api/v1/members/{id}" => json!({"roles": ["manager"]}),
         "/api/v1/organisation" => json!({"totp_required": false}),
+        "/api/v1/cases/{id}/warnings" => {
+            json!({"given_on": "2026-01-05", "how": "Letter", "reasons": "Calls"})
+        }
+        "/api/v1/cases/{id}/police-reports" => json!({
+            "reported_on": "2026-01-05", "force": "Thames Valley Police",
+            "reference": "TVP-1", "summary": "Threats"
+        }),
+        "/api/v1/cases/{id}/removal-assessment" => json!({"grounds_confirmed": true}),
         _ => return None,
     })
 }

@@ -31,6 +31,8 @@ impl Modify for BearerAuth {
         super::members::list, super::members::invite, super::members::change, super::members::renew_invite,
         super::members::tokens, super::members::create_token, super::members::revoke_token,
         super::members::settings, super::members::change_settings,
+        super::advice::warn, super::advice::warnings, super::advice::report, super::advice::reports,
+        super::advice::assess, super::advice::removal_plan,
     ),
     modifiers(&BearerAuth)
 )]

@@ -111,6 +111,7 @@ pub(crate) fn audit_line(a: boundary_app::AuditRow) -> AuditLine {
             "viewed entries" | "viewed case" => "Looked at the case".into(),
             "viewed entry" => "Looked at an entry".into(),
             "viewed receipt" => "Downloaded a receipt".into(),
+            "viewed advice" => "Looked at the warnings, police reports and removal planner".into(),
             "shared read" => "Case shared to see".into(),
             "shared contribute" => "Case shared to see and log".into(),
             "ended sharing" => "Sharing ended".into(),

@@ -1,0 +1,222 @@
+//! Following the advice on a case: warnings to the patient, reports to the police, the
+//! answers behind a removal request, and the removal planner that reads them. Each record
+//! is an event in the ledger; the rules are `boundary_domain::advice`'s.
+
+use crate::{authorise, Actor, App, Result};
+use boundary_domain::advice::police::PoliceReportInput;
+use boundary_domain::advice::removal::plan;
+use boundary_domain::advice::{PoliceReport, RemovalAssessment, RemovalPlan, Warning};
+use boundary_domain::occurred::iso_date;
+use boundary_domain::{CaseId, EventBody, FieldErrors, MemberId, Seq, Timestamp};
+use boundary_store::reads::CaseRow;
+use boundary_store::Appended;
+use time::Date;
+
+/// Who recorded something, and when.
+#[derive(Debug, Clone)]
+pub struct Recorded<T> {
+    pub seq: Seq,
+    pub recorded_at: Timestamp,
+    pub recorded_by: MemberId,
+    pub record: T,
+}
+
+/// Everything a case records of the advice followed, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct AdviceRecords {
+    pub warnings: Vec<Recorded<Warning>>,
+    pub police_reports: Vec<Recorded<PoliceReport>>,
+    /// The newest answers behind a removal request.
+    pub assessment: Option<Recorded<RemovalAssessment>>,
+}
+
+impl AdviceRecords {
+    #[must_use]
+    pub fn warning_list(&self) -> Vec<Warning> {
+        self.warnings.iter().map(|r| r.record.clone()).collect()
+    }
+
+    #[must_use]
+    pub fn report_list(&self) -> Vec<PoliceReport> {
+        self.police_reports
+            .iter()
+            .map(|r| r.record.clone())
+            .collect()
+    }
+}
+
+impl App {
+    /// Today in the UK, for dates people type.
+    #[must_use]
+    pub fn uk_today(&self) -> Date {
+        boundary_domain::uk_time::to_uk(self.now().datetime()).date()
+    }
+
+    /// Appends one advice record after `allowed` passes; validation comes after the
+    /// authorisation check, so someone who may not see the case learns nothing from it.
+    async fn append_record(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        allowed: fn(&Actor, &CaseRow, Option<boundary_domain::Access>) -> Result<()>,
+        body: impl FnOnce(Date) -> Result<EventBody, FieldErrors>,
+    ) -> Result<Appended> {
+        let (case, key) = self.store.case_and_key(id).await?;
+        allowed(actor, &case, self.share_of(actor, &case).await?)?;
+        let body = body(self.uk_today())?;
+        self.ensure_writable()?;
+        let mut w = self.store.begin_write().await?;
+        let appended = w
+            .append(case.key, &key, &self.event(actor, id, body))
+            .await?;
+        w.commit().await?;
+        Ok(appended)
+    }
+
+    /// Records a warning given to the patient.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not log on; `Invalid` field errors.
+    pub async fn record_warning(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        given_on: &str,
+        how: &str,
+        reasons: &str,
+    ) -> Result<Appended> {
+        self.append_record(actor, id, authorise::record_advice, |today| {
+            Ok(EventBody::WarningGiven {
+                warning: Warning::parse(given_on, how, reasons, today)?,
+            })
+        })
+        .await
+    }
+
+    /// Records a report to the police.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not log on; `Invalid` field errors.
+    pub async fn record_police_report(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        input: &PoliceReportInput,
+    ) -> Result<Appended> {
+        self.append_record(actor, id, authorise::record_advice, |today| {
+            Ok(EventBody::PoliceReported {
+                report: PoliceReport::parse(input, today)?,
+            })
+        })
+        .await
+    }
+
+    /// Records the owner's answers behind a removal request.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but the owner; `Invalid` field errors.
+    pub async fn assess_removal(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        grounds_confirmed: bool,
+        exception: Option<&str>,
+        exception_why: Option<&str>,
+        patient_not_told_why: Option<&str>,
+    ) -> Result<Appended> {
+        self.append_record(
+            actor,
+            id,
+            |a, c, _| authorise::manage_case(a, c),
+            |_| {
+                Ok(EventBody::RemovalAssessed {
+                    assessment: RemovalAssessment::parse(
+                        grounds_confirmed,
+                        exception,
+                        exception_why,
+                        patient_not_told_why,
+                    )?,
+                })
+            },
+        )
+        .await
+    }
+
+    /// The advice records of a case the actor may see; the look is recorded in the
+    /// access audit.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not see.
+    pub async fn advice_records(&self, actor: &Actor, id: CaseId) -> Result<AdviceRecords> {
+        let case = self.case(actor, id).await?;
+        let records = self.records_of(&case).await?;
+        self.record_view(actor, &case, "advice", None).await?;
+        Ok(records)
+    }
+
+    pub(crate) async fn records_of(&self, case: &CaseRow) -> Result<AdviceRecords> {
+        let mut out = AdviceRecords::default();
+        for r in self.store.case_records(case).await? {
+            let (seq, recorded_at, recorded_by) = (r.seq, r.recorded_at, r.recorded_by);
+            match r.body {
+                EventBody::WarningGiven { warning } => out.warnings.push(Recorded {
+                    seq,
+                    recorded_at,
+                    recorded_by,
+                    record: warning,
+                }),
+                EventBody::PoliceReported { report } => out.police_reports.push(Recorded {
+                    seq,
+                    recorded_at,
+                    recorded_by,
+                    record: report,
+                }),
+                EventBody::RemovalAssessed { assessment } => {
+                    out.assessment = Some(Recorded {
+                        seq,
+                        recorded_at,
+                        recorded_by,
+                        record: assessment,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// What the removal planner says for a request on `requested_on` (today when blank).
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not see; `Invalid` for a date that is not one.
+    pub async fn removal_plan(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        requested_on: Option<&str>,
+        immediate: bool,
+    ) -> Result<(Date, RemovalPlan)> {
+        let case = self.case(actor, id).await?;
+        let records = self.records_of(&case).await?;
+        let day = match requested_on.map(str::trim).filter(|s| !s.is_empty()) {
+            None => self.uk_today(),
+            Some(s) => iso_date::parse(s).map_err(|_| {
+                FieldErrors::one(
+                    "requested_on",
+                    "Enter the date of the request, like 2026-11-27",
+                )
+            })?,
+        };
+        let assessment = records.assessment.as_ref().map(|r| &r.record);
+        Ok((
+            day,
+            plan(
+                day,
+                immediate,
+                assessment,
+                &records.warning_list(),
+                &records.report_list(),
+            ),
+        ))
+    }
+}

@@ -1,0 +1,228 @@
+//! Warnings, police reports and the removal planner, through the API and the page.
+
+use crate::helpers::*;
+use boundary_domain::occurred::iso_date;
+use boundary_store::Engine;
+use reqwest::{Method, StatusCode};
+use rstest::rstest;
+use serde_json::json;
+use time::Duration;
+
+fn day(d: time::Date) -> String {
+    iso_date::format(d)
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn the_removal_planner_reads_the_warnings_and_police_reports_on_the_case(
+    #[case] engine: Engine,
+) {
+    let app = spawn_app(engine).await;
+    let owner = app.owner_token().await;
+    let case = app.api_case(&owner, "Patient A").await;
+    let today = app.app.uk_today();
+    let plan = |q: String| {
+        let (app, owner, case) = (&app, owner.clone(), case.clone());
+        async move {
+            app.api_get(&format!("/api/v1/cases/{case}/removal-plan{q}"), &owner)
+                .await
+        }
+    };
+
+    let (s, p) = plan(String::new()).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["can_request"], false);
+    assert!(
+        p["why"][0]
+            .as_str()
+            .unwrap()
+            .contains("protected characteristic"),
+        "{p}"
+    );
+
+    let (s, b) = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/cases/{case}/removal-assessment"),
+            Some(&owner),
+            Some(json!({"grounds_confirmed": true, "exception": "risk_to_others"})),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an exception needs its reason: {b}"
+    );
+    assert!(b["errors"]["exception_why"].is_string());
+    let (s, _) = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/cases/{case}/removal-assessment"),
+            Some(&owner),
+            Some(json!({"grounds_confirmed": true})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, p) = plan(String::new()).await;
+    assert_eq!(p["can_request"], false);
+    assert!(p["why"][0].as_str().unwrap().contains("No warning"), "{p}");
+
+    // A warning: refused in the future, kept when right.
+    let warnings = format!("/api/v1/cases/{case}/warnings");
+    let tomorrow = day(today + Duration::days(1));
+    let (s, b) = app
+        .api_post(
+            &warnings,
+            &owner,
+            json!({"given_on": tomorrow, "how": "", "reasons": "Calls"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        b["errors"]["given_on"].as_str().unwrap().contains("future"),
+        "{b}"
+    );
+    assert!(b["errors"]["how"].is_string());
+    let given = today - Duration::days(30);
+    let (s, b) = app
+        .api_post(
+            &warnings,
+            &owner,
+            json!({"given_on": day(given), "how": "In person, with the practice manager", "reasons": "Calls at night"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    assert!(b["seq"].as_i64().unwrap() > 0 && b["leaf_hash"].as_str().unwrap().len() == 64);
+
+    let (_, p) = plan(format!("?requested_on={}", day(today))).await;
+    assert_eq!(p["can_request"], true, "{p}");
+    assert_eq!(p["effective_on"], day(today + Duration::days(8)));
+    // The warning counts up to the same day a year on, and not the day after.
+    let last = iso_date::parse(
+        app.api_get(&warnings, &owner).await.1[0]["lapses_on"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap()
+        - Duration::days(1);
+    let (_, p) = plan(format!("?requested_on={}", day(last))).await;
+    assert_eq!(p["can_request"], true, "on the last day: {p}");
+    let (_, p) = plan(format!("?requested_on={}", day(last + Duration::days(1)))).await;
+    assert_eq!(p["can_request"], false, "the day after: {p}");
+
+    // Immediate removal waits for a police report.
+    let (_, p) = plan("?immediate=true".into()).await;
+    assert_eq!(p["can_request"], false);
+    assert!(p["why"][0].as_str().unwrap().contains("police"), "{p}");
+    let (s, b) = app
+        .api_post(
+            &format!("/api/v1/cases/{case}/police-reports"),
+            &owner,
+            json!({"reported_on": day(today), "force": "Thames Valley Police", "reference": "", "summary": "Threats"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(b["errors"]["reference"].is_string());
+    let (s, _) = app
+        .api_post(
+            &format!("/api/v1/cases/{case}/police-reports"),
+            &owner,
+            json!({"reported_on": day(today), "force": "Thames Valley Police", "officer": "PC 12 Reid", "reference": "TVP-2026-77", "summary": "Threats at reception"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, p) = plan("?immediate=true".into()).await;
+    assert_eq!(p["can_request"], true, "{p}");
+    assert_eq!(p["effective_on"], day(today));
+    assert_eq!(p["confirm_in_writing_by"], day(today + Duration::days(7)));
+    assert_eq!(p["police_reference"], "TVP-2026-77");
+    let (s, _) = plan("?immediate=maybe".into()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = plan("?requested_on=27%2F11%2F2026".into()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, reports) = app
+        .api_get(&format!("/api/v1/cases/{case}/police-reports"), &owner)
+        .await;
+    assert_eq!(reports[0]["reference"], "TVP-2026-77");
+
+    // A colleague who may not see the case finds nothing; the records are in the ledger.
+    let colleague = app.clinician_with_token("bob@example.nhs.uk").await;
+    let (s, _) = app.api_get(&warnings, &colleague).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app
+        .api_post(
+            &warnings,
+            &colleague,
+            json!({"given_on": day(today), "how": "x", "reasons": "y"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(app.app.store.check_projections().await.unwrap(), None);
+    let (_, listed) = app.api_get(&warnings, &owner).await;
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "nothing stored from refused requests"
+    );
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn the_advice_page_records_and_explains(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let case = app.open_case_page("Patient A").await;
+    let page = format!("/cases/{case}/advice");
+    let (status, html) = app.get_html(&page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("No warning to the patient is recorded."));
+    assert!(html.contains("cannot be made"));
+
+    let today = day(app.app.uk_today());
+    let r = app
+        .submit(
+            &page,
+            &format!("/cases/{case}/warnings"),
+            &[("given_on", &today), ("how", ""), ("reasons", "Calls")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Say how the warning was given") && html.contains("Calls"),
+        "kept what was typed"
+    );
+    let r = app
+        .submit(
+            &page,
+            &format!("/cases/{case}/warnings"),
+            &[
+                ("given_on", &today),
+                ("how", "By letter"),
+                ("reasons", "Calls at night"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .submit(
+            &page,
+            &format!("/cases/{case}/removal-assessment"),
+            &[("grounds_confirmed", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get_html(&page).await;
+    assert!(
+        html.contains(&format!("The patient was warned on {today}")),
+        "{html}"
+    );
+    assert!(html.contains("A request can be made"));
+    assert!(html.contains("Takes effect:"));
+    let (_, case_page) = app.get_html(&format!("/cases/{case}")).await;
+    assert!(case_page.contains("Looked at the warnings") || case_page.contains("Warnings, police"));
+}

@@ -1,0 +1,13 @@
+//! The medical defence bodies' advice as records on a case — a warning to the patient, a
+//! report to the police, the assessment behind a request to remove the patient from the
+//! practice list — and the rules that read them, as pure functions of those records and
+//! a date. Pages and the API show what these functions say; they decide nothing.
+
+pub mod dates;
+pub mod police;
+pub mod removal;
+pub mod warning;
+
+pub use police::PoliceReport;
+pub use removal::{RemovalAssessment, RemovalPlan, WarningException};
+pub use warning::{Warning, WarningStanding};

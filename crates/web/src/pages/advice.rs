@@ -1,0 +1,273 @@
+//! A case's warnings, police reports and removal planner, on one page.
+
+use super::layout::{form_status, render, Chrome};
+use crate::error::PageError;
+use crate::form::FormState;
+use crate::routes::Routes;
+use crate::session::SignedIn;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use boundary_app::AppError;
+use boundary_domain::advice::police::PoliceReportInput;
+use boundary_domain::advice::warning::{standing, WarningStanding};
+use boundary_domain::advice::WarningException;
+use boundary_domain::occurred::iso_date;
+use boundary_domain::CaseId;
+use serde::Deserialize;
+
+type Pairs = Form<Vec<(String, String)>>;
+
+#[derive(Template)]
+#[template(path = "advice.html")]
+struct AdvicePage {
+    chrome: Chrome,
+    id: String,
+    label: String,
+    is_owner: bool,
+    can_record: bool,
+    standing: String,
+    /// (given on, how, reasons)
+    warnings: Vec<(String, String, String)>,
+    /// (reported on, force, reference, summary)
+    reports: Vec<(String, String, String, String)>,
+    plan_day: String,
+    plan_can: bool,
+    plan_why: Vec<String>,
+    plan_effective: Option<String>,
+    plan_confirm_by: Option<String>,
+    immediate: bool,
+    grounds_confirmed: bool,
+    exception: String,
+    exceptions: Vec<(&'static str, &'static str)>,
+    form: FormState,
+    /// Which form to show open: the one that was sent back with errors.
+    open: &'static str,
+}
+
+#[derive(Debug, Deserialize)]
+struct PlanQuery {
+    requested_on: Option<String>,
+    immediate: Option<String>,
+}
+
+fn case_id(s: &str) -> Result<CaseId, PageError> {
+    s.parse().map_err(|_| PageError(AppError::NotFound))
+}
+
+fn standing_words(s: &WarningStanding) -> String {
+    match s {
+        WarningStanding::None => "No warning to the patient is recorded.".into(),
+        WarningStanding::Current {
+            given_on,
+            lapses_on,
+        } => format!(
+            "The patient was warned on {}. That warning counts for a removal request until {}.",
+            iso_date::format(*given_on),
+            iso_date::format(lapses_on.previous_day().unwrap_or(*lapses_on))
+        ),
+        WarningStanding::Lapsed {
+            given_on,
+            lapsed_on,
+        } => format!(
+            "The last warning, on {}, stopped counting on {}: it is more than 12 months old.",
+            iso_date::format(*given_on),
+            iso_date::format(*lapsed_on)
+        ),
+    }
+}
+
+/// The page, with the planner run for `query`, and `form` sent back into the form
+/// named by `open` when it had errors.
+async fn page(
+    state: &AppState,
+    me: &SignedIn,
+    id: CaseId,
+    query: &PlanQuery,
+    form: FormState,
+    open: &'static str,
+) -> Result<Response, PageError> {
+    let case = state.app.case(&me.actor, id).await?;
+    let records = state.app.advice_records(&me.actor, id).await?;
+    let immediate = query.immediate.as_deref() == Some("true");
+    let (day, plan) = match state
+        .app
+        .removal_plan(&me.actor, id, query.requested_on.as_deref(), immediate)
+        .await
+    {
+        Ok(p) => p,
+        Err(AppError::Invalid(_)) => {
+            state
+                .app
+                .removal_plan(&me.actor, id, None, immediate)
+                .await?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let assessment = records.assessment.as_ref().map(|r| &r.record);
+    let today = state.app.uk_today();
+    let page = AdvicePage {
+        chrome: Chrome::of(me),
+        id: id.to_string(),
+        label: case.person.label.clone(),
+        is_owner: case.owner == me.actor.member,
+        can_record: state.app.may_log(&me.actor, &case).await?,
+        standing: standing_words(&standing(&records.warning_list(), today)),
+        warnings: records
+            .warnings
+            .iter()
+            .map(|w| {
+                let w = &w.record;
+                (
+                    iso_date::format(w.given_on),
+                    w.how.clone(),
+                    w.reasons.clone(),
+                )
+            })
+            .collect(),
+        reports: records
+            .police_reports
+            .iter()
+            .map(|r| {
+                let r = &r.record;
+                (
+                    iso_date::format(r.reported_on),
+                    r.force.clone(),
+                    r.reference.clone(),
+                    r.summary.clone(),
+                )
+            })
+            .collect(),
+        plan_day: iso_date::format(day),
+        plan_can: plan.can_request,
+        plan_why: plan.why,
+        plan_effective: plan.effective_on.map(iso_date::format),
+        plan_confirm_by: plan.confirm_in_writing_by.map(iso_date::format),
+        immediate,
+        grounds_confirmed: assessment.is_some_and(|a| a.grounds_confirmed),
+        exception: assessment
+            .and_then(|a| a.exception)
+            .map_or("", WarningException::code)
+            .to_owned(),
+        exceptions: WarningException::ALL
+            .iter()
+            .map(|e| (e.code(), e.words()))
+            .collect(),
+        form: form.with("requested_on", &iso_date::format(day)),
+        open,
+    };
+    Ok(render(form_status(page.form.has_errors()), &page))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<PlanQuery>,
+) -> Result<Response, PageError> {
+    page(&state, &me, case_id(&id)?, &q, FormState::default(), "").await
+}
+
+/// After a record is sent: back to the page, or the page again with the form's errors.
+async fn recorded(
+    state: &AppState,
+    me: &SignedIn,
+    id: CaseId,
+    form: FormState,
+    open: &'static str,
+    anchor: &str,
+    result: Result<(), AppError>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}/advice#{anchor}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let q = PlanQuery {
+                requested_on: None,
+                immediate: None,
+            };
+            page(state, me, id, &q, form.with_errors(errors), open).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn warn(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let id = case_id(&id)?;
+    let result = state
+        .app
+        .record_warning(
+            &me.actor,
+            id,
+            form.value("given_on"),
+            form.value("how"),
+            form.value("reasons"),
+        )
+        .await
+        .map(|_| ());
+    recorded(&state, &me, id, form, "warning", "warnings", result).await
+}
+
+async fn report(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let id = case_id(&id)?;
+    let input = PoliceReportInput {
+        reported_on: form.value("reported_on").into(),
+        force: form.value("force").into(),
+        officer: form.opt("officer"),
+        reference: form.value("reference").into(),
+        summary: form.value("summary").into(),
+    };
+    let result = state
+        .app
+        .record_police_report(&me.actor, id, &input)
+        .await
+        .map(|_| ());
+    recorded(&state, &me, id, form, "police", "police", result).await
+}
+
+async fn assess(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let id = case_id(&id)?;
+    let result = state
+        .app
+        .assess_removal(
+            &me.actor,
+            id,
+            form.is("grounds_confirmed", "yes"),
+            form.opt("exception").as_deref(),
+            form.opt("exception_why").as_deref(),
+            form.opt("patient_not_told_why").as_deref(),
+        )
+        .await
+        .map(|_| ());
+    recorded(&state, &me, id, form, "assessment", "removal", result).await
+}
+
+pub(super) fn router() -> Routes {
+    Routes::new()
+        .get("/cases/{id}/advice", show)
+        .post("/cases/{id}/warnings", warn)
+        .post("/cases/{id}/police-reports", report)
+        .post("/cases/{id}/removal-assessment", assess)
+}
