@@ -3,9 +3,12 @@
 //! is an event in the ledger; the rules are `boundary_domain::advice`'s.
 
 use crate::{authorise, Actor, App, Result};
+use boundary_domain::advice::checklist::{checklist, Evidence};
 use boundary_domain::advice::police::PoliceReportInput;
 use boundary_domain::advice::removal::plan;
-use boundary_domain::advice::{PoliceReport, RemovalAssessment, RemovalPlan, Warning};
+use boundary_domain::advice::{
+    Mark, PoliceReport, RemovalAssessment, RemovalPlan, Step, StepState, Warning,
+};
 use boundary_domain::occurred::iso_date;
 use boundary_domain::{CaseId, EventBody, FieldErrors, MemberId, Seq, Timestamp};
 use boundary_store::reads::CaseRow;
@@ -28,6 +31,17 @@ pub struct AdviceRecords {
     pub police_reports: Vec<Recorded<PoliceReport>>,
     /// The newest answers behind a removal request.
     pub assessment: Option<Recorded<RemovalAssessment>>,
+    /// Checklist ticks and "not applicable"s, oldest first.
+    pub marks: Vec<Recorded<(Step, Mark)>>,
+}
+
+/// One checklist step as a page or the API shows it.
+#[derive(Debug, Clone)]
+pub struct ChecklistLine {
+    pub step: Step,
+    pub state: StepState,
+    /// Who ticked it, when someone did.
+    pub by: Option<String>,
 }
 
 impl AdviceRecords {
@@ -171,6 +185,12 @@ impl App {
                     recorded_by,
                     record: report,
                 }),
+                EventBody::ChecklistMarked { step, mark } => out.marks.push(Recorded {
+                    seq,
+                    recorded_at,
+                    recorded_by,
+                    record: (step, mark),
+                }),
                 EventBody::RemovalAssessed { assessment } => {
                     out.assessment = Some(Recorded {
                         seq,
@@ -218,5 +238,67 @@ impl App {
                 &records.report_list(),
             ),
         ))
+    }
+
+    /// Ticks a checklist step, or marks it not applicable. Owner, or a contribute share.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not log on, or an unknown step; `Invalid`.
+    pub async fn mark_step(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        step: &str,
+        done_on: Option<&str>,
+        note: Option<&str>,
+        not_applicable: Option<&str>,
+    ) -> Result<Appended> {
+        let step = Step::parse(step).ok_or(crate::AppError::NotFound)?;
+        self.append_record(actor, id, authorise::record_advice, |today| {
+            Ok(EventBody::ChecklistMarked {
+                step,
+                mark: Mark::parse(done_on, note, not_applicable, today)?,
+            })
+        })
+        .await
+    }
+
+    /// The advice checklist of a case the actor may see, as it stands today.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not see.
+    pub async fn checklist(&self, actor: &Actor, id: CaseId) -> Result<Vec<ChecklistLine>> {
+        let case = self.case(actor, id).await?;
+        let records = self.records_of(&case).await?;
+        let first_entry_on = self
+            .store
+            .first_entry_recorded(case.id)
+            .await?
+            .map(|t| boundary_domain::uk_time::to_uk(t.datetime()).date());
+        let marks: Vec<(Step, Mark)> = records.marks.iter().map(|r| r.record.clone()).collect();
+        let (warnings, reports) = (records.warning_list(), records.report_list());
+        let evidence = Evidence {
+            first_entry_on,
+            warnings: &warnings,
+            reports: &reports,
+        };
+        let mut lines = Vec::new();
+        for (step, state) in checklist(&marks, evidence, self.uk_today()) {
+            let by = match (
+                &state,
+                records.marks.iter().rev().find(|r| r.record.0 == step),
+            ) {
+                (
+                    StepState::Done {
+                        by_itself: false, ..
+                    }
+                    | StepState::DueAgain { .. },
+                    Some(r),
+                ) => Some(self.store.member(r.recorded_by).await?.name),
+                _ => None,
+            };
+            lines.push(ChecklistLine { step, state, by });
+        }
+        Ok(lines)
     }
 }

@@ -5,7 +5,7 @@
 //! `body`. The ledger hashes these bytes and evidence bundles carry them, so a change to
 //! any name or shape here breaks every existing log. The test vectors below fail if it does.
 
-use crate::advice::{PoliceReport, RemovalAssessment, Warning};
+use crate::advice::{Mark, PoliceReport, RemovalAssessment, Step, Warning};
 use crate::case::{CaseStatus, PersonOfConcern};
 use crate::entry::{Amendment, ContactEntry};
 use crate::ids::{AmendmentId, CaseId, EntryId, MemberId, OrgId};
@@ -97,6 +97,12 @@ pub enum EventBody {
     RemovalAssessed {
         assessment: RemovalAssessment,
     },
+    /// A step of the advice checklist ticked, or marked not applicable; the actor is
+    /// who did it.
+    ChecklistMarked {
+        step: Step,
+        mark: Mark,
+    },
     /// Someone looked at the case: the access audit. The actor is who; `what` is
     /// `case`, `entries`, `entry` or `receipt`.
     CaseViewed {
@@ -154,6 +160,7 @@ impl EventBody {
             EventBody::WarningGiven { .. } => "warning_given",
             EventBody::PoliceReported { .. } => "police_reported",
             EventBody::RemovalAssessed { .. } => "removal_assessed",
+            EventBody::ChecklistMarked { .. } => "checklist_marked",
         }
     }
 }

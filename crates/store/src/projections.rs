@@ -205,7 +205,8 @@ pub(crate) async fn apply(
         }
         EventBody::WarningGiven { .. }
         | EventBody::PoliceReported { .. }
-        | EventBody::RemovalAssessed { .. } => {
+        | EventBody::RemovalAssessed { .. }
+        | EventBody::ChecklistMarked { .. } => {
             let sealed = seal_json(key, "record", e, seq, &e.body)?;
             sqlx::query(
                 "INSERT INTO case_records (seq, case_id, kind, recorded_at, recorded_by, sealed) \

@@ -44,4 +44,22 @@ impl Store {
             })
             .collect()
     }
+
+    /// When the case's first entry was recorded, if it has one.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn first_entry_recorded(
+        &self,
+        case: boundary_domain::CaseId,
+    ) -> Result<Option<Timestamp>> {
+        let r = sqlx::query("SELECT MIN(recorded_at) AS first FROM entries WHERE case_id = $1")
+            .bind(case.to_string())
+            .fetch_one(self.pool())
+            .await?;
+        let first: Option<String> = r.try_get("first")?;
+        first
+            .map(|s| Timestamp::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
 }

@@ -223,6 +223,159 @@ async fn the_advice_page_records_and_explains(#[case] engine: Engine) {
     );
     assert!(html.contains("A request can be made"));
     assert!(html.contains("Takes effect:"));
+    let r = app
+        .submit(
+            &page,
+            &format!("/cases/{case}/checklist/told_line_manager"),
+            &[
+                ("done_on", &today),
+                ("note", "Told Dr Shah, senior partner"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get_html(&page).await;
+    assert!(html.contains("Told Dr Shah, senior partner"), "{html}");
+    let r = app
+        .submit(
+            &page,
+            &format!("/cases/{case}/checklist/colleague_support"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a tick needs a date or a reason"
+    );
     let (_, case_page) = app.get_html(&format!("/cases/{case}")).await;
-    assert!(case_page.contains("Looked at the warnings") || case_page.contains("Warnings, police"));
+    assert!(
+        case_page.contains("2 of 11 steps done")
+            && case_page.contains("Next: Contacted my defence body"),
+        "the warning and the line manager: {case_page}"
+    );
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn the_checklist_ticks_itself_from_the_records_and_takes_marks(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let owner = app.owner_token().await;
+    let case = app.api_case(&owner, "Patient A").await;
+    let today = app.app.uk_today();
+    let list = format!("/api/v1/cases/{case}/checklist");
+    let state_of = |v: &serde_json::Value, step: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["step"] == step)
+            .unwrap()
+            .clone()
+    };
+    let (s, v) = app.api_get(&list, &owner).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v.as_array().unwrap().len(), 11);
+    assert!(
+        v.as_array().unwrap().iter().all(|s| s["state"] == "open"),
+        "{v}"
+    );
+
+    // Logging a contact and recording a warning tick their steps.
+    app.api_post(
+        &format!("/api/v1/cases/{case}/entries"),
+        &owner,
+        json!({"channel": "email", "what_happened": "Wrote again"}),
+    )
+    .await;
+    app.api_post(
+        &format!("/api/v1/cases/{case}/warnings"),
+        &owner,
+        json!({"given_on": day(today), "how": "Letter", "reasons": "Messages"}),
+    )
+    .await;
+    let (_, v) = app.api_get(&list, &owner).await;
+    for step in ["keeping_a_log", "patient_warned"] {
+        let st = state_of(&v, step);
+        assert_eq!(
+            (st["state"].as_str(), st["by_itself"].as_bool()),
+            (Some("done"), Some(true)),
+            "{st}"
+        );
+    }
+
+    // A tick with a reference; "not applicable" with a reason; never both, never neither.
+    let step = |s: &str| format!("/api/v1/cases/{case}/checklist/{s}");
+    let (s, st) = app
+        .api(
+            Method::PUT,
+            &step("contacted_defence_body"),
+            Some(&owner),
+            Some(json!({"done_on": day(today), "note": "MDU ref 12345"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{st}");
+    assert_eq!(st["state"], "done");
+    assert_eq!(st["note"], "MDU ref 12345");
+    assert_eq!(st["by"], "Dr Ada Patel");
+    let (s, st) = app
+        .api(
+            Method::PUT,
+            &step("colleague_support"),
+            Some(&owner),
+            Some(json!({"not_applicable": "Single-handed"})),
+        )
+        .await;
+    assert_eq!(
+        (s, st["state"].as_str()),
+        (StatusCode::OK, Some("not_applicable"))
+    );
+    let (s, b) = app
+        .api(
+            Method::PUT,
+            &step("told_line_manager"),
+            Some(&owner),
+            Some(json!({"done_on": day(today), "not_applicable": "x"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(b["errors"]["done_on"]
+        .as_str()
+        .unwrap()
+        .contains("not both"));
+    let (s, _) = app
+        .api(
+            Method::PUT,
+            &step("make_tea"),
+            Some(&owner),
+            Some(json!({"done_on": day(today)})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The social-media review comes due again 90 days after it was done.
+    let (s, _) = app
+        .api(
+            Method::PUT,
+            &step("social_media_reviewed"),
+            Some(&owner),
+            Some(json!({"done_on": day(today)})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    app.clock.advance(90 * 86_400);
+    let (_, v) = app.api_get(&list, &owner).await;
+    let st = state_of(&v, "social_media_reviewed");
+    assert_eq!(st["state"], "due_again", "{st}");
+    assert_eq!(st["due_since"], day(today + Duration::days(90)));
+
+    // The case page says how far along it is, and what is next.
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let (_, html) = app.get_html(&format!("/cases/{case}")).await;
+    assert!(
+        html.contains("4 of 11 steps done") && html.contains("Next: Told my line manager"),
+        "{html}"
+    );
+    assert_eq!(app.app.store.check_projections().await.unwrap(), None);
 }

@@ -85,6 +85,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/cases/{id}/warnings", "SANANNNNSS"),
     ("GET", "/api/v1/cases/{id}/police-reports", "SANANNNNSS"),
     ("GET", "/api/v1/cases/{id}/removal-plan", "SANANNNNSS"),
+    ("GET", "/api/v1/cases/{id}/checklist", "SANANNNNSS"),
     // Logging and correcting: owner and `contribute` shares (none among these callers).
     ("GET", "/cases/{id}/log", "SANNNNNNSS"),
     ("POST", "/cases/{id}/entries", "SANNNNNNSS"),
@@ -93,6 +94,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/entries/{id}/amendments", "SANNNNNNSS"),
     ("POST", "/api/v1/entries/{id}/amendments", "SANNNNNNSS"),
     ("POST", "/cases/{id}/warnings", "SANNNNNNSS"),
+    ("POST", "/cases/{id}/checklist/{step}", "SANNNNNNSS"),
+    ("PUT", "/api/v1/cases/{id}/checklist/{step}", "SANNNNNNSS"),
     ("POST", "/api/v1/cases/{id}/warnings", "SANNNNNNSS"),
     ("POST", "/cases/{id}/police-reports", "SANNNNNNSS"),
     ("POST", "/api/v1/cases/{id}/police-reports", "SANNNNNNSS"),
@@ -347,6 +350,7 @@ fn fill(world: &World, method: &str, path: &str) -> String {
         .replace("{member_id}", &member)
         .replace("{link}", &"ab".repeat(32))
         .replace("{*name}", "app.css")
+        .replace("{step}", "told_line_manager")
 }
 
 /// Form fields for page posts: valid where validity matters, so that an allowed caller
@@ -425,6 +429,7 @@ fn json_body(path: &str) -> Option<Value> {
             "reference": "TVP-1", "summary": "Threats"
         }),
         "/api/v1/cases/{id}/removal-assessment" => json!({"grounds_confirmed": true}),
+        "/api/v1/cases/{id}/checklist/{step}" => json!({"done_on": "2026-01-05"}),
         _ => return None,
     })
 }

@@ -3,11 +3,13 @@
 //! practice list — and the rules that read them, as pure functions of those records and
 //! a date. Pages and the API show what these functions say; they decide nothing.
 
+pub mod checklist;
 pub mod dates;
 pub mod police;
 pub mod removal;
 pub mod warning;
 
+pub use checklist::{Mark, Step, StepState};
 pub use police::PoliceReport;
 pub use removal::{RemovalAssessment, RemovalPlan, WarningException};
 pub use warning::{Warning, WarningStanding};

@@ -32,7 +32,7 @@ impl Modify for BearerAuth {
         super::members::tokens, super::members::create_token, super::members::revoke_token,
         super::members::settings, super::members::change_settings,
         super::advice::warn, super::advice::warnings, super::advice::report, super::advice::reports,
-        super::advice::assess, super::advice::removal_plan,
+        super::advice::assess, super::advice::removal_plan, super::advice::checklist, super::advice::mark,
     ),
     modifiers(&BearerAuth)
 )]

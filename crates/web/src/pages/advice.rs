@@ -20,10 +20,66 @@ use serde::Deserialize;
 
 type Pairs = Form<Vec<(String, String)>>;
 
+/// One checklist step on the page.
+pub(crate) struct StepView {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub hint: &'static str,
+    /// NHS tag colour and text.
+    pub tag: (&'static str, &'static str),
+    pub detail: String,
+}
+
+pub(crate) fn step_view(line: boundary_app::advice::ChecklistLine) -> StepView {
+    use boundary_domain::advice::StepState;
+    let (title, hint) = line.step.words();
+    let by = line.by.map(|b| format!(" by {b}")).unwrap_or_default();
+    let (tag, detail) = match line.state {
+        StepState::Open => (("grey", "To do"), String::new()),
+        StepState::Done {
+            on,
+            note,
+            by_itself,
+        } => (
+            ("green", "Done"),
+            format!(
+                "{}{}{}",
+                iso_date::format(on),
+                if by_itself {
+                    " (from the case's records)".to_owned()
+                } else {
+                    by
+                },
+                note.map(|n| format!(": {n}")).unwrap_or_default()
+            ),
+        ),
+        StepState::DueAgain {
+            last_done,
+            due_since,
+        } => (
+            ("orange", "Due again"),
+            format!(
+                "Last done {}; due again since {}",
+                iso_date::format(last_done),
+                iso_date::format(due_since)
+            ),
+        ),
+        StepState::NotApplicable { why } => (("white", "Not applicable"), why),
+    };
+    StepView {
+        code: line.step.code(),
+        title,
+        hint,
+        tag,
+        detail,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "advice.html")]
 struct AdvicePage {
     chrome: Chrome,
+    steps: Vec<StepView>,
     id: String,
     label: String,
     is_owner: bool,
@@ -108,7 +164,15 @@ async fn page(
     };
     let assessment = records.assessment.as_ref().map(|r| &r.record);
     let today = state.app.uk_today();
+    let steps = state
+        .app
+        .checklist(&me.actor, id)
+        .await?
+        .into_iter()
+        .map(step_view)
+        .collect();
     let page = AdvicePage {
+        steps,
         chrome: Chrome::of(me),
         id: id.to_string(),
         label: case.person.label.clone(),
@@ -264,10 +328,35 @@ async fn assess(
     recorded(&state, &me, id, form, "assessment", "removal", result).await
 }
 
+async fn mark(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, step)): Path<(String, String)>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let id = case_id(&id)?;
+    let result = state
+        .app
+        .mark_step(
+            &me.actor,
+            id,
+            &step,
+            form.opt("done_on").as_deref(),
+            form.opt("note").as_deref(),
+            form.opt("not_applicable").as_deref(),
+        )
+        .await
+        .map(|_| ());
+    recorded(&state, &me, id, form, "checklist", "checklist", result).await
+}
+
 pub(super) fn router() -> Routes {
     Routes::new()
         .get("/cases/{id}/advice", show)
         .post("/cases/{id}/warnings", warn)
         .post("/cases/{id}/police-reports", report)
         .post("/cases/{id}/removal-assessment", assess)
+        .post("/cases/{id}/checklist/{step}", mark)
 }

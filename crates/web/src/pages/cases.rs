@@ -76,6 +76,10 @@ fn thousands(n: u64) -> String {
 #[template(path = "case.html")]
 struct CasePage {
     chrome: Chrome,
+    /// The advice checklist: how many steps are done or do not apply, and the next one.
+    steps_settled: usize,
+    steps_total: usize,
+    next_step: Option<&'static str>,
     id: String,
     label: String,
     status: &'static str,
@@ -293,7 +297,21 @@ async fn show(
     } else {
         Vec::new()
     };
+    let checklist = state.app.checklist(&me.actor, case.id).await?;
+    let next_step = boundary_domain::advice::checklist::next_step(
+        &checklist
+            .iter()
+            .map(|l| (l.step, l.state.clone()))
+            .collect::<Vec<_>>(),
+    )
+    .map(|s| s.words().0);
     let page = CasePage {
+        steps_settled: checklist
+            .iter()
+            .filter(|l| !l.state.is_outstanding())
+            .count(),
+        steps_total: checklist.len(),
+        next_step,
         is_owner,
         can_log,
         shares,
