@@ -301,4 +301,17 @@ impl App {
         }
         Ok(lines)
     }
+
+    /// The police references recorded on a case, newest report first, to offer when
+    /// logging a contact.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not see.
+    pub async fn police_references(&self, actor: &Actor, id: CaseId) -> Result<Vec<String>> {
+        let case = self.case(actor, id).await?;
+        let records = self.records_of(&case).await?;
+        Ok(boundary_domain::advice::police::references(
+            &records.report_list(),
+        ))
+    }
 }

@@ -236,6 +236,25 @@ async fn the_advice_page_records_and_explains(#[case] engine: Engine) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = app.get_html(&page).await;
     assert!(html.contains("Told Dr Shah, senior partner"), "{html}");
+    // A police reference, once recorded, is offered when logging later contacts.
+    let r = app
+        .submit(
+            &page,
+            &format!("/cases/{case}/police-reports"),
+            &[
+                ("reported_on", &today),
+                ("force", "Thames Valley Police"),
+                ("reference", "TVP-2026-0099"),
+                ("summary", "Waiting outside the surgery"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, log_form) = app.get_html(&format!("/cases/{case}/log")).await;
+    assert!(
+        log_form.contains("<option value=\"TVP-2026-0099\">"),
+        "{log_form}"
+    );
     let r = app
         .submit(
             &page,
@@ -250,7 +269,7 @@ async fn the_advice_page_records_and_explains(#[case] engine: Engine) {
     );
     let (_, case_page) = app.get_html(&format!("/cases/{case}")).await;
     assert!(
-        case_page.contains("2 of 11 steps done")
+        case_page.contains("3 of 11 steps done")
             && case_page.contains("Next: Contacted my defence body"),
         "the warning and the line manager: {case_page}"
     );

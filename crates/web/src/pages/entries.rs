@@ -28,6 +28,8 @@ struct LogPage {
     label: String,
     chaperone: bool,
     channels: Vec<(&'static str, &'static str)>,
+    /// Police references recorded on the case, offered in the reference field.
+    police_refs: Vec<String>,
     form: FormState,
 }
 
@@ -163,8 +165,14 @@ fn channels() -> Vec<(&'static str, &'static str)> {
     Channel::ALL.iter().map(|c| (c.code(), c.label())).collect()
 }
 
-fn log_page(me: &SignedIn, case: &CaseRow, form: FormState) -> Response {
-    render(
+async fn log_page(
+    state: &AppState,
+    me: &SignedIn,
+    case: &CaseRow,
+    form: FormState,
+) -> Result<Response, PageError> {
+    let police_refs = state.app.police_references(&me.actor, case.id).await?;
+    Ok(render(
         form_status(form.has_errors()),
         &LogPage {
             chrome: Chrome::of(me),
@@ -172,9 +180,10 @@ fn log_page(me: &SignedIn, case: &CaseRow, form: FormState) -> Response {
             label: case.person.label.clone(),
             chaperone: case.chaperone_required,
             channels: channels(),
+            police_refs,
             form,
         },
-    )
+    ))
 }
 
 async fn log_form(
@@ -189,7 +198,7 @@ async fn log_form(
     if !state.app.may_log(&me.actor, &case).await? {
         return Err(PageError(AppError::NotFound));
     }
-    Ok(log_page(&me, &case, FormState::default()))
+    log_page(&state, &me, &case, FormState::default()).await
 }
 
 async fn log(
@@ -212,7 +221,9 @@ async fn log(
         Ok(logged) => {
             Ok(Redirect::to(&format!("/cases/{}?logged={}", case.id, logged.id)).into_response())
         }
-        Err(AppError::Invalid(errors)) => Ok(log_page(&me, &case, form.with_errors(errors))),
+        Err(AppError::Invalid(errors)) => {
+            log_page(&state, &me, &case, form.with_errors(errors)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
