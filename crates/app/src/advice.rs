@@ -3,11 +3,13 @@
 //! is an event in the ledger; the rules are `boundary_domain::advice`'s.
 
 use crate::{authorise, Actor, App, Result};
+use boundary_domain::advice::chaperone::ChaperoneInput;
 use boundary_domain::advice::checklist::{checklist, Evidence};
 use boundary_domain::advice::police::PoliceReportInput;
 use boundary_domain::advice::removal::plan;
 use boundary_domain::advice::{
-    Mark, PoliceReport, RemovalAssessment, RemovalPlan, Step, StepState, Warning,
+    CareTransfer, ChaperoneRecord, Mark, PoliceReport, RemovalAssessment, RemovalPlan, Step,
+    StepState, Warning,
 };
 use boundary_domain::occurred::iso_date;
 use boundary_domain::{CaseId, EventBody, FieldErrors, MemberId, Seq, Timestamp};
@@ -33,6 +35,9 @@ pub struct AdviceRecords {
     pub assessment: Option<Recorded<RemovalAssessment>>,
     /// Checklist ticks and "not applicable"s, oldest first.
     pub marks: Vec<Recorded<(Step, Mark)>>,
+    /// The chaperone register.
+    pub chaperones: Vec<Recorded<ChaperoneRecord>>,
+    pub transfers: Vec<Recorded<CareTransfer>>,
 }
 
 /// One checklist step as a page or the API shows it.
@@ -185,6 +190,18 @@ impl App {
                     recorded_by,
                     record: report,
                 }),
+                EventBody::ChaperoneRecorded { record } => out.chaperones.push(Recorded {
+                    seq,
+                    recorded_at,
+                    recorded_by,
+                    record,
+                }),
+                EventBody::CareTransferred { transfer } => out.transfers.push(Recorded {
+                    seq,
+                    recorded_at,
+                    recorded_by,
+                    record: transfer,
+                }),
                 EventBody::ChecklistMarked { step, mark } => out.marks.push(Recorded {
                     seq,
                     recorded_at,
@@ -281,6 +298,11 @@ impl App {
             first_entry_on,
             warnings: &warnings,
             reports: &reports,
+            transferred_on: records
+                .transfers
+                .iter()
+                .map(|t| t.record.transferred_on)
+                .min(),
         };
         let mut lines = Vec::new();
         for (step, state) in checklist(&marks, evidence, self.uk_today()) {
@@ -313,5 +335,50 @@ impl App {
         Ok(boundary_domain::advice::police::references(
             &records.report_list(),
         ))
+    }
+
+    /// Records a consultation's chaperone, or a declined offer. Owner, or a contribute
+    /// share.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not log on; `Invalid` field errors.
+    pub async fn record_chaperone(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        input: &ChaperoneInput,
+    ) -> Result<Appended> {
+        self.append_record(actor, id, authorise::record_advice, |today| {
+            Ok(EventBody::ChaperoneRecorded {
+                record: ChaperoneRecord::parse(input, today)?,
+            })
+        })
+        .await
+    }
+
+    /// Records a transfer of the patient's care. Owner only.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but the owner; `Invalid` field errors.
+    pub async fn record_transfer(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        transferred_on: &str,
+        to: &str,
+        reason: &str,
+        handover: Option<&str>,
+    ) -> Result<Appended> {
+        self.append_record(
+            actor,
+            id,
+            |a, c, _| authorise::manage_case(a, c),
+            |today| {
+                Ok(EventBody::CareTransferred {
+                    transfer: CareTransfer::parse(transferred_on, to, reason, handover, today)?,
+                })
+            },
+        )
+        .await
     }
 }

@@ -1,8 +1,11 @@
 //! Logging contacts, reading them, and correcting them without losing the original.
 
 use crate::{authorise, Actor, App, Result};
+use boundary_domain::advice::chaperone::{needs_record, ChaperoneInput};
+use boundary_domain::advice::ChaperoneRecord;
+use boundary_domain::occurred::iso_date;
 use boundary_domain::{
-    Amendment, AmendmentId, CaseId, ContactEntry, EntryId, EntryInput, EventBody,
+    Amendment, AmendmentId, CaseId, ContactEntry, EntryId, EntryInput, EventBody, FieldErrors,
 };
 use boundary_store::reads::{CaseRow, EntryRow};
 use boundary_store::{Appended, StoredCheckpoint};
@@ -20,19 +23,63 @@ impl App {
     /// Logs one contact on a case the actor may log to.
     ///
     /// # Errors
-    /// `NotFound` for a case the actor may not see; `Invalid` field errors.
+    /// `NotFound` for a case the actor may not see; `Invalid` field errors, including a
+    /// consultation on a case that requires a chaperone with none recorded for its day.
     pub async fn log_contact(
         &self,
         actor: &Actor,
         case: CaseId,
         input: &EntryInput,
     ) -> Result<Logged<EntryId>> {
+        self.log_consultation(actor, case, input, None).await
+    }
+
+    /// Logs one contact, and with it — in the same transaction — the consultation's
+    /// chaperone record when one is given.
+    ///
+    /// # Errors
+    /// As [`App::log_contact`]; field errors of the chaperone record too.
+    pub async fn log_consultation(
+        &self,
+        actor: &Actor,
+        case: CaseId,
+        input: &EntryInput,
+        chaperone: Option<&ChaperoneInput>,
+    ) -> Result<Logged<EntryId>> {
         let (row, key) = self.store.case_and_key(case).await?;
         authorise::log_contact(actor, &row, self.share_of(actor, &row).await?)?;
         self.ensure_writable()?;
         let contact = ContactEntry::parse(input, self.now())?;
+        let chaperone = chaperone
+            .map(|c| {
+                let mut c = c.clone();
+                if c.consultation_on.trim().is_empty() {
+                    c.consultation_on = iso_date::format(contact.occurred.uk_date());
+                }
+                ChaperoneRecord::parse(&c, self.uk_today())
+            })
+            .transpose()?;
+        if chaperone.is_none() && row.chaperone_required {
+            let records = self.records_of(&row).await?;
+            let register: Vec<ChaperoneRecord> = records
+                .chaperones
+                .iter()
+                .map(|r| r.record.clone())
+                .collect();
+            if needs_record(true, &contact, &register) {
+                return Err(FieldErrors::one(
+                    "chaperone",
+                    "This patient must have a chaperone at every consultation: record who chaperoned, or that one was offered and declined",
+                )
+                .into());
+            }
+        }
         let entry = EntryId::from_random(self.random.bytes16());
         let mut w = self.store.begin_write().await?;
+        if let Some(record) = chaperone {
+            let event = self.event(actor, case, EventBody::ChaperoneRecorded { record });
+            w.append(row.key, &key, &event).await?;
+        }
         let event = self.event(actor, case, EventBody::EntryLogged { entry, contact });
         let appended = w.append(row.key, &key, &event).await?;
         let checkpoint = w.commit().await?;

@@ -5,7 +5,9 @@
 //! `body`. The ledger hashes these bytes and evidence bundles carry them, so a change to
 //! any name or shape here breaks every existing log. The test vectors below fail if it does.
 
-use crate::advice::{Mark, PoliceReport, RemovalAssessment, Step, Warning};
+use crate::advice::{
+    CareTransfer, ChaperoneRecord, Mark, PoliceReport, RemovalAssessment, Step, Warning,
+};
 use crate::case::{CaseStatus, PersonOfConcern};
 use crate::entry::{Amendment, ContactEntry};
 use crate::ids::{AmendmentId, CaseId, EntryId, MemberId, OrgId};
@@ -103,6 +105,14 @@ pub enum EventBody {
         step: Step,
         mark: Mark,
     },
+    /// A consultation's chaperone, or a declined offer, in the chaperone register.
+    ChaperoneRecorded {
+        record: ChaperoneRecord,
+    },
+    /// The patient's care was transferred to another clinician or service.
+    CareTransferred {
+        transfer: CareTransfer,
+    },
     /// Someone looked at the case: the access audit. The actor is who; `what` is
     /// `case`, `entries`, `entry` or `receipt`.
     CaseViewed {
@@ -161,6 +171,8 @@ impl EventBody {
             EventBody::PoliceReported { .. } => "police_reported",
             EventBody::RemovalAssessed { .. } => "removal_assessed",
             EventBody::ChecklistMarked { .. } => "checklist_marked",
+            EventBody::ChaperoneRecorded { .. } => "chaperone_recorded",
+            EventBody::CareTransferred { .. } => "care_transferred",
         }
     }
 }

@@ -85,6 +85,15 @@ impl OccurredAt {
             .map_err(|_| OccurredError::DateShape)
     }
 
+    /// The day it happened, in the UK.
+    #[must_use]
+    pub fn uk_date(&self) -> Date {
+        match self.when {
+            When::At(t) => crate::uk_time::to_uk(t.datetime()).date(),
+            When::On(d) => d,
+        }
+    }
+
     /// A key that orders entries by when they happened; a day sorts at its start.
     #[must_use]
     pub fn sort_key(&self) -> i64 {

@@ -206,7 +206,9 @@ pub(crate) async fn apply(
         EventBody::WarningGiven { .. }
         | EventBody::PoliceReported { .. }
         | EventBody::RemovalAssessed { .. }
-        | EventBody::ChecklistMarked { .. } => {
+        | EventBody::ChecklistMarked { .. }
+        | EventBody::ChaperoneRecorded { .. }
+        | EventBody::CareTransferred { .. } => {
             let sealed = seal_json(key, "record", e, seq, &e.body)?;
             sqlx::query(
                 "INSERT INTO case_records (seq, case_id, kind, recorded_at, recorded_by, sealed) \

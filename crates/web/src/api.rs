@@ -7,6 +7,7 @@ mod entries;
 pub(crate) mod ledger;
 mod members;
 mod openapi;
+mod register;
 
 use crate::error::ApiError;
 use crate::routes::Routes;
@@ -76,6 +77,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 pub(crate) fn router() -> Routes {
     Routes::new()
         .merge(advice::router())
+        .merge(register::router())
         .merge(cases::router())
         .merge(entries::router())
         .merge(ledger::router())

@@ -9,6 +9,7 @@ mod entries;
 pub(crate) mod layout;
 mod ledger;
 mod members;
+mod register;
 mod two_factor;
 
 use crate::routes::Routes;
@@ -42,6 +43,7 @@ pub(crate) fn router() -> Routes {
         .merge(entries::router())
         .merge(ledger::router())
         .merge(members::router())
+        .merge(register::router())
         .merge(two_factor::router())
         .merge(audit::router())
 }

@@ -398,3 +398,108 @@ async fn the_checklist_ticks_itself_from_the_records_and_takes_marks(#[case] eng
     );
     assert_eq!(app.app.store.check_projections().await.unwrap(), None);
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_consultation_on_a_chaperone_case_asks_for_its_chaperone(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let owner = app.owner_token().await;
+    let (s, case) = app
+        .api_post(
+            "/api/v1/cases",
+            &owner,
+            json!({"person": {"label": "Patient A"}, "chaperone_required": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let case = case["id"].as_str().unwrap().to_owned();
+    let today = day(app.app.uk_today());
+    let entries = format!("/api/v1/cases/{case}/entries");
+    let consultation = json!({"channel": "in_consultation", "occurred_on": today, "what_happened": "Asked for my mobile number"});
+
+    let (s, b) = app.api_post(&entries, &owner, consultation.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(
+        b["errors"]["chaperone"]
+            .as_str()
+            .unwrap()
+            .contains("chaperone"),
+        "{b}"
+    );
+    let (s, _) = app
+        .api_post(
+            &entries,
+            &owner,
+            json!({"channel": "email", "what_happened": "Emailed"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "only consultations need one");
+
+    let chaperones = format!("/api/v1/cases/{case}/chaperones");
+    let (s, b) = app
+        .api_post(
+            &chaperones,
+            &owner,
+            json!({"consultation_on": today, "declined": true, "patient_consent": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        b["errors"]["instead"].is_string(),
+        "declining needs what was done instead"
+    );
+    let (s, _) = app
+        .api_post(
+            &chaperones,
+            &owner,
+            json!({"consultation_on": today, "chaperone_name": "Sam Lee", "chaperone_role": "Practice nurse", "patient_consent": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = app.api_post(&entries, &owner, consultation).await;
+    assert_eq!(s, StatusCode::CREATED, "now recorded for that day");
+
+    // On the page, the chaperone is given with the consultation itself.
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let r = app
+        .log_contact_page(
+            &case,
+            &[
+                ("channel", "in_consultation"),
+                ("when", "now"),
+                ("what_happened", "Tried to hug me"),
+                ("chaperone_declined", "yes"),
+                ("instead", "Door left open, receptionist outside"),
+                ("patient_consent", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, register) = app.api_get(&chaperones, &owner).await;
+    assert_eq!(register.as_array().unwrap().len(), 2, "{register}");
+    assert_eq!(register[1]["declined"], true);
+    let (_, html) = app.get_html(&format!("/cases/{case}/advice")).await;
+    assert!(html.contains("Offered and declined; instead: Door left open"));
+
+    // A transfer of care is the owner's, and ticks its checklist step.
+    let transfers = format!("/api/v1/cases/{case}/transfers");
+    let colleague = app.clinician_with_token("bob@example.nhs.uk").await;
+    let transfer = json!({"transferred_on": today, "to": "Dr Jones, Hillside Surgery", "reason": "Boundaries crossed", "handover": "Letter sent"});
+    let (s, _) = app.api_post(&transfers, &colleague, transfer.clone()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app.api_post(&transfers, &owner, transfer).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, list) = app
+        .api_get(&format!("/api/v1/cases/{case}/checklist"), &owner)
+        .await;
+    let step = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "care_transferred_or_removed")
+        .unwrap();
+    assert_eq!(step["state"], "done", "{step}");
+    assert_eq!(app.app.store.check_projections().await.unwrap(), None);
+}

@@ -86,6 +86,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/cases/{id}/police-reports", "SANANNNNSS"),
     ("GET", "/api/v1/cases/{id}/removal-plan", "SANANNNNSS"),
     ("GET", "/api/v1/cases/{id}/checklist", "SANANNNNSS"),
+    ("GET", "/api/v1/cases/{id}/chaperones", "SANANNNNSS"),
+    ("GET", "/api/v1/cases/{id}/transfers", "SANANNNNSS"),
     // Logging and correcting: owner and `contribute` shares (none among these callers).
     ("GET", "/cases/{id}/log", "SANNNNNNSS"),
     ("POST", "/cases/{id}/entries", "SANNNNNNSS"),
@@ -95,6 +97,10 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/entries/{id}/amendments", "SANNNNNNSS"),
     ("POST", "/cases/{id}/warnings", "SANNNNNNSS"),
     ("POST", "/cases/{id}/checklist/{step}", "SANNNNNNSS"),
+    ("POST", "/cases/{id}/chaperones", "SANNNNNNSS"),
+    ("POST", "/api/v1/cases/{id}/chaperones", "SANNNNNNSS"),
+    ("POST", "/cases/{id}/transfers", "SANNNNNNSS"),
+    ("POST", "/api/v1/cases/{id}/transfers", "SANNNNNNSS"),
     ("PUT", "/api/v1/cases/{id}/checklist/{step}", "SANNNNNNSS"),
     ("POST", "/api/v1/cases/{id}/warnings", "SANNNNNNSS"),
     ("POST", "/cases/{id}/police-reports", "SANNNNNNSS"),
@@ -430,6 +436,13 @@ fn json_body(path: &str) -> Option<Value> {
         }),
         "/api/v1/cases/{id}/removal-assessment" => json!({"grounds_confirmed": true}),
         "/api/v1/cases/{id}/checklist/{step}" => json!({"done_on": "2026-01-05"}),
+        "/api/v1/cases/{id}/chaperones" => json!({
+            "consultation_on": "2026-01-05", "chaperone_name": "Sam Lee",
+            "chaperone_role": "Nurse", "patient_consent": true
+        }),
+        "/api/v1/cases/{id}/transfers" => {
+            json!({"transferred_on": "2026-01-05", "to": "Dr Jones", "reason": "Boundaries"})
+        }
         _ => return None,
     })
 }

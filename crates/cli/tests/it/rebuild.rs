@@ -18,6 +18,27 @@ async fn rebuilding_changes_no_page_and_no_answer(#[case] engine: Engine) {
         let (_, c) = app.api_post("/api/v1/cases", &token, json!({"person": {"label": label, "identifiers": ["07700 900123"]}, "chaperone_required": chaperone})).await;
         ids.push(c["id"].as_str().unwrap().to_owned());
     }
+    // Advice records are projections too: a chaperone (needed before the consultation
+    // below on a case that requires one), a warning and a police report.
+    for (path, body) in [
+        (
+            "chaperones",
+            json!({"consultation_on": "2026-02-05", "chaperone_name": "Sam Lee", "chaperone_role": "Nurse", "patient_consent": true}),
+        ),
+        (
+            "warnings",
+            json!({"given_on": "2026-02-06", "how": "Letter", "reasons": "Calls"}),
+        ),
+        (
+            "police-reports",
+            json!({"reported_on": "2026-02-07", "force": "Thames Valley Police", "reference": "TVP-9", "summary": "Threats"}),
+        ),
+    ] {
+        let (s, b) = app
+            .api_post(&format!("/api/v1/cases/{}/{path}", ids[0]), &token, body)
+            .await;
+        assert_eq!(s, reqwest::StatusCode::CREATED, "{b}");
+    }
     let mut entries = Vec::new();
     for (i, channel) in [
         "text_message",
@@ -84,6 +105,15 @@ async fn rebuilding_changes_no_page_and_no_answer(#[case] engine: Engine) {
     for id in &ids {
         paths.push(format!("/api/v1/cases/{id}"));
         paths.push(format!("/api/v1/cases/{id}/entries"));
+        for advice in [
+            "warnings",
+            "police-reports",
+            "chaperones",
+            "checklist",
+            "removal-plan?requested_on=2026-03-01",
+        ] {
+            paths.push(format!("/api/v1/cases/{id}/{advice}"));
+        }
     }
     for e in &entries {
         paths.push(format!("/api/v1/entries/{e}"));
@@ -91,6 +121,7 @@ async fn rebuilding_changes_no_page_and_no_answer(#[case] engine: Engine) {
     let mut pages = vec!["/cases".to_owned()];
     for id in &ids {
         pages.push(format!("/cases/{id}"));
+        pages.push(format!("/cases/{id}/advice?requested_on=2026-03-01"));
     }
     for e in &entries {
         pages.push(format!("/entries/{e}"));

@@ -83,7 +83,7 @@ impl Step {
             Step::SocialMediaReviewed => ("Social-media privacy reviewed", "Profiles locked down and the patient blocked. Due again every 90 days."),
             Step::PoliceConsidered => ("Police considered", "Whether to report to the police has been thought through. Ticks itself with a police report."),
             Step::PatientWarned => ("Patient warned", "The patient has been told their behaviour must stop. Ticks itself with a recorded warning."),
-            Step::CareTransferredOrRemoved => ("Care transferred or patient removed from the list", "Another clinician or practice now looks after them."),
+            Step::CareTransferredOrRemoved => ("Care transferred or patient removed from the list", "Another clinician or practice now looks after them. Ticks itself with a recorded transfer."),
         }
     }
 }
@@ -186,6 +186,8 @@ pub struct Evidence<'a> {
     pub first_entry_on: Option<Date>,
     pub warnings: &'a [Warning],
     pub reports: &'a [PoliceReport],
+    /// The day care was first transferred elsewhere.
+    pub transferred_on: Option<Date>,
 }
 
 /// Every step's state on `today`, in the order of [`Step::ALL`]. `marks` are oldest
@@ -208,6 +210,7 @@ pub fn checklist(
                 Step::KeepingALog => evidence.first_entry_on,
                 Step::PatientWarned => evidence.warnings.iter().map(|w| w.given_on).max(),
                 Step::PoliceConsidered => evidence.reports.iter().map(|r| r.reported_on).min(),
+                Step::CareTransferredOrRemoved => evidence.transferred_on,
                 _ => None,
             };
             let state = match (marked, by_itself) {
@@ -288,12 +291,14 @@ mod tests {
             first_entry_on: Some(date!(2026 - 09 - 15)),
             warnings: &[w],
             reports: &[r],
+            transferred_on: Some(date!(2026 - 11 - 20)),
         };
         let list = checklist(&[], ev, TODAY);
         for (step, on) in [
             (Step::KeepingALog, date!(2026 - 09 - 15)),
             (Step::PatientWarned, date!(2026 - 10 - 01)),
             (Step::PoliceConsidered, date!(2026 - 11 - 02)),
+            (Step::CareTransferredOrRemoved, date!(2026 - 11 - 20)),
         ] {
             assert_eq!(
                 state(&list, step),

@@ -3,13 +3,17 @@
 //! practice list — and the rules that read them, as pure functions of those records and
 //! a date. Pages and the API show what these functions say; they decide nothing.
 
+pub mod chaperone;
 pub mod checklist;
 pub mod dates;
 pub mod police;
 pub mod removal;
+pub mod transfer;
 pub mod warning;
 
+pub use chaperone::ChaperoneRecord;
 pub use checklist::{Mark, Step, StepState};
 pub use police::PoliceReport;
 pub use removal::{RemovalAssessment, RemovalPlan, WarningException};
+pub use transfer::CareTransfer;
 pub use warning::{Warning, WarningStanding};

@@ -89,6 +89,10 @@ struct AdvicePage {
     warnings: Vec<(String, String, String)>,
     /// (reported on, force, reference, summary)
     reports: Vec<(String, String, String, String)>,
+    /// (consultation on, who or what instead, consent)
+    chaperones: Vec<(String, String, &'static str)>,
+    /// (transferred on, to whom, reason)
+    transfers: Vec<(String, String, String)>,
     plan_day: String,
     plan_can: bool,
     plan_why: Vec<String>,
@@ -109,7 +113,7 @@ struct PlanQuery {
     immediate: Option<String>,
 }
 
-fn case_id(s: &str) -> Result<CaseId, PageError> {
+pub(super) fn case_id(s: &str) -> Result<CaseId, PageError> {
     s.parse().map_err(|_| PageError(AppError::NotFound))
 }
 
@@ -204,6 +208,43 @@ async fn page(
                 )
             })
             .collect(),
+        chaperones: records
+            .chaperones
+            .iter()
+            .map(|r| {
+                let c = &r.record;
+                let who = if c.declined {
+                    format!(
+                        "Offered and declined; instead: {}",
+                        c.instead.clone().unwrap_or_default()
+                    )
+                } else {
+                    format!(
+                        "{}, {}",
+                        c.chaperone_name.clone().unwrap_or_default(),
+                        c.chaperone_role.clone().unwrap_or_default()
+                    )
+                };
+                let consent = if c.patient_consent {
+                    "consented"
+                } else {
+                    "did not consent"
+                };
+                (iso_date::format(c.consultation_on), who, consent)
+            })
+            .collect(),
+        transfers: records
+            .transfers
+            .iter()
+            .map(|r| {
+                let t = &r.record;
+                (
+                    iso_date::format(t.transferred_on),
+                    t.to.clone(),
+                    t.reason.clone(),
+                )
+            })
+            .collect(),
         plan_day: iso_date::format(day),
         plan_can: plan.can_request,
         plan_why: plan.why,
@@ -235,7 +276,7 @@ async fn show(
 }
 
 /// After a record is sent: back to the page, or the page again with the form's errors.
-async fn recorded(
+pub(super) async fn recorded(
     state: &AppState,
     me: &SignedIn,
     id: CaseId,

@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use boundary_app::{AppError, CaseRow};
+use boundary_domain::advice::chaperone::ChaperoneInput;
 use boundary_domain::entry::AmendableField;
 use boundary_domain::uk_time::from_uk;
 use boundary_domain::{Channel, ContactEntry, EntryId, EntryInput, FieldErrors};
@@ -214,7 +215,13 @@ async fn log(
         .case(&me.actor, id.parse().map_err(|_| AppError::NotFound)?)
         .await?;
     let result = match entry_input(&form) {
-        Ok(input) => state.app.log_contact(&me.actor, case.id, &input).await,
+        Ok(input) => {
+            let chaperone = chaperone_input(&form);
+            state
+                .app
+                .log_consultation(&me.actor, case.id, &input, chaperone.as_ref())
+                .await
+        }
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     match result {
@@ -226,6 +233,32 @@ async fn log(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The chaperone fields of the log form, when a consultation's chaperone was given.
+fn chaperone_input(form: &FormState) -> Option<ChaperoneInput> {
+    let given = [
+        "chaperone_name",
+        "chaperone_role",
+        "instead",
+        "patient_consent",
+    ]
+    .iter()
+    .any(|f| !form.value(f).trim().is_empty())
+        || form.is("chaperone_declined", "yes");
+    (given && form.is("channel", "in_consultation")).then(|| ChaperoneInput {
+        // The consultation's own day, from the entry.
+        consultation_on: String::new(),
+        chaperone_name: form.opt("chaperone_name"),
+        chaperone_role: form.opt("chaperone_role"),
+        declined: form.is("chaperone_declined", "yes"),
+        instead: form.opt("instead"),
+        patient_consent: match form.value("patient_consent") {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+    })
 }
 
 fn entry_id(s: &str) -> Result<EntryId, PageError> {

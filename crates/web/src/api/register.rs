@@ -1,0 +1,166 @@
+//! The chaperone register and transfers of care, per ../shared/INTERFACES.md.
+
+use super::advice::RecordCreated;
+use super::cases::case_id;
+use super::{ApiActor, ApiJson};
+use crate::error::ApiError;
+use crate::routes::Routes;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use boundary_domain::advice::chaperone::ChaperoneInput;
+use boundary_domain::occurred::iso_date;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct ChaperoneIn {
+    /// YYYY-MM-DD.
+    consultation_on: String,
+    chaperone_name: Option<String>,
+    chaperone_role: Option<String>,
+    /// A chaperone was offered and declined.
+    declined: Option<bool>,
+    /// When declined: what was done instead.
+    instead: Option<String>,
+    patient_consent: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ChaperoneOut {
+    seq: i64,
+    consultation_on: String,
+    chaperone_name: Option<String>,
+    chaperone_role: Option<String>,
+    declined: bool,
+    instead: Option<String>,
+    patient_consent: bool,
+}
+
+/// Record a consultation's chaperone, or that one was offered and declined. Owner, or
+/// a contribute share.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/chaperones", params(("id" = String, Path)), request_body = ChaperoneIn,
+    responses((status = 201, body = RecordCreated), (status = 404), (status = 422, description = "Invalid fields")),
+    security(("bearer" = [])))]
+pub(crate) async fn record_chaperone(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ChaperoneIn>,
+) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
+    let input = ChaperoneInput {
+        consultation_on: body.consultation_on,
+        chaperone_name: body.chaperone_name,
+        chaperone_role: body.chaperone_role,
+        declined: body.declined.unwrap_or(false),
+        instead: body.instead,
+        patient_consent: Some(body.patient_consent),
+    };
+    let a = state
+        .app
+        .record_chaperone(&actor, case_id(&id)?, &input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(a.into())))
+}
+
+/// The chaperone register of a case, oldest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/chaperones", params(("id" = String, Path)),
+    responses((status = 200, body = [ChaperoneOut]), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn chaperones(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ChaperoneOut>>, ApiError> {
+    let records = state.app.advice_records(&actor, case_id(&id)?).await?;
+    Ok(Json(
+        records
+            .chaperones
+            .into_iter()
+            .map(|r| ChaperoneOut {
+                seq: r.seq.get(),
+                consultation_on: iso_date::format(r.record.consultation_on),
+                chaperone_name: r.record.chaperone_name,
+                chaperone_role: r.record.chaperone_role,
+                declined: r.record.declined,
+                instead: r.record.instead,
+                patient_consent: r.record.patient_consent,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct TransferIn {
+    /// YYYY-MM-DD.
+    transferred_on: String,
+    /// The clinician or service now responsible.
+    to: String,
+    reason: String,
+    handover: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TransferOut {
+    seq: i64,
+    transferred_on: String,
+    to: String,
+    reason: String,
+    handover: Option<String>,
+}
+
+/// Record a transfer of the patient's care. Owner only.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transfers", params(("id" = String, Path)), request_body = TransferIn,
+    responses((status = 201, body = RecordCreated), (status = 404), (status = 422, description = "Invalid fields")),
+    security(("bearer" = [])))]
+pub(crate) async fn record_transfer(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TransferIn>,
+) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
+    let a = state
+        .app
+        .record_transfer(
+            &actor,
+            case_id(&id)?,
+            &body.transferred_on,
+            &body.to,
+            &body.reason,
+            body.handover.as_deref(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(a.into())))
+}
+
+/// The transfers of care recorded on a case, oldest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/transfers", params(("id" = String, Path)),
+    responses((status = 200, body = [TransferOut]), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn transfers(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<TransferOut>>, ApiError> {
+    let records = state.app.advice_records(&actor, case_id(&id)?).await?;
+    Ok(Json(
+        records
+            .transfers
+            .into_iter()
+            .map(|r| TransferOut {
+                seq: r.seq.get(),
+                transferred_on: iso_date::format(r.record.transferred_on),
+                to: r.record.to,
+                reason: r.record.reason,
+                handover: r.record.handover,
+            })
+            .collect(),
+    ))
+}
+
+pub(super) fn router() -> Routes {
+    Routes::new()
+        .post("/api/v1/cases/{id}/chaperones", record_chaperone)
+        .get("/api/v1/cases/{id}/chaperones", chaperones)
+        .post("/api/v1/cases/{id}/transfers", record_transfer)
+        .get("/api/v1/cases/{id}/transfers", transfers)
+}

@@ -1,0 +1,73 @@
+//! The chaperone register and transfers of care, recorded from the advice page.
+
+use super::advice::{case_id, recorded};
+use crate::error::PageError;
+use crate::form::FormState;
+use crate::routes::Routes;
+use crate::session::SignedIn;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::Form;
+use boundary_domain::advice::chaperone::ChaperoneInput;
+
+type Pairs = Form<Vec<(String, String)>>;
+
+async fn chaperone(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let id = case_id(&id)?;
+    let input = ChaperoneInput {
+        consultation_on: form.value("consultation_on").into(),
+        chaperone_name: form.opt("chaperone_name"),
+        chaperone_role: form.opt("chaperone_role"),
+        declined: form.is("declined", "yes"),
+        instead: form.opt("instead"),
+        patient_consent: match form.value("patient_consent") {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+    };
+    let result = state
+        .app
+        .record_chaperone(&me.actor, id, &input)
+        .await
+        .map(|_| ());
+    recorded(&state, &me, id, form, "chaperone", "chaperones", result).await
+}
+
+async fn transfer(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let id = case_id(&id)?;
+    let result = state
+        .app
+        .record_transfer(
+            &me.actor,
+            id,
+            form.value("transferred_on"),
+            form.value("to"),
+            form.value("reason"),
+            form.opt("handover").as_deref(),
+        )
+        .await
+        .map(|_| ());
+    recorded(&state, &me, id, form, "transfer", "transfers", result).await
+}
+
+pub(super) fn router() -> Routes {
+    Routes::new()
+        .post("/cases/{id}/chaperones", chaperone)
+        .post("/cases/{id}/transfers", transfer)
+}
