@@ -6,6 +6,7 @@ use crate::{authorise, Actor, App, Result};
 use boundary_domain::advice::chaperone::ChaperoneInput;
 use boundary_domain::advice::checklist::{checklist, Evidence};
 use boundary_domain::advice::police::PoliceReportInput;
+use boundary_domain::advice::prompts::{prompts, Prompt};
 use boundary_domain::advice::removal::plan;
 use boundary_domain::advice::{
     CareTransfer, ChaperoneRecord, Mark, PoliceReport, RemovalAssessment, RemovalPlan, Step,
@@ -380,5 +381,22 @@ impl App {
             },
         )
         .await
+    }
+
+    /// The escalation prompts the case's log raises today.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not see.
+    pub async fn prompts(&self, actor: &Actor, id: CaseId) -> Result<Vec<Prompt>> {
+        let case = self.case(actor, id).await?;
+        let records = self.records_of(&case).await?;
+        let contacts: Vec<_> = self
+            .store
+            .entries(&case)
+            .await?
+            .iter()
+            .map(boundary_store::reads::EntryRow::current)
+            .collect();
+        Ok(prompts(&contacts, &records.warning_list(), self.uk_today()))
     }
 }

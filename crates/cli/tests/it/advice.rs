@@ -503,3 +503,65 @@ async fn a_consultation_on_a_chaperone_case_asks_for_its_chaperone(#[case] engin
     assert_eq!(step["state"], "done", "{step}");
     assert_eq!(app.app.store.check_projections().await.unwrap(), None);
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn the_log_itself_prompts_escalation_and_says_why(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let owner = app.owner_token().await;
+    let case = app.api_case(&owner, "Patient A").await;
+    let prompts = format!("/api/v1/cases/{case}/prompts");
+    let today = app.app.uk_today();
+    let (s, p) = app.api_get(&prompts, &owner).await;
+    assert_eq!((s, p), (StatusCode::OK, json!([])));
+
+    let log = |channel: &'static str, on: time::Date| {
+        let (app, owner, case) = (&app, owner.clone(), case.clone());
+        async move {
+            let (s, b) = app
+                .api_post(
+                    &format!("/api/v1/cases/{case}/entries"),
+                    &owner,
+                    json!({"channel": channel, "occurred_on": day(on), "what_happened": "Again"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+    };
+    log("at_home", today - Duration::days(20)).await;
+    app.api_post(
+        &format!("/api/v1/cases/{case}/warnings"),
+        &owner,
+        json!({"given_on": day(today - Duration::days(10)), "how": "Letter", "reasons": "Visits"}),
+    )
+    .await;
+    for d in 0..3 {
+        log("text_message", today - Duration::days(d)).await;
+    }
+    let (_, p) = app.api_get(&prompts, &owner).await;
+    let kinds: Vec<&str> = p
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["at_home", "after_warning", "rising_rate"],
+        "{p}"
+    );
+    assert!(p[1]["why"]
+        .as_str()
+        .unwrap()
+        .starts_with("3 contacts since the patient was warned"));
+    assert!(p[0]["consider"].as_str().unwrap().contains("999"));
+
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let (_, html) = app.get_html(&format!("/cases/{case}")).await;
+    assert_eq!(html.matches("Think about escalating").count(), 3, "{html}");
+    let colleague = app.clinician_with_token("bob@example.nhs.uk").await;
+    let (s, _) = app.api_get(&prompts, &colleague).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}

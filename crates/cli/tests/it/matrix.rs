@@ -88,6 +88,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/cases/{id}/checklist", "SANANNNNSS"),
     ("GET", "/api/v1/cases/{id}/chaperones", "SANANNNNSS"),
     ("GET", "/api/v1/cases/{id}/transfers", "SANANNNNSS"),
+    ("GET", "/api/v1/cases/{id}/prompts", "SANANNNNSS"),
     // Logging and correcting: owner and `contribute` shares (none among these callers).
     ("GET", "/cases/{id}/log", "SANNNNNNSS"),
     ("POST", "/cases/{id}/entries", "SANNNNNNSS"),

@@ -7,6 +7,7 @@ pub mod chaperone;
 pub mod checklist;
 pub mod dates;
 pub mod police;
+pub mod prompts;
 pub mod removal;
 pub mod transfer;
 pub mod warning;

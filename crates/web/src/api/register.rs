@@ -157,10 +157,44 @@ pub(crate) async fn transfers(
     ))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PromptOut {
+    /// at_home, after_warning, via_third_party or rising_rate.
+    kind: &'static str,
+    /// Why it appeared, from what the log holds.
+    why: String,
+    /// What to consider doing.
+    consider: String,
+}
+
+/// Escalation prompts from the case's own log.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/prompts", params(("id" = String, Path)),
+    responses((status = 200, body = [PromptOut]), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn prompts(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<PromptOut>>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .prompts(&actor, case_id(&id)?)
+            .await?
+            .into_iter()
+            .map(|p| PromptOut {
+                kind: p.kind,
+                why: p.why,
+                consider: p.consider,
+            })
+            .collect(),
+    ))
+}
+
 pub(super) fn router() -> Routes {
     Routes::new()
         .post("/api/v1/cases/{id}/chaperones", record_chaperone)
         .get("/api/v1/cases/{id}/chaperones", chaperones)
         .post("/api/v1/cases/{id}/transfers", record_transfer)
         .get("/api/v1/cases/{id}/transfers", transfers)
+        .get("/api/v1/cases/{id}/prompts", prompts)
 }

@@ -80,6 +80,8 @@ struct CasePage {
     steps_settled: usize,
     steps_total: usize,
     next_step: Option<&'static str>,
+    /// Escalation prompts: (why, consider).
+    prompts: Vec<(String, String)>,
     id: String,
     label: String,
     status: &'static str,
@@ -305,7 +307,15 @@ async fn show(
             .collect::<Vec<_>>(),
     )
     .map(|s| s.words().0);
+    let prompts = state
+        .app
+        .prompts(&me.actor, case.id)
+        .await?
+        .into_iter()
+        .map(|p| (p.why, p.consider))
+        .collect();
     let page = CasePage {
+        prompts,
         steps_settled: checklist
             .iter()
             .filter(|l| !l.state.is_outstanding())
