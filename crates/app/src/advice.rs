@@ -3,14 +3,12 @@
 //! is an event in the ledger; the rules are `boundary_domain::advice`'s.
 
 use crate::{authorise, Actor, App, Result};
-use boundary_domain::advice::chaperone::ChaperoneInput;
 use boundary_domain::advice::checklist::{checklist, Evidence};
 use boundary_domain::advice::police::PoliceReportInput;
-use boundary_domain::advice::prompts::{prompts, Prompt};
 use boundary_domain::advice::removal::plan;
 use boundary_domain::advice::{
-    CareTransfer, ChaperoneRecord, Mark, PoliceReport, RemovalAssessment, RemovalPlan, Step,
-    StepState, Warning,
+    CareTransfer, ChaperoneRecord, Mark, PoliceReport, RemovalAssessment, RemovalPlan, RiskScreen,
+    Step, StepState, Warning,
 };
 use boundary_domain::occurred::iso_date;
 use boundary_domain::{CaseId, EventBody, FieldErrors, MemberId, Seq, Timestamp};
@@ -39,6 +37,8 @@ pub struct AdviceRecords {
     /// The chaperone register.
     pub chaperones: Vec<Recorded<ChaperoneRecord>>,
     pub transfers: Vec<Recorded<CareTransfer>>,
+    /// Every set of answers to the risk questions, oldest first.
+    pub screens: Vec<Recorded<RiskScreen>>,
 }
 
 /// One checklist step as a page or the API shows it.
@@ -74,7 +74,7 @@ impl App {
 
     /// Appends one advice record after `allowed` passes; validation comes after the
     /// authorisation check, so someone who may not see the case learns nothing from it.
-    async fn append_record(
+    pub(crate) async fn append_record(
         &self,
         actor: &Actor,
         id: CaseId,
@@ -196,6 +196,12 @@ impl App {
                     recorded_at,
                     recorded_by,
                     record,
+                }),
+                EventBody::RiskScreened { screen } => out.screens.push(Recorded {
+                    seq,
+                    recorded_at,
+                    recorded_by,
+                    record: screen,
                 }),
                 EventBody::CareTransferred { transfer } => out.transfers.push(Recorded {
                     seq,
@@ -336,67 +342,5 @@ impl App {
         Ok(boundary_domain::advice::police::references(
             &records.report_list(),
         ))
-    }
-
-    /// Records a consultation's chaperone, or a declined offer. Owner, or a contribute
-    /// share.
-    ///
-    /// # Errors
-    /// `NotFound` for a case the actor may not log on; `Invalid` field errors.
-    pub async fn record_chaperone(
-        &self,
-        actor: &Actor,
-        id: CaseId,
-        input: &ChaperoneInput,
-    ) -> Result<Appended> {
-        self.append_record(actor, id, authorise::record_advice, |today| {
-            Ok(EventBody::ChaperoneRecorded {
-                record: ChaperoneRecord::parse(input, today)?,
-            })
-        })
-        .await
-    }
-
-    /// Records a transfer of the patient's care. Owner only.
-    ///
-    /// # Errors
-    /// `NotFound` for anyone but the owner; `Invalid` field errors.
-    pub async fn record_transfer(
-        &self,
-        actor: &Actor,
-        id: CaseId,
-        transferred_on: &str,
-        to: &str,
-        reason: &str,
-        handover: Option<&str>,
-    ) -> Result<Appended> {
-        self.append_record(
-            actor,
-            id,
-            |a, c, _| authorise::manage_case(a, c),
-            |today| {
-                Ok(EventBody::CareTransferred {
-                    transfer: CareTransfer::parse(transferred_on, to, reason, handover, today)?,
-                })
-            },
-        )
-        .await
-    }
-
-    /// The escalation prompts the case's log raises today.
-    ///
-    /// # Errors
-    /// `NotFound` for a case the actor may not see.
-    pub async fn prompts(&self, actor: &Actor, id: CaseId) -> Result<Vec<Prompt>> {
-        let case = self.case(actor, id).await?;
-        let records = self.records_of(&case).await?;
-        let contacts: Vec<_> = self
-            .store
-            .entries(&case)
-            .await?
-            .iter()
-            .map(boundary_store::reads::EntryRow::current)
-            .collect();
-        Ok(prompts(&contacts, &records.warning_list(), self.uk_today()))
     }
 }

@@ -10,6 +10,7 @@ pub mod advice;
 pub mod audit;
 pub mod auth;
 mod authorise;
+pub mod care;
 pub mod cases;
 pub mod entries;
 pub mod ledger;

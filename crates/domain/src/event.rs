@@ -6,7 +6,7 @@
 //! any name or shape here breaks every existing log. The test vectors below fail if it does.
 
 use crate::advice::{
-    CareTransfer, ChaperoneRecord, Mark, PoliceReport, RemovalAssessment, Step, Warning,
+    CareTransfer, ChaperoneRecord, Mark, PoliceReport, RemovalAssessment, RiskScreen, Step, Warning,
 };
 use crate::case::{CaseStatus, PersonOfConcern};
 use crate::entry::{Amendment, ContactEntry};
@@ -113,6 +113,10 @@ pub enum EventBody {
     CareTransferred {
         transfer: CareTransfer,
     },
+    /// The risk questions answered, once more.
+    RiskScreened {
+        screen: RiskScreen,
+    },
     /// Someone looked at the case: the access audit. The actor is who; `what` is
     /// `case`, `entries`, `entry` or `receipt`.
     CaseViewed {
@@ -173,6 +177,7 @@ impl EventBody {
             EventBody::ChecklistMarked { .. } => "checklist_marked",
             EventBody::ChaperoneRecorded { .. } => "chaperone_recorded",
             EventBody::CareTransferred { .. } => "care_transferred",
+            EventBody::RiskScreened { .. } => "risk_screened",
         }
     }
 }

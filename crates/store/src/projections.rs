@@ -208,7 +208,8 @@ pub(crate) async fn apply(
         | EventBody::RemovalAssessed { .. }
         | EventBody::ChecklistMarked { .. }
         | EventBody::ChaperoneRecorded { .. }
-        | EventBody::CareTransferred { .. } => {
+        | EventBody::CareTransferred { .. }
+        | EventBody::RiskScreened { .. } => {
             let sealed = seal_json(key, "record", e, seq, &e.body)?;
             sqlx::query(
                 "INSERT INTO case_records (seq, case_id, kind, recorded_at, recorded_by, sealed) \

@@ -540,27 +540,84 @@ async fn the_log_itself_prompts_escalation_and_says_why(#[case] engine: Engine) 
     for d in 0..3 {
         log("text_message", today - Duration::days(d)).await;
     }
-    let (_, p) = app.api_get(&prompts, &owner).await;
-    let kinds: Vec<&str> = p
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["kind"].as_str().unwrap())
-        .collect();
+    let kinds_now = || async {
+        let (_, p) = app.api_get(&prompts, &owner).await;
+        let kinds: Vec<String> = p
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["kind"].as_str().unwrap().to_owned())
+            .collect();
+        (kinds, p)
+    };
+    let (kinds, p) = kinds_now().await;
     assert_eq!(
         kinds,
-        vec!["at_home", "after_warning", "rising_rate"],
+        vec!["risk_screen", "at_home", "after_warning", "rising_rate"],
         "{p}"
     );
-    assert!(p[1]["why"]
+    assert!(p[2]["why"]
         .as_str()
         .unwrap()
         .starts_with("3 contacts since the patient was warned"));
-    assert!(p[0]["consider"].as_str().unwrap().contains("999"));
+    assert!(p[1]["consider"].as_str().unwrap().contains("999"));
 
     app.sign_in("ada@example.nhs.uk", PASSWORD).await;
     let (_, html) = app.get_html(&format!("/cases/{case}")).await;
-    assert_eq!(html.matches("Think about escalating").count(), 3, "{html}");
+    assert_eq!(html.matches("Think about escalating").count(), 4, "{html}");
+
+    // The risk questions: every one answered, or none kept; each set kept for the trend.
+    let screens = format!("/api/v1/cases/{case}/risk-screens");
+    let (s, b) = app
+        .api_post(&screens, &owner, json!({"answers": {"threats": true}}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(b["errors"]["fixated"].is_string(), "{b}");
+    let yes = [
+        "fixated",
+        "obsessive",
+        "unwanted",
+        "repeated",
+        "threats",
+        "frightened",
+    ];
+    let answers: serde_json::Map<String, serde_json::Value> = [
+        "fixated",
+        "obsessive",
+        "unwanted",
+        "repeated",
+        "frightened",
+        "threats",
+        "violence",
+        "home_or_following",
+        "others_contacted",
+        "worse",
+        "property",
+        "sexual",
+        "others_targeted",
+        "orders_broken",
+    ]
+    .iter()
+    .map(|q| ((*q).to_owned(), json!(yes.contains(q))))
+    .collect();
+    let (s, b) = app
+        .api_post(&screens, &owner, json!({"answers": answers}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (_, list) = app.api_get(&screens, &owner).await;
+    assert_eq!(
+        (list[0]["score"].as_i64(), list[0]["four_met"].as_bool()),
+        (Some(6), Some(true))
+    );
+    let (kinds, _) = kinds_now().await;
+    assert_eq!(
+        kinds[..2],
+        ["threat".to_owned(), "four_pattern".to_owned()],
+        "{kinds:?}"
+    );
+    let (_, html) = app.get_html(&format!("/cases/{case}/advice")).await;
+    assert!(html.contains("6 of 14") && html.contains("Fixated, obsessive, unwanted and repeated"));
+
     let colleague = app.clinician_with_token("bob@example.nhs.uk").await;
     let (s, _) = app.api_get(&prompts, &colleague).await;
     assert_eq!(s, StatusCode::NOT_FOUND);

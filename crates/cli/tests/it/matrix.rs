@@ -89,6 +89,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/cases/{id}/chaperones", "SANANNNNSS"),
     ("GET", "/api/v1/cases/{id}/transfers", "SANANNNNSS"),
     ("GET", "/api/v1/cases/{id}/prompts", "SANANNNNSS"),
+    ("GET", "/api/v1/cases/{id}/risk-screens", "SANANNNNSS"),
     // Logging and correcting: owner and `contribute` shares (none among these callers).
     ("GET", "/cases/{id}/log", "SANNNNNNSS"),
     ("POST", "/cases/{id}/entries", "SANNNNNNSS"),
@@ -99,6 +100,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/cases/{id}/warnings", "SANNNNNNSS"),
     ("POST", "/cases/{id}/checklist/{step}", "SANNNNNNSS"),
     ("POST", "/cases/{id}/chaperones", "SANNNNNNSS"),
+    ("POST", "/cases/{id}/risk-screens", "SANNNNNNSS"),
+    ("POST", "/api/v1/cases/{id}/risk-screens", "SANNNNNNSS"),
     ("POST", "/api/v1/cases/{id}/chaperones", "SANNNNNNSS"),
     ("POST", "/cases/{id}/transfers", "SANNNNNNSS"),
     ("POST", "/api/v1/cases/{id}/transfers", "SANNNNNNSS"),
@@ -441,6 +444,7 @@ fn json_body(path: &str) -> Option<Value> {
             "consultation_on": "2026-01-05", "chaperone_name": "Sam Lee",
             "chaperone_role": "Nurse", "patient_consent": true
         }),
+        "/api/v1/cases/{id}/risk-screens" => json!({"answers": {"repeated": true}}),
         "/api/v1/cases/{id}/transfers" => {
             json!({"transferred_on": "2026-01-05", "to": "Dr Jones", "reason": "Boundaries"})
         }

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod police;
 pub mod prompts;
 pub mod removal;
+pub mod risk;
 pub mod transfer;
 pub mod warning;
 
@@ -16,5 +17,6 @@ pub use chaperone::ChaperoneRecord;
 pub use checklist::{Mark, Step, StepState};
 pub use police::PoliceReport;
 pub use removal::{RemovalAssessment, RemovalPlan, WarningException};
+pub use risk::RiskScreen;
 pub use transfer::CareTransfer;
 pub use warning::{Warning, WarningStanding};

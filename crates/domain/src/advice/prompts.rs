@@ -3,6 +3,7 @@
 //! that risk is rising: contact at home, contact that carries on after a warning, contact
 //! through other people, and contact that is becoming more frequent.
 
+use super::risk::RiskScreen;
 use super::warning::Warning;
 use crate::occurred::iso_date;
 use crate::{Channel, ContactEntry};
@@ -14,7 +15,8 @@ const POLICE: &str = "If you are in danger now, call 999. Otherwise consider rep
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Prompt {
-    /// at_home, after_warning, via_third_party or rising_rate.
+    /// risk_screen, threat, four_pattern, at_home, after_warning, via_third_party or
+    /// rising_rate.
     pub kind: &'static str,
     pub why: String,
     pub consider: String,
@@ -23,10 +25,40 @@ pub struct Prompt {
 /// How many contacts in the last week make a rise worth a prompt, at the least.
 pub const RISING_MIN: usize = 3;
 
-/// The prompts for a case's contacts (as they read now, corrections applied) on `today`.
+/// The prompts for a case's contacts (as they read now, corrections applied), its
+/// warnings and its risk screens (oldest first), on `today`.
 #[must_use]
-pub fn prompts(contacts: &[ContactEntry], warnings: &[Warning], today: Date) -> Vec<Prompt> {
+pub fn prompts(
+    contacts: &[ContactEntry],
+    warnings: &[Warning],
+    screens: &[RiskScreen],
+    today: Date,
+) -> Vec<Prompt> {
     let mut out = Vec::new();
+    match screens.last() {
+        None if contacts.len() >= 2 => out.push(Prompt {
+            kind: "risk_screen",
+            why: format!("{} logged, and the risk questions have not been answered yet.", count(contacts.len(), "contact")),
+            consider: "Answer the risk questions: they take two minutes, and answering them again later shows whether things are getting worse.".into(),
+        }),
+        Some(s) => {
+            if s.threatened() {
+                out.push(Prompt {
+                    kind: "threat",
+                    why: "The latest risk questions record a threat to hurt you, someone close to you, or themselves.".into(),
+                    consider: format!("Threats are taken seriously by the police. {POLICE}"),
+                });
+            }
+            if s.four_met() {
+                out.push(Prompt {
+                    kind: "four_pattern",
+                    why: "The latest risk questions describe behaviour that is fixated, obsessive, unwanted and repeated: the pattern the police use to recognise stalking.".into(),
+                    consider: format!("Stalking is a crime. {POLICE}"),
+                });
+            }
+        }
+        None => {}
+    }
     let days = |c: Channel| {
         let mut d: Vec<Date> = contacts
             .iter()
@@ -152,6 +184,44 @@ mod tests {
         .unwrap()
     }
 
+    /// Answers with every risk question "no", so that only the log's own prompts show.
+    fn calm() -> [RiskScreen; 1] {
+        [screen(&[])]
+    }
+
+    fn screen(yes: &[&str]) -> RiskScreen {
+        RiskScreen {
+            answers: super::super::risk::QUESTIONS
+                .iter()
+                .map(|(q, _)| ((*q).to_owned(), yes.contains(q)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_risk_questions_are_offered_after_the_second_contact_and_read_after() {
+        let one = [contact("email", date!(2026 - 11 - 01))];
+        assert!(prompts(&one, &[], &[], TODAY).is_empty());
+        let two = [
+            contact("email", date!(2026 - 11 - 01)),
+            contact("email", date!(2026 - 11 - 02)),
+        ];
+        assert_eq!(kinds(&prompts(&two, &[], &[], TODAY)), vec!["risk_screen"]);
+        let worrying = [
+            screen(&[]),
+            screen(&["fixated", "obsessive", "unwanted", "repeated", "threats"]),
+        ];
+        assert_eq!(
+            kinds(&prompts(&two, &[], &worrying, TODAY)),
+            vec!["threat", "four_pattern"]
+        );
+        let better = [worrying[1].clone(), screen(&["repeated"])];
+        assert!(
+            prompts(&two, &[], &better, TODAY).is_empty(),
+            "the latest answers count"
+        );
+    }
+
     fn kinds(p: &[Prompt]) -> Vec<&'static str> {
         p.iter().map(|p| p.kind).collect()
     }
@@ -162,7 +232,7 @@ mod tests {
             contact("email", date!(2026 - 11 - 01)),
             contact("text_message", date!(2026 - 11 - 10)),
         ];
-        assert!(prompts(&c, &[], TODAY).is_empty());
+        assert!(prompts(&c, &[], &calm(), TODAY).is_empty());
     }
 
     #[test]
@@ -178,13 +248,13 @@ mod tests {
             contact("email", date!(2026 - 11 - 10)),
         ];
         assert_eq!(
-            kinds(&prompts(&c, std::slice::from_ref(&w), TODAY)),
+            kinds(&prompts(&c, std::slice::from_ref(&w), &calm(), TODAY)),
             vec!["at_home", "via_third_party"],
             "same-day contact is not after the warning"
         );
         let mut later = c.to_vec();
         later.push(contact("email", date!(2026 - 11 - 11)));
-        let p = prompts(&later, &[w], TODAY);
+        let p = prompts(&later, &[w], &calm(), TODAY);
         assert_eq!(
             kinds(&p),
             vec!["at_home", "after_warning", "via_third_party"]
@@ -203,14 +273,14 @@ mod tests {
             .map(|i| contact("email", TODAY - Duration::days(i * 2 + 1)))
             .collect();
         assert!(
-            prompts(&steady, &[], TODAY).is_empty(),
+            prompts(&steady, &[], &calm(), TODAY).is_empty(),
             "about 3 a week throughout"
         );
         let mut rising: Vec<ContactEntry> = (0..4)
             .map(|i| contact("email", TODAY - Duration::days(i)))
             .collect();
         rising.push(contact("email", TODAY - Duration::days(15)));
-        let p = prompts(&rising, &[], TODAY);
+        let p = prompts(&rising, &[], &calm(), TODAY);
         assert_eq!(kinds(&p), vec!["rising_rate"]);
         assert!(
             p[0].why
@@ -222,7 +292,7 @@ mod tests {
             .map(|i| contact("email", TODAY - Duration::days(i)))
             .collect();
         assert!(
-            prompts(&two, &[], TODAY).is_empty(),
+            prompts(&two, &[], &calm(), TODAY).is_empty(),
             "fewer than three is not yet a pattern"
         );
     }

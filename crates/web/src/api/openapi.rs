@@ -33,7 +33,7 @@ impl Modify for BearerAuth {
         super::members::settings, super::members::change_settings,
         super::advice::warn, super::advice::warnings, super::advice::report, super::advice::reports,
         super::advice::assess, super::advice::removal_plan, super::advice::checklist, super::advice::mark,
-        super::register::record_chaperone, super::register::chaperones, super::register::record_transfer, super::register::transfers, super::register::prompts,
+        super::register::record_chaperone, super::register::chaperones, super::register::record_transfer, super::register::transfers, super::register::prompts, super::register::record_screen, super::register::screens,
     ),
     modifiers(&BearerAuth)
 )]

@@ -190,6 +190,66 @@ pub(crate) async fn prompts(
     ))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct RiskScreenIn {
+    /// Every question's code mapped to true for yes: fixated, obsessive, unwanted,
+    /// repeated, frightened, threats, violence, home_or_following, others_contacted,
+    /// worse, property, sexual, others_targeted, orders_broken.
+    answers: std::collections::BTreeMap<String, bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RiskScreenOut {
+    seq: i64,
+    recorded_at: String,
+    /// How many answers were yes, of 14.
+    score: usize,
+    /// Fixated, obsessive, unwanted and repeated.
+    four_met: bool,
+    answers: std::collections::BTreeMap<String, bool>,
+}
+
+/// Record a set of answers to the risk questions. Owner, or a contribute share.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/risk-screens", params(("id" = String, Path)), request_body = RiskScreenIn,
+    responses((status = 201, body = RecordCreated), (status = 404), (status = 422, description = "Unanswered or unknown questions")),
+    security(("bearer" = [])))]
+pub(crate) async fn record_screen(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RiskScreenIn>,
+) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
+    let a = state
+        .app
+        .record_risk_screen(&actor, case_id(&id)?, &body.answers)
+        .await?;
+    Ok((StatusCode::CREATED, Json(a.into())))
+}
+
+/// Every set of answers to the risk questions, oldest first: the trend.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/risk-screens", params(("id" = String, Path)),
+    responses((status = 200, body = [RiskScreenOut]), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn screens(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<RiskScreenOut>>, ApiError> {
+    let records = state.app.advice_records(&actor, case_id(&id)?).await?;
+    Ok(Json(
+        records
+            .screens
+            .into_iter()
+            .map(|r| RiskScreenOut {
+                seq: r.seq.get(),
+                recorded_at: r.recorded_at.to_string(),
+                score: r.record.score(),
+                four_met: r.record.four_met(),
+                answers: r.record.answers,
+            })
+            .collect(),
+    ))
+}
+
 pub(super) fn router() -> Routes {
     Routes::new()
         .post("/api/v1/cases/{id}/chaperones", record_chaperone)
@@ -197,4 +257,6 @@ pub(super) fn router() -> Routes {
         .post("/api/v1/cases/{id}/transfers", record_transfer)
         .get("/api/v1/cases/{id}/transfers", transfers)
         .get("/api/v1/cases/{id}/prompts", prompts)
+        .post("/api/v1/cases/{id}/risk-screens", record_screen)
+        .get("/api/v1/cases/{id}/risk-screens", screens)
 }

@@ -93,6 +93,9 @@ struct AdvicePage {
     chaperones: Vec<(String, String, &'static str)>,
     /// (transferred on, to whom, reason)
     transfers: Vec<(String, String, String)>,
+    /// (answered on, score of 14, FOUR met)
+    screens: Vec<(String, usize, bool)>,
+    questions: &'static [(&'static str, &'static str)],
     plan_day: String,
     plan_can: bool,
     plan_why: Vec<String>,
@@ -233,6 +236,18 @@ async fn page(
                 (iso_date::format(c.consultation_on), who, consent)
             })
             .collect(),
+        screens: records
+            .screens
+            .iter()
+            .map(|r| {
+                (
+                    crate::format::date_time(r.recorded_at),
+                    r.record.score(),
+                    r.record.four_met(),
+                )
+            })
+            .collect(),
+        questions: &boundary_domain::advice::risk::QUESTIONS,
         transfers: records
             .transfers
             .iter()

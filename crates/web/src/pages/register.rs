@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
 use boundary_domain::advice::chaperone::ChaperoneInput;
+use boundary_domain::advice::risk::QUESTIONS;
 
 type Pairs = Form<Vec<(String, String)>>;
 
@@ -66,8 +67,35 @@ async fn transfer(
     recorded(&state, &me, id, form, "transfer", "transfers", result).await
 }
 
+async fn screen(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Pairs,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    let id = case_id(&id)?;
+    // Each question is a yes/no radio; one left unanswered is reported by the rules.
+    let answers = QUESTIONS
+        .iter()
+        .filter_map(|(q, _)| match form.value(q) {
+            "yes" => Some(((*q).to_owned(), true)),
+            "no" => Some(((*q).to_owned(), false)),
+            _ => None,
+        })
+        .collect();
+    let result = state
+        .app
+        .record_risk_screen(&me.actor, id, &answers)
+        .await
+        .map(|_| ());
+    recorded(&state, &me, id, form, "risk", "risk", result).await
+}
+
 pub(super) fn router() -> Routes {
     Routes::new()
         .post("/cases/{id}/chaperones", chaperone)
         .post("/cases/{id}/transfers", transfer)
+        .post("/cases/{id}/risk-screens", screen)
 }

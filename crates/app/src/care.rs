@@ -1,0 +1,98 @@
+//! The registers and warning signs on a case: the chaperone register, transfers of care,
+//! the risk questions, and the escalation prompts read from the log.
+
+use crate::{authorise, Actor, App, Result};
+use boundary_domain::advice::chaperone::ChaperoneInput;
+use boundary_domain::advice::prompts::{prompts, Prompt};
+use boundary_domain::advice::{CareTransfer, ChaperoneRecord, RiskScreen};
+use boundary_domain::{CaseId, EventBody};
+use boundary_store::Appended;
+
+impl App {
+    /// Records a consultation's chaperone, or a declined offer. Owner, or a contribute
+    /// share.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not log on; `Invalid` field errors.
+    pub async fn record_chaperone(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        input: &ChaperoneInput,
+    ) -> Result<Appended> {
+        self.append_record(actor, id, authorise::record_advice, |today| {
+            Ok(EventBody::ChaperoneRecorded {
+                record: ChaperoneRecord::parse(input, today)?,
+            })
+        })
+        .await
+    }
+
+    /// Records a transfer of the patient's care. Owner only.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but the owner; `Invalid` field errors.
+    pub async fn record_transfer(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        transferred_on: &str,
+        to: &str,
+        reason: &str,
+        handover: Option<&str>,
+    ) -> Result<Appended> {
+        self.append_record(
+            actor,
+            id,
+            |a, c, _| authorise::manage_case(a, c),
+            |today| {
+                Ok(EventBody::CareTransferred {
+                    transfer: CareTransfer::parse(transferred_on, to, reason, handover, today)?,
+                })
+            },
+        )
+        .await
+    }
+
+    /// The escalation prompts the case's log raises today.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not see.
+    pub async fn prompts(&self, actor: &Actor, id: CaseId) -> Result<Vec<Prompt>> {
+        let case = self.case(actor, id).await?;
+        let records = self.records_of(&case).await?;
+        let contacts: Vec<_> = self
+            .store
+            .entries(&case)
+            .await?
+            .iter()
+            .map(boundary_store::reads::EntryRow::current)
+            .collect();
+        let screens: Vec<RiskScreen> = records.screens.iter().map(|r| r.record.clone()).collect();
+        Ok(prompts(
+            &contacts,
+            &records.warning_list(),
+            &screens,
+            self.uk_today(),
+        ))
+    }
+
+    /// Records a set of answers to the risk questions. Owner, or a contribute share.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not log on; `Invalid` for unanswered or
+    /// unknown questions.
+    pub async fn record_risk_screen(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        answers: &std::collections::BTreeMap<String, bool>,
+    ) -> Result<Appended> {
+        self.append_record(actor, id, authorise::record_advice, |_| {
+            Ok(EventBody::RiskScreened {
+                screen: RiskScreen::parse(answers)?,
+            })
+        })
+        .await
+    }
+}

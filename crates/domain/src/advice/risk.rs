@@ -1,0 +1,160 @@
+//! A short risk screen, in Boundary's own words, built on the published stalking risk
+//! factors: the stalking questions of the DASH risk checklist (S-DASH), and the FOUR
+//! pattern that police use to recognise stalking — behaviour that is Fixated, Obsessive,
+//! Unwanted and Repeated. It is offered after the second contact and can be repeated;
+//! every answer set is kept, so the trend shows.
+
+use crate::FieldErrors;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The questions, each answered yes or no. The first four are the FOUR pattern.
+pub const QUESTIONS: [(&str, &str); 14] = [
+    (
+        "fixated",
+        "Do they seem fixated on you — returning to you again and again, whatever you do?",
+    ),
+    (
+        "obsessive",
+        "Does the behaviour seem driven, as if they cannot stop themselves?",
+    ),
+    (
+        "unwanted",
+        "Have you made clear, or would anyone see, that the contact is unwanted?",
+    ),
+    ("repeated", "Has it happened more than once?"),
+    ("frightened", "Are you frightened of what they might do?"),
+    (
+        "threats",
+        "Have they threatened to hurt you, someone close to you, or themselves?",
+    ),
+    (
+        "violence",
+        "Have they been violent to you or anyone else, as far as you know?",
+    ),
+    (
+        "home_or_following",
+        "Have they come to your home, or followed or watched you?",
+    ),
+    (
+        "others_contacted",
+        "Have they contacted your family, friends or colleagues about you?",
+    ),
+    ("worse", "Is it getting worse, or happening more often?"),
+    (
+        "property",
+        "Have they damaged or interfered with your property?",
+    ),
+    (
+        "sexual",
+        "Have they made sexual or intimate remarks or advances?",
+    ),
+    (
+        "others_targeted",
+        "Do you know of them harassing anyone else before?",
+    ),
+    (
+        "orders_broken",
+        "Have they ignored a warning, an injunction or bail conditions?",
+    ),
+];
+
+const FOUR: [&str; 4] = ["fixated", "obsessive", "unwanted", "repeated"];
+
+/// One set of answers: each question's code and whether the answer was yes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskScreen {
+    pub answers: BTreeMap<String, bool>,
+}
+
+impl RiskScreen {
+    /// The answers as given: every question must be answered, and nothing else.
+    ///
+    /// # Errors
+    /// Field errors naming unanswered or unknown questions.
+    pub fn parse(answers: &BTreeMap<String, bool>) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        for (code, _) in QUESTIONS {
+            if !answers.contains_key(code) {
+                errors.add(code, "Answer yes or no");
+            }
+        }
+        for code in answers.keys() {
+            if !QUESTIONS.iter().any(|(q, _)| q == code) {
+                errors.add(code, "There is no such question");
+            }
+        }
+        errors.into_result()?;
+        Ok(Self {
+            answers: answers.clone(),
+        })
+    }
+
+    fn yes(&self, code: &str) -> bool {
+        self.answers.get(code).copied().unwrap_or(false)
+    }
+
+    /// How many answers were yes: more means more of the known risk factors are present.
+    #[must_use]
+    pub fn score(&self) -> usize {
+        self.answers.values().filter(|v| **v).count()
+    }
+
+    /// Fixated, obsessive, unwanted and repeated: the pattern of stalking.
+    #[must_use]
+    pub fn four_met(&self) -> bool {
+        FOUR.iter().all(|q| self.yes(q))
+    }
+
+    /// A threat is recorded.
+    #[must_use]
+    pub fn threatened(&self) -> bool {
+        self.yes("threats")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(yes: &[&str]) -> BTreeMap<String, bool> {
+        QUESTIONS
+            .iter()
+            .map(|(q, _)| ((*q).to_owned(), yes.contains(q)))
+            .collect()
+    }
+
+    #[test]
+    fn every_question_must_be_answered_and_no_other() {
+        assert!(RiskScreen::parse(&all(&[])).is_ok());
+        let mut missing = all(&[]);
+        missing.remove("threats");
+        assert!(RiskScreen::parse(&missing)
+            .unwrap_err()
+            .get("threats")
+            .is_some());
+        let mut extra = all(&[]);
+        extra.insert("star_sign".into(), true);
+        assert!(RiskScreen::parse(&extra)
+            .unwrap_err()
+            .get("star_sign")
+            .is_some());
+    }
+
+    #[test]
+    fn the_four_pattern_needs_all_four_and_the_score_counts_yes() {
+        let s = RiskScreen::parse(&all(&["fixated", "obsessive", "unwanted"])).unwrap();
+        assert!(!s.four_met());
+        assert_eq!(s.score(), 3);
+        let s = RiskScreen::parse(&all(&[
+            "fixated",
+            "obsessive",
+            "unwanted",
+            "repeated",
+            "threats",
+        ]))
+        .unwrap();
+        assert!(s.four_met() && s.threatened());
+        assert_eq!(s.score(), 5);
+    }
+}
