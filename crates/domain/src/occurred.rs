@@ -94,6 +94,15 @@ impl OccurredAt {
         }
     }
 
+    /// The UK time it happened, when a time was given.
+    #[must_use]
+    pub fn uk_time(&self) -> Option<time::OffsetDateTime> {
+        match self.when {
+            When::At(t) => Some(crate::uk_time::to_uk(t.datetime())),
+            When::On(_) => None,
+        }
+    }
+
     /// A key that orders entries by when they happened; a day sorts at its start.
     #[must_use]
     pub fn sort_key(&self) -> i64 {

@@ -7,6 +7,7 @@
 
 mod api;
 mod assets;
+mod charts;
 mod error;
 mod form;
 mod format;

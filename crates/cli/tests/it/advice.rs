@@ -565,6 +565,13 @@ async fn the_log_itself_prompts_escalation_and_says_why(#[case] engine: Engine) 
     app.sign_in("ada@example.nhs.uk", PASSWORD).await;
     let (_, html) = app.get_html(&format!("/cases/{case}")).await;
     assert_eq!(html.matches("Think about escalating").count(), 4, "{html}");
+    // The pictures are drawn on the server, with their words for screen readers.
+    assert!(html.contains("aria-labelledby=\"weekly-title weekly-desc\""));
+    assert!(html.contains("4 contacts in the last 12 weeks"), "{html}");
+    assert!(
+        html.contains("No contacts with a known time yet."),
+        "days without times have no hour"
+    );
 
     // The risk questions: every one answered, or none kept; each set kept for the trend.
     let screens = format!("/api/v1/cases/{case}/risk-screens");

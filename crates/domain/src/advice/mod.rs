@@ -6,6 +6,7 @@
 pub mod chaperone;
 pub mod checklist;
 pub mod dates;
+pub mod patterns;
 pub mod police;
 pub mod prompts;
 pub mod removal;

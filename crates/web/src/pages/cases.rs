@@ -82,6 +82,12 @@ struct CasePage {
     next_step: Option<&'static str>,
     /// Escalation prompts: (why, consider).
     prompts: Vec<(String, String)>,
+    /// The pictures, as SVG, each with its words.
+    weekly_svg: String,
+    weekly_words: String,
+    legend: Vec<(&'static str, &'static str)>,
+    heat_svg: String,
+    heat_words: String,
     id: String,
     label: String,
     status: &'static str,
@@ -314,7 +320,19 @@ async fn show(
         .into_iter()
         .map(|p| (p.why, p.consider))
         .collect();
+    let contacts: Vec<_> = entries.iter().map(EntryRow::current).collect();
+    let weeks =
+        boundary_domain::advice::patterns::weekly_by_channel(&contacts, state.app.uk_today());
+    let (weekly_svg, weekly_words) = crate::charts::weekly(&weeks);
+    let (heat_svg, heat_words) = crate::charts::heat_map(
+        &boundary_domain::advice::patterns::hour_by_weekday(&contacts),
+    );
     let page = CasePage {
+        legend: crate::charts::legend(&weeks),
+        weekly_svg,
+        weekly_words,
+        heat_svg,
+        heat_words,
         prompts,
         steps_settled: checklist
             .iter()
