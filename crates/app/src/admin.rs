@@ -77,6 +77,15 @@ impl App {
                 target.name
             )));
         }
+        // A person invited elsewhere too chooses their password from that invitation: a
+        // link from here would let this organisation's admin set it, and so open the
+        // person's membership of the other organisation.
+        if self.store.memberships(target.user).await?.len() > 1 {
+            return Err(AppError::Conflict(format!(
+                "{} belongs to another organisation too: they choose their password from that invitation, and will find {} when they sign in.",
+                target.name, actor.org_name
+            )));
+        }
         self.store
             .expire_member_links(member, self.now_micros())
             .await?;

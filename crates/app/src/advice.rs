@@ -174,6 +174,16 @@ impl App {
         Ok(records)
     }
 
+    /// Records in the access audit that the actor read the case's advice records — for
+    /// answers built from them (checklist, removal plan, prompts) that do not record it.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not see.
+    pub async fn note_advice_read(&self, actor: &Actor, id: CaseId) -> Result<()> {
+        let case = self.case(actor, id).await?;
+        self.record_view(actor, &case, "advice", None).await
+    }
+
     pub(crate) async fn records_of(&self, case: &CaseRow) -> Result<AdviceRecords> {
         let mut out = AdviceRecords::default();
         for r in self.store.case_records(case).await? {

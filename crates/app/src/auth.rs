@@ -33,6 +33,9 @@ pub struct SessionInfo {
     pub last_used_micros: i64,
 }
 
+/// Codes allowed for one half-finished sign-in.
+const CODE_TRIES: i64 = 5;
+
 /// How long someone has, after a right password, to give their second factor.
 const SECOND_FACTOR_SECONDS: i64 = 5 * 60;
 
@@ -157,6 +160,14 @@ impl App {
             _ => return Err(AppError::NotFound),
         };
         let email = member.email.clone();
+        // Each half-finished sign-in gets five codes, counted before any is checked, so
+        // that guesses sent side by side cannot slip past the count; then it is void.
+        let tries_key = format!("pending:{}", secret_hash(pending));
+        if self.store.count_failure(&tries_key).await? > CODE_TRIES {
+            let _ = self.use_link(pending).await;
+            tracing::warn!(member = %member.id, "half-finished sign-in voided after too many codes");
+            return Err(AppError::NotFound);
+        }
         let check = async {
             if !member.active {
                 return Err(AppError::NotFound);
@@ -168,6 +179,7 @@ impl App {
                 return Err(crate::second_factor::wrong_code());
             }
             self.use_link(pending).await?;
+            self.store.clear_failures(&tries_key).await?;
             let session = self.start_session(member.id, user_agent).await?;
             tracing::info!(member = %member.id, "signed in with a second factor");
             Ok((session, actor_of(member)))
@@ -176,7 +188,7 @@ impl App {
     }
 
     /// Runs one attempt at signing in under the per-account and per-address throttle.
-    async fn throttled<T>(
+    pub(crate) async fn throttled<T>(
         &self,
         email: &str,
         client: Option<std::net::IpAddr>,
@@ -331,7 +343,8 @@ impl App {
                 Err(FieldErrors::one(field, "That is not your current password").into())
             }
         };
-        self.throttled(&actor.email, None, check, |_| true).await
+        // A right password here clears nothing: a second factor may still follow.
+        self.throttled(&actor.email, None, check, |_| false).await
     }
 
     /// The actor's sessions, on every device: a public handle (not the secret), the device,

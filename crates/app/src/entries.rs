@@ -60,19 +60,7 @@ impl App {
             })
             .transpose()?;
         if chaperone.is_none() && row.chaperone_required {
-            let records = self.records_of(&row).await?;
-            let register: Vec<ChaperoneRecord> = records
-                .chaperones
-                .iter()
-                .map(|r| r.record.clone())
-                .collect();
-            if needs_record(true, &contact, &register) {
-                return Err(FieldErrors::one(
-                    "chaperone",
-                    "This patient must have a chaperone at every consultation: record who chaperoned, or that one was offered and declined",
-                )
-                .into());
-            }
+            self.require_chaperone_record(&row, &contact).await?;
         }
         let entry = EntryId::from_random(self.random.bytes16());
         let mut w = self.store.begin_write().await?;
@@ -160,6 +148,20 @@ impl App {
         authorise::amend_entry(actor, &row, self.share_of(actor, &row).await?)?;
         self.ensure_writable()?;
         let correction = Amendment::parse(field, value, reason, self.now())?;
+        if row.chaperone_required {
+            // A correction cannot turn an entry into a consultation that the chaperone
+            // rule would have refused when it was logged.
+            let current = self
+                .store
+                .entries(&row)
+                .await?
+                .into_iter()
+                .find(|e| e.id == entry)
+                .ok_or(crate::AppError::NotFound)?
+                .current();
+            let corrected = current.amended(std::iter::once(&correction));
+            self.require_chaperone_record(&row, &corrected).await?;
+        }
         let amendment = AmendmentId::from_random(self.random.bytes16());
         let mut w = self.store.begin_write().await?;
         let event = self.event(
@@ -178,5 +180,23 @@ impl App {
             appended,
             checkpoint,
         })
+    }
+
+    /// On a case that requires a chaperone, a consultation needs a record for its day.
+    async fn require_chaperone_record(&self, row: &CaseRow, contact: &ContactEntry) -> Result<()> {
+        let records = self.records_of(row).await?;
+        let register: Vec<ChaperoneRecord> = records
+            .chaperones
+            .iter()
+            .map(|r| r.record.clone())
+            .collect();
+        if needs_record(row.chaperone_required, contact, &register) {
+            return Err(FieldErrors::one(
+                "chaperone",
+                "This patient must have a chaperone at every consultation: record who chaperoned, or that one was offered and declined",
+            )
+            .into());
+        }
+        Ok(())
     }
 }

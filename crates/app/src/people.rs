@@ -199,10 +199,19 @@ impl App {
             _ => return Err(AppError::NotFound),
         };
         let m = self.store.member(member).await?;
+        // A link only ever sets a first password: someone who has one keeps it, whoever
+        // holds a link made for them before.
+        if m.has_password || !m.active {
+            return Err(AppError::NotFound);
+        }
         check_password_rules(password, &[&m.email, &m.name])?;
         let hash = self.hash_password(password).await?;
         self.use_link(link).await?;
         self.store.set_password(m.user, &hash).await?;
+        // Any other invitation of theirs, from any organisation, stops working.
+        self.store
+            .expire_user_links(m.user, LinkPurpose::SetPassword, self.now_micros())
+            .await?;
         Ok(member)
     }
 

@@ -226,15 +226,20 @@ impl App {
         Ok(self.store.totp_required(actor.org).await?)
     }
 
+    /// A code for a change to how the actor signs in, counted against the account like
+    /// any other failed sign-in.
     async fn require_second_factor(&self, actor: &Actor, code: &str) -> Result<()> {
-        match self.second_factor_ok(actor.user, &actor.email, code).await {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(wrong_code()),
-            Err(AppError::NotFound) => Err(AppError::Conflict(
-                "Two-factor sign-in is not on for you.".into(),
-            )),
-            Err(e) => Err(e),
-        }
+        let check = async {
+            match self.second_factor_ok(actor.user, &actor.email, code).await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(wrong_code()),
+                Err(AppError::NotFound) => Err(AppError::Conflict(
+                    "Two-factor sign-in is not on for you.".into(),
+                )),
+                Err(e) => Err(e),
+            }
+        };
+        self.throttled(&actor.email, None, check, |_| true).await
     }
 
     /// Checks a code from the app, or a recovery code, and uses it up.

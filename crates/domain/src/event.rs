@@ -294,4 +294,106 @@ mod tests {
             ));
         }
     }
+
+    /// The advice records' events, frozen like the rest: each vector is what the ledger
+    /// hashes for it.
+    #[test]
+    fn advice_events_are_frozen() {
+        use crate::advice::chaperone::ChaperoneInput;
+        use crate::advice::police::PoliceReportInput;
+        use time::macros::date;
+        let today = date!(2026 - 11 - 27);
+        let screen: std::collections::BTreeMap<String, bool> = crate::advice::risk::QUESTIONS
+            .iter()
+            .map(|(q, _)| ((*q).to_owned(), *q == "threats"))
+            .collect();
+        let bodies = [
+            EventBody::WarningGiven {
+                warning: Warning::parse("2026-11-20", "Letter", "Calls at night", today).unwrap(),
+            },
+            EventBody::PoliceReported {
+                report: PoliceReport::parse(
+                    &PoliceReportInput {
+                        reported_on: "2026-11-21".into(),
+                        force: "Thames Valley Police".into(),
+                        officer: None,
+                        reference: "TVP-1".into(),
+                        summary: "Threats".into(),
+                    },
+                    today,
+                )
+                .unwrap(),
+            },
+            EventBody::RemovalAssessed {
+                assessment: RemovalAssessment::parse(
+                    true,
+                    Some("not_practicable"),
+                    Some("No address"),
+                    None,
+                )
+                .unwrap(),
+            },
+            EventBody::ChecklistMarked {
+                step: Step::ContactedDefenceBody,
+                mark: Mark::parse(Some("2026-11-22"), Some("MDU 1"), None, today).unwrap(),
+            },
+            EventBody::ChaperoneRecorded {
+                record: ChaperoneRecord::parse(
+                    &ChaperoneInput {
+                        consultation_on: "2026-11-23".into(),
+                        chaperone_name: Some("Sam Lee".into()),
+                        chaperone_role: Some("Nurse".into()),
+                        declined: false,
+                        instead: None,
+                        patient_consent: Some(true),
+                    },
+                    today,
+                )
+                .unwrap(),
+            },
+            EventBody::CareTransferred {
+                transfer: CareTransfer::parse("2026-11-24", "Dr Jones", "Boundaries", None, today)
+                    .unwrap(),
+            },
+            EventBody::RiskScreened {
+                screen: RiskScreen::parse(&screen).unwrap(),
+            },
+        ];
+        let frozen = [
+            FROZEN_WARNING,
+            FROZEN_POLICE,
+            FROZEN_REMOVAL,
+            FROZEN_CHECKLIST,
+            FROZEN_CHAPERONE,
+            FROZEN_TRANSFER,
+            FROZEN_RISK,
+        ];
+        let mut changed = Vec::new();
+        for (body, want) in bodies.into_iter().zip(frozen) {
+            let e = event(body);
+            let bytes = e.canonical_bytes().unwrap();
+            assert_eq!(Event::from_canonical_bytes(&bytes).unwrap(), e);
+            let got: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let got = got["body"].to_string();
+            if got != want {
+                changed.push(format!("{}: {got}", e.body.type_name()));
+            }
+        }
+        assert!(
+            changed.is_empty(),
+            "event bodies changed:\n{}",
+            changed.join("\n")
+        );
+    }
+
+    const FROZEN_WARNING: &str =
+        r#"{"warning":{"given_on":"2026-11-20","how":"Letter","reasons":"Calls at night"}}"#;
+    const FROZEN_POLICE: &str = r#"{"report":{"force":"Thames Valley Police","reference":"TVP-1","reported_on":"2026-11-21","summary":"Threats"}}"#;
+    const FROZEN_REMOVAL: &str = r#"{"assessment":{"exception":"not_practicable","exception_why":"No address","grounds_confirmed":true}}"#;
+    const FROZEN_CHECKLIST: &str =
+        r#"{"mark":{"done":{"note":"MDU 1","on":"2026-11-22"}},"step":"contacted_defence_body"}"#;
+    const FROZEN_CHAPERONE: &str = r#"{"record":{"chaperone_name":"Sam Lee","chaperone_role":"Nurse","consultation_on":"2026-11-23","declined":false,"patient_consent":true}}"#;
+    const FROZEN_TRANSFER: &str =
+        r#"{"transfer":{"reason":"Boundaries","to":"Dr Jones","transferred_on":"2026-11-24"}}"#;
+    const FROZEN_RISK: &str = r#"{"screen":{"answers":{"fixated":false,"frightened":false,"home_or_following":false,"obsessive":false,"orders_broken":false,"others_contacted":false,"others_targeted":false,"property":false,"repeated":false,"sexual":false,"threats":true,"unwanted":false,"violence":false,"worse":false}}}"#;
 }

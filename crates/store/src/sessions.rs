@@ -272,6 +272,28 @@ impl Store {
         Ok(())
     }
 
+    /// Ends every unused link of one purpose held for any membership of a user.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn expire_user_links(
+        &self,
+        user: boundary_domain::UserId,
+        purpose: LinkPurpose,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE one_time_links SET used_at = $1 WHERE purpose = $2 AND used_at IS NULL \
+             AND member_id IN (SELECT id FROM members WHERE user_id = $3)",
+        )
+        .bind(now)
+        .bind(purpose.code())
+        .bind(user.to_string())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Marks a live link used. Exactly one caller can win this, however many race.
     ///
     /// # Errors

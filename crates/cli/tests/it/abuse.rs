@@ -254,13 +254,17 @@ async fn malformed_and_over_long_input_is_refused_with_a_reason(#[case] engine: 
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert!(b["errors"]["email"].is_string(), "{b}");
     let (status, b) = app
-        .api_post("/api/v1/tokens", &admin, json!({"label": "L".repeat(101)}))
+        .api_post(
+            &format!(
+                "/api/v1/cases/{}/warnings",
+                app.api_case(&admin, "Patient A").await
+            ),
+            &admin,
+            json!({"given_on": "2026-01-05", "how": "H".repeat(201), "reasons": "x"}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        b["errors"]["label"].as_str().unwrap().contains("100"),
-        "{b}"
-    );
+    assert!(b["errors"]["how"].as_str().unwrap().contains("200"), "{b}");
     let (status, b) = app
         .api(
             Method::PATCH,
@@ -289,13 +293,10 @@ async fn malformed_and_over_long_input_is_refused_with_a_reason(#[case] engine: 
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     let r = app
         .http
-        .post(format!("{}/api/v1/tokens", app.base))
+        .post(format!("{}/api/v1/members", app.base))
         .bearer_auth(&admin)
         .header("content-type", "application/json")
-        .body(format!(
-            "{{\"label\": \"{}\"}}",
-            "x".repeat(2 * 1024 * 1024)
-        ))
+        .body(format!("{{\"name\": \"{}\"}}", "x".repeat(2 * 1024 * 1024)))
         .send()
         .await
         .unwrap();

@@ -437,6 +437,22 @@ async fn a_consultation_on_a_chaperone_case_asks_for_its_chaperone(#[case] engin
         .await;
     assert_eq!(s, StatusCode::CREATED, "only consultations need one");
 
+    // Nor can a correction turn an e-mail into a consultation without one.
+    let (_, emailed) = app
+        .api_post(&entries, &owner, json!({"channel": "email", "occurred_on": day(app.app.uk_today() - Duration::days(3)), "what_happened": "Emailed"}))
+        .await;
+    let (s, b) = app
+        .api_post(
+            &format!(
+                "/api/v1/entries/{}/amendments",
+                emailed["id"].as_str().unwrap()
+            ),
+            &owner,
+            json!({"field": "channel", "value": "in_consultation", "reason": "It was in clinic"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(b["errors"]["chaperone"].is_string());
     let chaperones = format!("/api/v1/cases/{case}/chaperones");
     let (s, b) = app
         .api_post(

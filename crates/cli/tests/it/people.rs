@@ -421,21 +421,25 @@ async fn people_make_list_and_revoke_their_own_tokens(#[case] engine: Engine) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("1 to 366 days"));
 
-    // Through the API: make, list without secrets, revoke.
-    let (status, body) = app
-        .api_post("/api/v1/tokens", &token, json!({"label": "second"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let second = body["token"].as_str().unwrap().to_owned();
-    let second_id = body["id"].as_str().unwrap().to_owned();
+    // Through the API: list without secrets, and revoke; a token cannot make tokens.
+    let ada = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
+    let made = app
+        .app
+        .create_token(ada, Some("second"), None)
+        .await
+        .unwrap();
+    let (second, second_id) = (made.secret, made.id);
     let (_, list) = app.api_get("/api/v1/tokens", &second).await;
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert!(!list.to_string().contains("bnd_"), "no secrets listed");
-    let (status, body) = app
-        .api_post("/api/v1/tokens", &second, json!({"expires_in_days": 0}))
+    let (status, _) = app
+        .api_post("/api/v1/tokens", &second, json!({"label": "third"}))
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["errors"]["expires_in_days"].is_string());
+    assert_eq!(
+        status,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "a short-lived token cannot mint a lasting one"
+    );
 
     // Nobody revokes another's token.
     let bob = app.clinician_with_token("bob@example.nhs.uk").await;
@@ -534,4 +538,87 @@ async fn a_person_in_two_organisations_switches_between_them(#[case] engine: Eng
         )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn an_invitation_sets_a_first_password_only_and_never_from_another_organisation(
+    #[case] engine: Engine,
+) {
+    let app = spawn_app(engine).await;
+    let riverside = app.owner_token().await;
+    // Cat is invited by Riverside, then by Hillside, before she chooses a password.
+    let (_, inv) = app
+        .api_post(
+            "/api/v1/members",
+            &riverside,
+            json!({"email": "cat@example.nhs.uk", "name": "Cat", "role": "clinician"}),
+        )
+        .await;
+    let first = inv["invite_link"].as_str().unwrap().replace(&app.base, "");
+    let (_, again) = app
+        .api_post(
+            &format!(
+                "/api/v1/members/{}/invite",
+                inv["member_id"].as_str().unwrap()
+            ),
+            &riverside,
+            json!({}),
+        )
+        .await;
+    let second = again["invite_link"]
+        .as_str()
+        .unwrap()
+        .replace(&app.base, "");
+    app.app.add_org("Hillside Surgery").await.unwrap();
+    let hal = app
+        .app
+        .add_member(
+            "Hillside Surgery",
+            "hal@example.nhs.uk",
+            "Hal",
+            "admin",
+            Some(PASSWORD),
+        )
+        .await
+        .unwrap()
+        .member;
+    let hal = app.app.create_token(hal, None, None).await.unwrap().secret;
+    let (s, b) = app
+        .api_post(
+            "/api/v1/members",
+            &hal,
+            json!({"email": "cat@example.nhs.uk", "name": "Cat", "role": "manager"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    assert!(
+        b["invite_link"].is_null(),
+        "no link for an account that exists: {b}"
+    );
+    // Hillside's admin cannot get a link that would set Cat's password.
+    let (s, b) = app
+        .api_post(
+            &format!(
+                "/api/v1/members/{}/invite",
+                b["member_id"].as_str().unwrap()
+            ),
+            &hal,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+
+    // The first link was voided by the renewal; the second works once; then none does.
+    app.forget_cookies();
+    assert_eq!(app.get(&first).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        accept(&app, &second, "plum orchard in winter")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.get(&second).await.status(), StatusCode::NOT_FOUND);
 }

@@ -262,10 +262,12 @@ pub(crate) async fn removal_plan(
             .into())
         }
     };
+    let id = case_id(&id)?;
     let (_, p) = state
         .app
-        .removal_plan(&actor, case_id(&id)?, q.requested_on.as_deref(), immediate)
+        .removal_plan(&actor, id, q.requested_on.as_deref(), immediate)
         .await?;
+    state.app.note_advice_read(&actor, id).await?;
     Ok(Json(PlanOut {
         can_request: p.can_request,
         why: p.why,
@@ -357,7 +359,9 @@ pub(crate) async fn checklist(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<StepOut>>, ApiError> {
-    let lines = state.app.checklist(&actor, case_id(&id)?).await?;
+    let id = case_id(&id)?;
+    let lines = state.app.checklist(&actor, id).await?;
+    state.app.note_advice_read(&actor, id).await?;
     Ok(Json(lines.into_iter().map(StepOut::from).collect()))
 }
 

@@ -1,5 +1,6 @@
 //! `/api/v1/members` (admins: invite, change roles, deactivate) and `/api/v1/tokens`
-//! (anyone: their own API tokens).
+//! (anyone: their own API tokens, listed and revoked; new ones are made while signed in
+//! on the page, so that a token cannot make tokens that outlive it).
 
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
@@ -190,45 +191,6 @@ pub(crate) async fn tokens(
     ))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub(crate) struct TokenIn {
-    /// At most 100 characters.
-    label: Option<String>,
-    /// 1 to 366; without it the token works until revoked.
-    expires_in_days: Option<i64>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct NewTokenOut {
-    id: String,
-    /// Shown this once.
-    token: String,
-    expires_at: Option<String>,
-}
-
-/// Make another token for yourself.
-#[utoipa::path(post, path = "/api/v1/tokens", request_body = TokenIn,
-    responses((status = 201, body = NewTokenOut), (status = 401), (status = 422, description = "Invalid fields")),
-    security(("bearer" = [])))]
-pub(crate) async fn create_token(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    ApiJson(body): ApiJson<TokenIn>,
-) -> Result<(StatusCode, Json<NewTokenOut>), ApiError> {
-    let t = state
-        .app
-        .create_token(actor.member, body.label.as_deref(), body.expires_in_days)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(NewTokenOut {
-            id: t.id,
-            token: t.secret,
-            expires_at: t.expires_micros.map(rfc3339_micros),
-        }),
-    ))
-}
-
 /// Revoke one of your tokens; it stops working at once.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", params(("id" = String, Path)),
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
@@ -281,7 +243,6 @@ pub(super) fn router() -> Routes {
         .patch("/api/v1/members/{id}", change)
         .post("/api/v1/members/{id}/invite", renew_invite)
         .get("/api/v1/tokens", tokens)
-        .post("/api/v1/tokens", create_token)
         .delete("/api/v1/tokens/{id}", revoke_token)
         .get("/api/v1/organisation", settings)
         .put("/api/v1/organisation", change_settings)

@@ -29,7 +29,7 @@ impl Modify for BearerAuth {
         super::entries::create, super::entries::list, super::entries::show, super::entries::amend,
         super::ledger::checkpoint, super::ledger::status, super::ledger::inclusion, super::ledger::consistency, super::ledger::receipt,
         super::members::list, super::members::invite, super::members::change, super::members::renew_invite,
-        super::members::tokens, super::members::create_token, super::members::revoke_token,
+        super::members::tokens, super::members::revoke_token,
         super::members::settings, super::members::change_settings,
         super::advice::warn, super::advice::warnings, super::advice::report, super::advice::reports,
         super::advice::assess, super::advice::removal_plan, super::advice::checklist, super::advice::mark,

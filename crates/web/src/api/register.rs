@@ -175,11 +175,11 @@ pub(crate) async fn prompts(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<PromptOut>>, ApiError> {
+    let id = case_id(&id)?;
+    let prompts = state.app.prompts(&actor, id).await?;
+    state.app.note_advice_read(&actor, id).await?;
     Ok(Json(
-        state
-            .app
-            .prompts(&actor, case_id(&id)?)
-            .await?
+        prompts
             .into_iter()
             .map(|p| PromptOut {
                 kind: p.kind,

@@ -214,6 +214,10 @@ async fn log(
         .app
         .case(&me.actor, id.parse().map_err(|_| AppError::NotFound)?)
         .await?;
+    // Who may log here is decided before what was typed is looked at.
+    if !state.app.may_log(&me.actor, &case).await? {
+        return Err(PageError(AppError::NotFound));
+    }
     let result = match entry_input(&form) {
         Ok(input) => {
             let chaperone = chaperone_input(&form);
