@@ -60,7 +60,6 @@ impl App {
     /// `NotFound` for a case the actor may not see.
     pub async fn prompts(&self, actor: &Actor, id: CaseId) -> Result<Vec<Prompt>> {
         let case = self.case(actor, id).await?;
-        let records = self.records_of(&case).await?;
         let contacts: Vec<_> = self
             .store
             .entries(&case)
@@ -68,9 +67,23 @@ impl App {
             .iter()
             .map(boundary_store::reads::EntryRow::current)
             .collect();
+        self.prompts_for(&case, &contacts).await
+    }
+
+    /// The prompts for a case whose contacts the caller has already read — through a use
+    /// case that checked who may — so that the case page does not open every entry twice.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn prompts_for(
+        &self,
+        case: &boundary_store::reads::CaseRow,
+        contacts: &[boundary_domain::ContactEntry],
+    ) -> Result<Vec<Prompt>> {
+        let records = self.records_of(case).await?;
         let screens: Vec<RiskScreen> = records.screens.iter().map(|r| r.record.clone()).collect();
         Ok(prompts(
-            &contacts,
+            contacts,
             &records.warning_list(),
             &screens,
             self.uk_today(),

@@ -120,6 +120,17 @@ pub(super) fn case_id(s: &str) -> Result<CaseId, PageError> {
     s.parse().map_err(|_| PageError(AppError::NotFound))
 }
 
+/// A form posted about a case: its fields, after the CSRF check, and the case's id.
+pub(super) fn posted(
+    me: &SignedIn,
+    id: &str,
+    pairs: Vec<(String, String)>,
+) -> Result<(FormState, CaseId), PageError> {
+    let form = FormState::from_pairs(pairs);
+    me.check_csrf(&form)?;
+    Ok((form, case_id(id)?))
+}
+
 fn standing_words(s: &WarningStanding) -> String {
     match s {
         WarningStanding::None => "No warning to the patient is recorded.".into(),
@@ -319,9 +330,7 @@ async fn warn(
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let form = FormState::from_pairs(pairs);
-    me.check_csrf(&form)?;
-    let id = case_id(&id)?;
+    let (form, id) = posted(&me, &id, pairs)?;
     let result = state
         .app
         .record_warning(
@@ -342,9 +351,7 @@ async fn report(
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let form = FormState::from_pairs(pairs);
-    me.check_csrf(&form)?;
-    let id = case_id(&id)?;
+    let (form, id) = posted(&me, &id, pairs)?;
     let input = PoliceReportInput {
         reported_on: form.value("reported_on").into(),
         force: form.value("force").into(),
@@ -366,9 +373,7 @@ async fn assess(
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let form = FormState::from_pairs(pairs);
-    me.check_csrf(&form)?;
-    let id = case_id(&id)?;
+    let (form, id) = posted(&me, &id, pairs)?;
     let result = state
         .app
         .assess_removal(
@@ -390,9 +395,7 @@ async fn mark(
     Path((id, step)): Path<(String, String)>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let form = FormState::from_pairs(pairs);
-    me.check_csrf(&form)?;
-    let id = case_id(&id)?;
+    let (form, id) = posted(&me, &id, pairs)?;
     let result = state
         .app
         .mark_step(

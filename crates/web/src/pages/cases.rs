@@ -313,14 +313,14 @@ async fn show(
             .collect::<Vec<_>>(),
     )
     .map(|s| s.words().0);
+    let contacts: Vec<_> = entries.iter().map(EntryRow::current).collect();
     let prompts = state
         .app
-        .prompts(&me.actor, case.id)
+        .prompts_for(&case, &contacts)
         .await?
         .into_iter()
         .map(|p| (p.why, p.consider))
         .collect();
-    let contacts: Vec<_> = entries.iter().map(EntryRow::current).collect();
     let weeks =
         boundary_domain::advice::patterns::weekly_by_channel(&contacts, state.app.uk_today());
     let (weekly_svg, weekly_words) = crate::charts::weekly(&weeks);

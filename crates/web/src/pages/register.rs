@@ -1,8 +1,7 @@
 //! The chaperone register and transfers of care, recorded from the advice page.
 
-use super::advice::{case_id, recorded};
+use super::advice::{posted, recorded};
 use crate::error::PageError;
-use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::AppState;
@@ -20,9 +19,7 @@ async fn chaperone(
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let form = FormState::from_pairs(pairs);
-    me.check_csrf(&form)?;
-    let id = case_id(&id)?;
+    let (form, id) = posted(&me, &id, pairs)?;
     let input = ChaperoneInput {
         consultation_on: form.value("consultation_on").into(),
         chaperone_name: form.opt("chaperone_name"),
@@ -49,9 +46,7 @@ async fn transfer(
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let form = FormState::from_pairs(pairs);
-    me.check_csrf(&form)?;
-    let id = case_id(&id)?;
+    let (form, id) = posted(&me, &id, pairs)?;
     let result = state
         .app
         .record_transfer(
@@ -73,9 +68,7 @@ async fn screen(
     Path(id): Path<String>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let form = FormState::from_pairs(pairs);
-    me.check_csrf(&form)?;
-    let id = case_id(&id)?;
+    let (form, id) = posted(&me, &id, pairs)?;
     // Each question is a yes/no radio; one left unanswered is reported by the rules.
     let answers = QUESTIONS
         .iter()
