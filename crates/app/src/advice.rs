@@ -7,8 +7,8 @@ use boundary_domain::advice::checklist::{checklist, Evidence};
 use boundary_domain::advice::police::PoliceReportInput;
 use boundary_domain::advice::removal::plan;
 use boundary_domain::advice::{
-    CareTransfer, ChaperoneRecord, Mark, PoliceReport, RemovalAssessment, RemovalPlan, RiskScreen,
-    Step, StepState, Warning,
+    CareTransfer, ChaperoneRecord, Gift, Mark, PoliceReport, RemovalAssessment, RemovalPlan,
+    RiskScreen, Step, StepState, Warning,
 };
 use boundary_domain::occurred::iso_date;
 use boundary_domain::{CaseId, EventBody, FieldErrors, MemberId, Seq, Timestamp};
@@ -39,6 +39,8 @@ pub struct AdviceRecords {
     pub transfers: Vec<Recorded<CareTransfer>>,
     /// Every set of answers to the risk questions, oldest first.
     pub screens: Vec<Recorded<RiskScreen>>,
+    /// Gifts from the person of concern, as recorded in the organisation's register.
+    pub gifts: Vec<Recorded<Gift>>,
 }
 
 /// One checklist step as a page or the API shows it.
@@ -184,6 +186,15 @@ impl App {
         self.record_view(actor, &case, "advice", None).await
     }
 
+    /// The advice records of a case the caller has already been allowed to see, through a
+    /// use case that checked and audited it — for the case page's timeline.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn records_on(&self, case: &CaseRow) -> Result<AdviceRecords> {
+        self.records_of(case).await
+    }
+
     pub(crate) async fn records_of(&self, case: &CaseRow) -> Result<AdviceRecords> {
         let mut out = AdviceRecords::default();
         for r in self.store.case_records(case).await? {
@@ -202,6 +213,12 @@ impl App {
                     record: report,
                 }),
                 EventBody::ChaperoneRecorded { record } => out.chaperones.push(Recorded {
+                    seq,
+                    recorded_at,
+                    recorded_by,
+                    record,
+                }),
+                EventBody::GiftNoted { record, .. } => out.gifts.push(Recorded {
                     seq,
                     recorded_at,
                     recorded_by,

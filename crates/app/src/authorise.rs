@@ -73,3 +73,17 @@ pub(crate) fn open_case(actor: &Actor) -> Result<()> {
         Err(AppError::Forbidden("Only clinicians open cases."))
     }
 }
+
+/// Gifts are offered to anyone who works there; auditors only look at the audit.
+pub(crate) fn record_gift(actor: &Actor) -> Result<()> {
+    allow(
+        actor.roles.has(Role::Clinician)
+            || actor.roles.has(Role::Manager)
+            || actor.roles.has(Role::Admin),
+    )
+}
+
+/// The gift register is kept by managers and admins; it names no case.
+pub(crate) fn keep_gift_register(actor: &Actor) -> Result<()> {
+    allow(actor.roles.has(Role::Manager) || actor.roles.has(Role::Admin))
+}

@@ -28,6 +28,15 @@ impl App {
 
     /// A new event by this actor, stamped with the server's clock and a fresh salt.
     pub(crate) fn event(&self, actor: &Actor, case: CaseId, body: EventBody) -> Event {
+        self.stamped(actor, Some(case), body)
+    }
+
+    /// A new event of the organisation's own registers, which belongs to no case.
+    pub(crate) fn register_event(&self, actor: &Actor, body: EventBody) -> Event {
+        self.stamped(actor, None, body)
+    }
+
+    fn stamped(&self, actor: &Actor, case: Option<CaseId>, body: EventBody) -> Event {
         Event {
             v: EVENT_VERSION,
             case,

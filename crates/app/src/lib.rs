@@ -13,6 +13,7 @@ mod authorise;
 pub mod care;
 pub mod cases;
 pub mod entries;
+pub mod gifts;
 pub mod ledger;
 pub mod passwords;
 pub mod people;
@@ -25,6 +26,7 @@ use boundary_store::{Store, StoreError};
 use std::sync::Arc;
 
 pub use boundary_store::accounts::MemberRow;
+pub use boundary_store::gifts::GiftRow;
 pub use boundary_store::reads::{AmendmentRow, AuditRow, CaseRow, EntryRow};
 pub use boundary_store::tokens::TokenInfo;
 pub use boundary_store::Appended;

@@ -2,15 +2,16 @@
 //!
 //! **Frozen format.** An event's canonical bytes are the RFC 8785 (JCS) serialisation of
 //! [`Event`]: `v`, `type`, `case`, `actor`, `recorded_at`, `salt` (32 hex digits) and
-//! `body`. The ledger hashes these bytes and evidence bundles carry them, so a change to
+//! `body`. An organisation's own register (the gift register) has events without `case`. The ledger hashes these bytes and evidence bundles carry them, so a change to
 //! any name or shape here breaks every existing log. The test vectors below fail if it does.
 
 use crate::advice::{
-    CareTransfer, ChaperoneRecord, Mark, PoliceReport, RemovalAssessment, RiskScreen, Step, Warning,
+    CareTransfer, ChaperoneRecord, Gift, Mark, PoliceReport, RemovalAssessment, RiskScreen, Step,
+    Warning,
 };
 use crate::case::{CaseStatus, PersonOfConcern};
 use crate::entry::{Amendment, ContactEntry};
-use crate::ids::{AmendmentId, CaseId, EntryId, MemberId, OrgId};
+use crate::ids::{AmendmentId, CaseId, EntryId, GiftId, MemberId, OrgId};
 use crate::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -40,7 +41,10 @@ impl<'de> Deserialize<'de> for Salt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub v: u32,
-    pub case: CaseId,
+    /// The case the event belongs to; none for an organisation's gift register, whose
+    /// events say their organisation in the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseId>,
     pub actor: MemberId,
     pub recorded_at: Timestamp,
     pub salt: Salt,
@@ -117,6 +121,19 @@ pub enum EventBody {
     RiskScreened {
         screen: RiskScreen,
     },
+    /// A gift offered to someone in the organisation, in its gift register. Has no case:
+    /// those who keep the register learn nothing about cases from it.
+    GiftRecorded {
+        org: OrgId,
+        gift: GiftId,
+        record: Gift,
+    },
+    /// A gift from the case's person of concern: the same gift as in the organisation's
+    /// register, on the case's timeline.
+    GiftNoted {
+        gift: GiftId,
+        record: Gift,
+    },
     /// Someone looked at the case: the access audit. The actor is who; `what` is
     /// `case`, `entries`, `entry` or `receipt`.
     CaseViewed {
@@ -178,6 +195,8 @@ impl EventBody {
             EventBody::ChaperoneRecorded { .. } => "chaperone_recorded",
             EventBody::CareTransferred { .. } => "care_transferred",
             EventBody::RiskScreened { .. } => "risk_screened",
+            EventBody::GiftRecorded { .. } => "gift_recorded",
+            EventBody::GiftNoted { .. } => "gift_noted",
         }
     }
 }
@@ -229,7 +248,7 @@ mod tests {
     fn event(body: EventBody) -> Event {
         Event {
             v: EVENT_VERSION,
-            case: CaseId::from_random([1; 16]),
+            case: Some(CaseId::from_random([1; 16])),
             actor: MemberId::from_random([2; 16]),
             recorded_at: at(),
             salt: Salt([0xab; 16]),
@@ -358,6 +377,10 @@ mod tests {
             EventBody::RiskScreened {
                 screen: RiskScreen::parse(&screen).unwrap(),
             },
+            EventBody::GiftNoted {
+                gift: GiftId::from_random([5; 16]),
+                record: frozen_gift(),
+            },
         ];
         let frozen = [
             FROZEN_WARNING,
@@ -367,6 +390,7 @@ mod tests {
             FROZEN_CHAPERONE,
             FROZEN_TRANSFER,
             FROZEN_RISK,
+            FROZEN_GIFT,
         ];
         let mut changed = Vec::new();
         for (body, want) in bodies.into_iter().zip(frozen) {
@@ -386,6 +410,43 @@ mod tests {
         );
     }
 
+    fn frozen_gift() -> Gift {
+        use crate::advice::gift::GiftInput;
+        Gift::parse(
+            &GiftInput {
+                offered_on: "2026-11-25".into(),
+                donor: "Alex".into(),
+                nhs_number: Some("9434765919".into()),
+                description: "Flowers".into(),
+                value_pounds: "30.50".into(),
+                recipient_email: "gp@example.nhs.uk".into(),
+                decision: "returned".into(),
+                why: "Policy".into(),
+                ..GiftInput::default()
+            },
+            time::macros::date!(2026 - 11 - 27),
+        )
+        .unwrap()
+    }
+
+    /// A register event has no `case`; its bytes are frozen whole.
+    #[test]
+    fn register_events_have_no_case() {
+        let mut e = event(EventBody::GiftRecorded {
+            org: OrgId::from_random([3; 16]),
+            gift: GiftId::from_random([5; 16]),
+            record: frozen_gift(),
+        });
+        e.case = None;
+        let bytes = e.canonical_bytes().unwrap();
+        assert_eq!(
+            String::from_utf8(bytes.clone()).unwrap(),
+            r#"{"actor":"02020202-0202-4202-8202-020202020202","body":{"gift":"05050505-0505-4505-8505-050505050505","org":"03030303-0303-4303-8303-030303030303","record":{"decision":"returned","description":"Flowers","donor":"Alex","donor_is":"patient","nhs_number":"9434765919","offered_on":"2026-11-25","recipient_email":"gp@example.nhs.uk","value_pence":3050,"why":"Policy"}},"recorded_at":"2026-11-27T22:00:00.250000Z","salt":"abababababababababababababababab","type":"gift_recorded","v":1}"#
+        );
+        assert_eq!(Event::from_canonical_bytes(&bytes).unwrap(), e);
+    }
+
+    const FROZEN_GIFT: &str = r#"{"gift":"05050505-0505-4505-8505-050505050505","record":{"decision":"returned","description":"Flowers","donor":"Alex","donor_is":"patient","nhs_number":"9434765919","offered_on":"2026-11-25","recipient_email":"gp@example.nhs.uk","value_pence":3050,"why":"Policy"}}"#;
     const FROZEN_WARNING: &str =
         r#"{"warning":{"given_on":"2026-11-20","how":"Letter","reasons":"Calls at night"}}"#;
     const FROZEN_POLICE: &str = r#"{"report":{"force":"Thames Valley Police","reference":"TVP-1","reported_on":"2026-11-21","summary":"Threats"}}"#;

@@ -146,3 +146,7 @@ mod tests {
         assert_eq!(Seq::first().next().get(), 2);
     }
 }
+new_id!(
+    /// A gift in an organisation's gift register.
+    GiftId
+);

@@ -27,7 +27,7 @@ pub use email::Email;
 pub use entry::{AmendableField, Amendment, ContactEntry, EntryInput};
 pub use event::{Access, Event, EventBody};
 pub use field_errors::FieldErrors;
-pub use ids::{AmendmentId, CaseId, EntryId, KeyId, MemberId, OrgId, Seq, UserId};
+pub use ids::{AmendmentId, CaseId, EntryId, GiftId, KeyId, MemberId, OrgId, Seq, UserId};
 pub use nhs_number::NhsNumber;
 pub use occurred::OccurredAt;
 pub use role::{Role, Roles};

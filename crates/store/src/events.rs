@@ -42,8 +42,13 @@ pub struct StoredEvent {
     pub leaf_hash: Vec<u8>,
 }
 
-pub(crate) fn event_ad(case: &CaseId, seq: Seq) -> Vec<u8> {
-    ad("event", case, seq.get())
+/// What a sealed event is bound to: its case and place in the log, or — for a register
+/// event, which has no case — its register's key and place in the log.
+pub(crate) fn event_ad(case: Option<&CaseId>, key: &KeyId, seq: Seq) -> Vec<u8> {
+    match case {
+        Some(case) => ad("event", case, seq.get()),
+        None => ad("register-event", key, seq.get()),
+    }
 }
 
 pub(crate) fn key_ad(id: &KeyId) -> Vec<u8> {
@@ -147,10 +152,7 @@ impl Store {
     /// # Errors
     /// The sealed bytes do not open, or are not a canonical event.
     pub fn open_event(&self, e: &StoredEvent, key: &DataKey) -> Result<(Event, Vec<u8>)> {
-        let case = e
-            .case
-            .ok_or_else(|| StoreError::Corrupt(format!("event {} has no case", e.seq)))?;
-        let bytes = key.open(&e.sealed, &event_ad(&case, e.seq))?;
+        let bytes = key.open(&e.sealed, &event_ad(e.case.as_ref(), &e.key, e.seq))?;
         let event = Event::from_canonical_bytes(&bytes)
             // Not the parser's message: it could quote the decrypted event.
             .map_err(|_| StoreError::Corrupt(format!("event {}: not a canonical event", e.seq)))?;
@@ -224,13 +226,13 @@ impl WriteTx<'_> {
             .canonical_bytes()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let hash = leaf_hash(&bytes);
-        let sealed = key.seal(&bytes, &event_ad(&event.case, seq))?;
+        let sealed = key.seal(&bytes, &event_ad(event.case.as_ref(), &key_id, seq))?;
         sqlx::query(
             "INSERT INTO events (seq, case_id, key_id, event_type, recorded_at, sealed, leaf_hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(seq.get())
-        .bind(event.case.to_string())
+        .bind(event.case.map(|c| c.to_string()))
         .bind(key_id.to_string())
         .bind(event.body.type_name())
         .bind(event.recorded_at.to_string())

@@ -16,6 +16,7 @@ pub mod crypto;
 pub mod data_folder;
 pub mod engine;
 pub mod events;
+pub mod gifts;
 pub mod ledger;
 mod projection_check;
 mod projections;

@@ -148,6 +148,32 @@ pub(crate) async fn snapshot(
             ),
         );
     }
+    let gifts = sqlx::query(
+        "SELECT id, org_id, seq, key_id, offered_on, recorded_at, recorded_by, sealed FROM gifts",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in &gifts {
+        let org: String = r.try_get("org_id")?;
+        let key_id: String = r.try_get("key_id")?;
+        if !keys.contains_key(&key_id) {
+            let k: KeyId = key_id
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("gift register of {org}: key id")))?;
+            keys.insert(key_id.clone(), store.data_key(k).await?);
+        }
+        let seq: i64 = r.try_get("seq")?;
+        let body = open(&keys[&key_id], "gift", &org, seq, r.try_get("sealed")?);
+        out.insert(
+            format!("gift {}", r.try_get::<String, _>("id")?),
+            format!(
+                "org {org} event {seq} key {key_id} offered {} recorded {} by {} {body}",
+                r.try_get::<String, _>("offered_on")?,
+                r.try_get::<String, _>("recorded_at")?,
+                r.try_get::<String, _>("recorded_by")?,
+            ),
+        );
+    }
     let shares = sqlx::query("SELECT case_id, member_id, access, seq FROM case_shares")
         .fetch_all(&mut **tx)
         .await?;

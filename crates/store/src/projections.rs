@@ -11,6 +11,7 @@ use sqlx::{Any, Transaction};
 
 pub(crate) async fn clear(tx: &mut Transaction<'static, Any>) -> Result<()> {
     for table in [
+        "gifts",
         "case_records",
         "case_audit",
         "case_shares",
@@ -33,7 +34,10 @@ fn seal_json(
     v: &impl serde::Serialize,
 ) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(v).map_err(|err| StoreError::Corrupt(err.to_string()))?;
-    Ok(key.seal(&json, &ad(kind, &e.case, seq.get()))?)
+    let case = e
+        .case
+        .ok_or_else(|| StoreError::Corrupt(format!("event {seq} has no case")))?;
+    Ok(key.seal(&json, &ad(kind, &case, seq.get()))?)
 }
 
 fn expect_one(r: &sqlx::any::AnyQueryResult, seq: Seq, what: &str) -> Result<()> {
@@ -53,7 +57,9 @@ pub(crate) async fn apply(
     key: &DataKey,
     e: &Event,
 ) -> Result<()> {
-    let case = e.case.to_string();
+    let Some(case) = e.case.map(|c| c.to_string()) else {
+        return apply_register(tx, seq, key_id, key, e).await;
+    };
     match &e.body {
         EventBody::CaseOpened { org, owner } => {
             sqlx::query(
@@ -209,7 +215,8 @@ pub(crate) async fn apply(
         | EventBody::ChecklistMarked { .. }
         | EventBody::ChaperoneRecorded { .. }
         | EventBody::CareTransferred { .. }
-        | EventBody::RiskScreened { .. } => {
+        | EventBody::RiskScreened { .. }
+        | EventBody::GiftNoted { .. } => {
             let sealed = seal_json(key, "record", e, seq, &e.body)?;
             sqlx::query(
                 "INSERT INTO case_records (seq, case_id, kind, recorded_at, recorded_by, sealed) \
@@ -223,6 +230,11 @@ pub(crate) async fn apply(
             .bind(sealed)
             .execute(&mut **tx)
             .await?;
+        }
+        EventBody::GiftRecorded { .. } => {
+            return Err(StoreError::Corrupt(format!(
+                "event {seq}: a gift register event names a case"
+            )))
         }
         EventBody::ChaperoneFlagSet { required } => {
             let r = sqlx::query("UPDATE cases SET chaperone_required = $1 WHERE id = $2")
@@ -260,10 +272,43 @@ async fn audit(
     .bind(detail)
     .bind(address)
     .bind(e.recorded_at.to_string())
-    .bind(e.case.to_string())
+    .bind(e.case.map(|c| c.to_string()))
     .execute(&mut **tx)
     .await?;
     expect_one(&r, seq, "a case")
+}
+
+/// Events of an organisation's own registers, which belong to no case.
+async fn apply_register(
+    tx: &mut Transaction<'static, Any>,
+    seq: Seq,
+    key_id: KeyId,
+    key: &DataKey,
+    e: &Event,
+) -> Result<()> {
+    let EventBody::GiftRecorded { org, gift, record } = &e.body else {
+        return Err(StoreError::Corrupt(format!(
+            "event {seq} has no case but is not a register event"
+        )));
+    };
+    let json = serde_json::to_vec(record).map_err(|err| StoreError::Corrupt(err.to_string()))?;
+    let sealed = key.seal(&json, &ad("gift", org, seq.get()))?;
+    sqlx::query(
+        "INSERT INTO gifts (id, org_id, seq, key_id, offered_on, recorded_at, recorded_by, sealed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(gift.to_string())
+    .bind(org.to_string())
+    .bind(seq.get())
+    .bind(key_id.to_string())
+    .bind(record.offered_on.to_string())
+    .bind(e.recorded_at.to_string())
+    .bind(e.actor.to_string())
+    .bind(sealed)
+    .execute(&mut **tx)
+    .await
+    .map_err(crate::conflict("gift"))?;
+    Ok(())
 }
 
 async fn refresh_last_contact(tx: &mut Transaction<'static, Any>, case: &str) -> Result<()> {

@@ -4,6 +4,7 @@
 mod advice;
 mod cases;
 mod entries;
+pub(crate) mod gifts;
 pub(crate) mod ledger;
 mod members;
 mod openapi;
@@ -78,6 +79,7 @@ pub(crate) fn router() -> Routes {
     Routes::new()
         .merge(advice::router())
         .merge(register::router())
+        .merge(gifts::router())
         .merge(cases::router())
         .merge(entries::router())
         .merge(ledger::router())

@@ -6,10 +6,12 @@ mod audit;
 mod auth;
 mod cases;
 mod entries;
+mod gifts;
 pub(crate) mod layout;
 mod ledger;
 mod members;
 mod register;
+mod timeline;
 mod two_factor;
 
 use crate::routes::Routes;
@@ -41,6 +43,7 @@ pub(crate) fn router() -> Routes {
         .merge(advice::router())
         .merge(cases::router())
         .merge(entries::router())
+        .merge(gifts::router())
         .merge(ledger::router())
         .merge(members::router())
         .merge(register::router())

@@ -106,7 +106,7 @@ pub(crate) async fn run(entries: usize) -> anyhow::Result<()> {
             let mut w = store.begin_write().await?;
             let event = Event {
                 v: EVENT_VERSION,
-                case: case.id,
+                case: Some(case.id),
                 actor: actor.member,
                 recorded_at: app.clock.now(),
                 salt: Salt(app.random.bytes16()),

@@ -142,6 +142,14 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/ledger/verify", "SNNNNAANSSN"),
     ("GET", "/api/v1/ledger", "SNNNNAANSSN"),
     ("GET", "/audit", "SNNNNNANSSN"),
+    // The gift register: everyone but auditors records; managers and admins keep it.
+    ("GET", "/gifts", "SAAAAANASSA"),
+    ("POST", "/gifts", "SAAAAANASSA"),
+    ("GET", "/gifts.csv", "SNNAAANNSSN"),
+    ("POST", "/api/v1/gifts", "SAAAAANASSA"),
+    ("GET", "/api/v1/gifts", "SNNAAANNSSN"),
+    ("GET", "/api/v1/gifts.csv", "SNNAAANNSSN"),
+    ("GET", "/api/v1/cases/{id}/gifts", "SANANNNNSSA"),
     // People and settings: admins of the organisation.
     ("GET", "/admin/members", "SNNNNANNSSN"),
     ("POST", "/admin/members", "SNNNNANNSSN"),
@@ -426,6 +434,15 @@ fn form_fields(world: &World, path: &str) -> Vec<(String, String)> {
             ("role", "manager"),
         ]),
         "/admin/members/{id}/roles" => f(&[("roles", "manager")]),
+        "/gifts" => f(&[
+            ("offered_on", "2026-01-05"),
+            ("donor", "Sam Jones"),
+            ("description", "Flowers"),
+            ("value_pounds", "20"),
+            ("recipient_email", "owner@example.nhs.uk"),
+            ("decision", "declined"),
+            ("why", "Policy"),
+        ]),
         "/setup/{link}" => f(&[
             ("org_name", "X"),
             ("name", "X"),
@@ -466,6 +483,11 @@ fn json_body(path: &str) -> Option<Value> {
             "chaperone_role": "Nurse", "patient_consent": true
         }),
         "/api/v1/cases/{id}/risk-screens" => json!({"answers": {"repeated": true}}),
+        "/api/v1/gifts" => json!({
+            "offered_on": "2026-01-05", "donor": "Sam Jones", "description": "Flowers",
+            "value_pounds": 20, "recipient_email": "owner@example.nhs.uk",
+            "decision": "declined", "why": "Policy"
+        }),
         "/api/v1/cases/{id}/transfers" => {
             json!({"transferred_on": "2026-01-05", "to": "Dr Jones", "reason": "Boundaries"})
         }

@@ -19,7 +19,8 @@ async fn rebuilding_changes_no_page_and_no_answer(#[case] engine: Engine) {
         ids.push(c["id"].as_str().unwrap().to_owned());
     }
     // Advice records are projections too: a chaperone (needed before the consultation
-    // below on a case that requires one), a warning and a police report.
+    // below on a case that requires one), a warning, a police report, a transfer, a risk
+    // screen and a gift — which is in the register and, from Patient A, on their case.
     for (path, body) in [
         (
             "chaperones",
@@ -33,12 +34,41 @@ async fn rebuilding_changes_no_page_and_no_answer(#[case] engine: Engine) {
             "police-reports",
             json!({"reported_on": "2026-02-07", "force": "Thames Valley Police", "reference": "TVP-9", "summary": "Threats"}),
         ),
+        (
+            "transfers",
+            json!({"transferred_on": "2026-02-08", "to": "Dr Jones", "reason": "Boundaries"}),
+        ),
+        ("risk-screens", {
+            let answers: serde_json::Map<String, serde_json::Value> =
+                boundary_domain::advice::risk::QUESTIONS
+                    .iter()
+                    .map(|(q, _)| ((*q).to_owned(), json!(*q == "repeated")))
+                    .collect();
+            json!({ "answers": answers })
+        }),
     ] {
         let (s, b) = app
             .api_post(&format!("/api/v1/cases/{}/{path}", ids[0]), &token, body)
             .await;
         assert_eq!(s, reqwest::StatusCode::CREATED, "{b}");
     }
+    let (s, b) = app
+        .api_post(
+            "/api/v1/gifts",
+            &token,
+            json!({"offered_on": "2026-02-09", "donor": "Patient A", "description": "Flowers",
+                   "value_pounds": 150, "recipient_email": "ada@example.nhs.uk",
+                   "decision": "returned", "why": "Policy"}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED, "{b}");
+    app.api(
+        reqwest::Method::PUT,
+        &format!("/api/v1/cases/{}/checklist/told_line_manager", ids[0]),
+        Some(&token),
+        Some(json!({"done_on": "2026-02-10", "note": "Spoke to the practice manager"})),
+    )
+    .await;
     let mut entries = Vec::new();
     for (i, channel) in [
         "text_message",
@@ -101,7 +131,7 @@ async fn rebuilding_changes_no_page_and_no_answer(#[case] engine: Engine) {
     )
     .await;
 
-    let mut paths = vec!["/api/v1/cases".to_owned()];
+    let mut paths = vec!["/api/v1/cases".to_owned(), "/api/v1/gifts".to_owned()];
     for id in &ids {
         paths.push(format!("/api/v1/cases/{id}"));
         paths.push(format!("/api/v1/cases/{id}/entries"));
@@ -109,6 +139,9 @@ async fn rebuilding_changes_no_page_and_no_answer(#[case] engine: Engine) {
             "warnings",
             "police-reports",
             "chaperones",
+            "transfers",
+            "risk-screens",
+            "gifts",
             "checklist",
             "removal-plan?requested_on=2026-03-01",
         ] {
@@ -118,7 +151,7 @@ async fn rebuilding_changes_no_page_and_no_answer(#[case] engine: Engine) {
     for e in &entries {
         paths.push(format!("/api/v1/entries/{e}"));
     }
-    let mut pages = vec!["/cases".to_owned()];
+    let mut pages = vec!["/cases".to_owned(), "/gifts".to_owned()];
     for id in &ids {
         pages.push(format!("/cases/{id}"));
         pages.push(format!("/cases/{id}/advice?requested_on=2026-03-01"));
@@ -144,7 +177,7 @@ async fn rebuilding_changes_no_page_and_no_answer(#[case] engine: Engine) {
     );
 
     // The projections are emptied behind Boundary's back; the events alone bring them back.
-    for table in ["amendments", "entries", "cases"] {
+    for table in ["gifts", "case_records", "amendments", "entries", "cases"] {
         app.sql(&format!("DELETE FROM {table}")).await;
     }
     assert_eq!(app.api_get("/api/v1/cases", &token).await.1, json!([]));

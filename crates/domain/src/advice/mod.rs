@@ -6,6 +6,7 @@
 pub mod chaperone;
 pub mod checklist;
 pub mod dates;
+pub mod gift;
 pub mod patterns;
 pub mod police;
 pub mod prompts;
@@ -16,6 +17,7 @@ pub mod warning;
 
 pub use chaperone::ChaperoneRecord;
 pub use checklist::{Mark, Step, StepState};
+pub use gift::Gift;
 pub use police::PoliceReport;
 pub use removal::{RemovalAssessment, RemovalPlan, WarningException};
 pub use risk::RiskScreen;

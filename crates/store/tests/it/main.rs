@@ -24,7 +24,7 @@ fn now() -> Timestamp {
 fn event(case: CaseId, salt: u8, body: EventBody) -> Event {
     Event {
         v: EVENT_VERSION,
-        case,
+        case: Some(case),
         actor: MemberId::from_random(id_bytes(2)),
         recorded_at: now(),
         salt: Salt([salt; 16]),

@@ -41,16 +41,6 @@ struct NewCasePage {
     form: FormState,
 }
 
-struct TimelineItem {
-    id: String,
-    channel: &'static str,
-    occurred: String,
-    approximate: bool,
-    recorded: String,
-    what: String,
-    amended: bool,
-}
-
 struct LoggedPanel {
     id: String,
     seq: i64,
@@ -95,7 +85,8 @@ struct CasePage {
     nhs_number: Option<String>,
     identifiers: Vec<String>,
     opened: String,
-    timeline: Vec<TimelineItem>,
+    timeline: Vec<super::timeline::TimelineItem>,
+    contact_count: usize,
     logged: Option<LoggedPanel>,
     status_code: &'static str,
     statuses: Vec<(&'static str, &'static str)>,
@@ -140,38 +131,6 @@ pub(crate) fn audit_line(a: boundary_app::AuditRow) -> AuditLine {
 struct SharedPage {
     chrome: Chrome,
     cases: Vec<CaseCard>,
-}
-
-/// Long entries are cut on the timeline; the entry page shows them whole.
-const TIMELINE_TEXT: usize = 400;
-
-fn excerpt(s: &str) -> String {
-    if s.chars().count() <= TIMELINE_TEXT {
-        s.to_owned()
-    } else {
-        let cut: String = s.chars().take(TIMELINE_TEXT).collect();
-        format!("{cut}…")
-    }
-}
-
-fn timeline(entries: &[EntryRow]) -> Vec<TimelineItem> {
-    // Newest contact first: the one just logged is the one a doctor looks for.
-    entries
-        .iter()
-        .rev()
-        .map(|e| {
-            let c = e.current();
-            TimelineItem {
-                id: e.id.to_string(),
-                channel: c.channel.label(),
-                occurred: format::occurred(&c.occurred),
-                approximate: c.occurred.approximate,
-                recorded: format::date_time(e.recorded_at),
-                what: excerpt(&c.what_happened),
-                amended: !e.amendments.is_empty(),
-            }
-        })
-        .collect()
 }
 
 fn card(c: &CaseRow) -> CaseCard {
@@ -314,6 +273,7 @@ async fn show(
     )
     .map(|s| s.words().0);
     let contacts: Vec<_> = entries.iter().map(EntryRow::current).collect();
+    let records = state.app.records_on(&case).await?;
     let prompts = state
         .app
         .prompts_for(&case, &contacts)
@@ -352,7 +312,8 @@ async fn show(
         nhs_number: case.person.nhs_number.as_ref().map(ToString::to_string),
         identifiers: case.person.identifiers.clone(),
         opened: format::date_time(case.opened_at),
-        timeline: timeline(&entries),
+        timeline: super::timeline::timeline(&entries, &records),
+        contact_count: entries.len(),
         logged,
         status_code: case.status.code(),
         statuses: CaseStatus::ALL

@@ -15,6 +15,8 @@ pub(crate) struct Me {
     pub sees_audit: bool,
     /// Admins get a link to the people page.
     pub manages_people: bool,
+    /// Everyone but auditors records gifts.
+    pub records_gifts: bool,
 }
 
 pub(crate) struct Chrome {
@@ -38,6 +40,9 @@ impl Chrome {
                 sees_ledger: s.actor.roles.has(Role::Admin) || s.actor.roles.has(Role::Auditor),
                 sees_audit: s.actor.roles.has(Role::Auditor),
                 manages_people: s.actor.roles.has(Role::Admin),
+                records_gifts: s.actor.roles.has(Role::Clinician)
+                    || s.actor.roles.has(Role::Manager)
+                    || s.actor.roles.has(Role::Admin),
             }),
             csrf: s.csrf.clone(),
         }
