@@ -7,8 +7,8 @@ use boundary_domain::advice::checklist::{checklist, Evidence};
 use boundary_domain::advice::police::PoliceReportInput;
 use boundary_domain::advice::removal::plan;
 use boundary_domain::advice::{
-    CareTransfer, ChaperoneRecord, Gift, Mark, PoliceReport, RemovalAssessment, RemovalPlan,
-    RiskScreen, Step, StepState, Warning,
+    CareTransfer, ChaperoneRecord, Gift, Letter, Mark, PoliceReport, RemovalAssessment,
+    RemovalPlan, RiskScreen, Step, StepState, Warning,
 };
 use boundary_domain::occurred::iso_date;
 use boundary_domain::{CaseId, EventBody, FieldErrors, MemberId, Seq, Timestamp};
@@ -41,6 +41,8 @@ pub struct AdviceRecords {
     pub screens: Vec<Recorded<RiskScreen>>,
     /// Gifts from the person of concern, as recorded in the organisation's register.
     pub gifts: Vec<Recorded<Gift>>,
+    /// Letters as they were sent, oldest first.
+    pub letters: Vec<Recorded<Letter>>,
 }
 
 /// One checklist step as a page or the API shows it.
@@ -217,6 +219,12 @@ impl App {
                     recorded_at,
                     recorded_by,
                     record,
+                }),
+                EventBody::LetterWritten { letter } => out.letters.push(Recorded {
+                    seq,
+                    recorded_at,
+                    recorded_by,
+                    record: letter,
                 }),
                 EventBody::GiftNoted { record, .. } => out.gifts.push(Recorded {
                     seq,

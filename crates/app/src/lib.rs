@@ -15,6 +15,7 @@ pub mod cases;
 pub mod entries;
 pub mod gifts;
 pub mod ledger;
+pub mod letters;
 pub mod passwords;
 pub mod people;
 pub mod second_factor;

@@ -6,8 +6,8 @@
 //! any name or shape here breaks every existing log. The test vectors below fail if it does.
 
 use crate::advice::{
-    CareTransfer, ChaperoneRecord, Gift, Mark, PoliceReport, RemovalAssessment, RiskScreen, Step,
-    Warning,
+    CareTransfer, ChaperoneRecord, Gift, Letter, Mark, PoliceReport, RemovalAssessment, RiskScreen,
+    Step, Warning,
 };
 use crate::case::{CaseStatus, PersonOfConcern};
 use crate::entry::{Amendment, ContactEntry};
@@ -134,6 +134,10 @@ pub enum EventBody {
         gift: GiftId,
         record: Gift,
     },
+    /// A letter kept as it was sent: a warning, a removal request, or the removal notice.
+    LetterWritten {
+        letter: Letter,
+    },
     /// Someone looked at the case: the access audit. The actor is who; `what` is
     /// `case`, `entries`, `entry` or `receipt`.
     CaseViewed {
@@ -197,6 +201,7 @@ impl EventBody {
             EventBody::RiskScreened { .. } => "risk_screened",
             EventBody::GiftRecorded { .. } => "gift_recorded",
             EventBody::GiftNoted { .. } => "gift_noted",
+            EventBody::LetterWritten { .. } => "letter_written",
         }
     }
 }
@@ -381,6 +386,9 @@ mod tests {
                 gift: GiftId::from_random([5; 16]),
                 record: frozen_gift(),
             },
+            EventBody::LetterWritten {
+                letter: Letter::parse("warning", "Dear Alex,\n\nPlease stop.", today).unwrap(),
+            },
         ];
         let frozen = [
             FROZEN_WARNING,
@@ -391,6 +399,7 @@ mod tests {
             FROZEN_TRANSFER,
             FROZEN_RISK,
             FROZEN_GIFT,
+            FROZEN_LETTER,
         ];
         let mut changed = Vec::new();
         for (body, want) in bodies.into_iter().zip(frozen) {
@@ -447,6 +456,7 @@ mod tests {
     }
 
     const FROZEN_GIFT: &str = r#"{"gift":"05050505-0505-4505-8505-050505050505","record":{"decision":"returned","description":"Flowers","donor":"Alex","donor_is":"patient","nhs_number":"9434765919","offered_on":"2026-11-25","recipient_email":"gp@example.nhs.uk","value_pence":3050,"why":"Policy"}}"#;
+    const FROZEN_LETTER: &str = r#"{"letter":{"kind":"warning","text":"Dear Alex,\n\nPlease stop.","written_on":"2026-11-27"}}"#;
     const FROZEN_WARNING: &str =
         r#"{"warning":{"given_on":"2026-11-20","how":"Letter","reasons":"Calls at night"}}"#;
     const FROZEN_POLICE: &str = r#"{"report":{"force":"Thames Valley Police","reference":"TVP-1","reported_on":"2026-11-21","summary":"Threats"}}"#;

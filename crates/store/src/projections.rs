@@ -216,7 +216,8 @@ pub(crate) async fn apply(
         | EventBody::ChaperoneRecorded { .. }
         | EventBody::CareTransferred { .. }
         | EventBody::RiskScreened { .. }
-        | EventBody::GiftNoted { .. } => {
+        | EventBody::GiftNoted { .. }
+        | EventBody::LetterWritten { .. } => {
             let sealed = seal_json(key, "record", e, seq, &e.body)?;
             sqlx::query(
                 "INSERT INTO case_records (seq, case_id, kind, recorded_at, recorded_by, sealed) \

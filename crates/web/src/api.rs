@@ -6,6 +6,7 @@ mod cases;
 mod entries;
 pub(crate) mod gifts;
 pub(crate) mod ledger;
+mod letters;
 mod members;
 mod openapi;
 mod register;
@@ -80,6 +81,7 @@ pub(crate) fn router() -> Routes {
         .merge(advice::router())
         .merge(register::router())
         .merge(gifts::router())
+        .merge(letters::router())
         .merge(cases::router())
         .merge(entries::router())
         .merge(ledger::router())

@@ -9,6 +9,7 @@ mod entries;
 mod gifts;
 pub(crate) mod layout;
 mod ledger;
+mod letters;
 mod members;
 mod register;
 mod timeline;
@@ -44,6 +45,7 @@ pub(crate) fn router() -> Routes {
         .merge(cases::router())
         .merge(entries::router())
         .merge(gifts::router())
+        .merge(letters::router())
         .merge(ledger::router())
         .merge(members::router())
         .merge(register::router())

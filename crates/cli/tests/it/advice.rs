@@ -218,7 +218,10 @@ async fn the_advice_page_records_and_explains(#[case] engine: Engine) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = app.get_html(&page).await;
     assert!(
-        html.contains(&format!("The patient was warned on {today}")),
+        html.contains(&format!(
+            "The patient was warned on {}",
+            boundary_domain::advice::dates::human(app.app.uk_today())
+        )),
         "{html}"
     );
     assert!(html.contains("A request can be made"));

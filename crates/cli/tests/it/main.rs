@@ -15,6 +15,7 @@ mod cli;
 mod encryption;
 mod gifts;
 mod ledger;
+mod letters;
 mod matrix;
 mod pages;
 mod people;

@@ -150,6 +150,13 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/gifts", "SNNAAANNSSN"),
     ("GET", "/api/v1/gifts.csv", "SNNAAANNSSN"),
     ("GET", "/api/v1/cases/{id}/gifts", "SANANNNNSSA"),
+    // Letters: drafted and kept by those who record on the case, read by all who see it.
+    ("GET", "/cases/{id}/letters/new", "SANNNNNNSSA"),
+    ("POST", "/cases/{id}/letters", "SANNNNNNSSA"),
+    ("GET", "/cases/{id}/letters/{seq}", "SANANNNNSSA"),
+    ("GET", "/api/v1/cases/{id}/letters/draft", "SANNNNNNSSA"),
+    ("POST", "/api/v1/cases/{id}/letters", "SANNNNNNSSA"),
+    ("GET", "/api/v1/cases/{id}/letters", "SANANNNNSSA"),
     // People and settings: admins of the organisation.
     ("GET", "/admin/members", "SNNNNANNSSN"),
     ("POST", "/admin/members", "SNNNNANNSSN"),
@@ -232,6 +239,14 @@ async fn build_world(t: &TestApp) -> World {
         )
         .await;
     let entry = entry["id"].as_str().unwrap().to_owned();
+    let (_, letter) = t
+        .api_post(
+            &format!("/api/v1/cases/{case}/letters"),
+            &owner_token,
+            json!({"kind": "warning", "text": "Dear Patient A"}),
+        )
+        .await;
+    let letter_seq = letter["seq"].to_string();
     for (who, access) in [
         ("shared@example.nhs.uk", "read"),
         ("gone@example.nhs.uk", "contribute"),
@@ -275,6 +290,7 @@ async fn build_world(t: &TestApp) -> World {
     let spare_token_b = app.create_token(owner, None, None).await.unwrap().id;
     let mut values = BTreeMap::new();
     values.insert("owner_member", owner.to_string());
+    values.insert("letter_seq", letter_seq);
     values.insert("spare_token_page", spare_token_a);
     values.insert("spare_token_api", spare_token_b);
     for (i, s) in spares.iter().enumerate() {
@@ -391,6 +407,7 @@ fn fill(world: &World, method: &str, path: &str) -> String {
         .replace("{link}", &"ab".repeat(32))
         .replace("{*name}", "app.css")
         .replace("{step}", "told_line_manager")
+        .replace("{seq}", &world.values["letter_seq"])
 }
 
 /// Form fields for page posts: valid where validity matters, so that an allowed caller
@@ -434,6 +451,7 @@ fn form_fields(world: &World, path: &str) -> Vec<(String, String)> {
             ("role", "manager"),
         ]),
         "/admin/members/{id}/roles" => f(&[("roles", "manager")]),
+        "/cases/{id}/letters" => f(&[("kind", "warning"), ("text", "Dear Patient A")]),
         "/gifts" => f(&[
             ("offered_on", "2026-01-05"),
             ("donor", "Sam Jones"),
@@ -483,6 +501,7 @@ fn json_body(path: &str) -> Option<Value> {
             "chaperone_role": "Nurse", "patient_consent": true
         }),
         "/api/v1/cases/{id}/risk-screens" => json!({"answers": {"repeated": true}}),
+        "/api/v1/cases/{id}/letters" => json!({"kind": "warning", "text": "Dear Patient A"}),
         "/api/v1/gifts" => json!({
             "offered_on": "2026-01-05", "donor": "Sam Jones", "description": "Flowers",
             "value_pounds": 20, "recipient_email": "owner@example.nhs.uk",
@@ -499,6 +518,7 @@ fn query(path: &str) -> &'static str {
     match path {
         "/api/v1/proof/inclusion" => "?seq=1&tree_size=1",
         "/api/v1/proof/consistency" => "?from=1&to=1",
+        "/cases/{id}/letters/new" | "/api/v1/cases/{id}/letters/draft" => "?kind=warning",
         _ => "",
     }
 }

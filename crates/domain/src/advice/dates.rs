@@ -16,6 +16,15 @@ pub fn plus_days(d: Date, days: i64) -> Date {
     d.checked_add(Duration::days(days)).unwrap_or(d)
 }
 
+/// A date in a sentence, as people in the UK write it: `27 Nov 2026`.
+#[must_use]
+pub fn human(d: Date) -> String {
+    d.format(time::macros::format_description!(
+        "[day padding:none] [month repr:short] [year]"
+    ))
+    .unwrap_or_default()
+}
+
 /// Parses a `YYYY-MM-DD` date typed by a person that must not be in the future.
 ///
 /// # Errors
@@ -43,6 +52,12 @@ fn capitalise(s: &str) -> String {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn dates_in_sentences_read_as_people_write_them() {
+        assert_eq!(human(date!(2026 - 11 - 27)), "27 Nov 2026");
+        assert_eq!(human(date!(2026 - 03 - 01)), "1 Mar 2026");
+    }
 
     #[test]
     fn years_and_days() {

@@ -5,7 +5,6 @@
 
 use super::risk::RiskScreen;
 use super::warning::Warning;
-use crate::occurred::iso_date;
 use crate::{Channel, ContactEntry};
 use serde::Serialize;
 use time::{Date, Duration};
@@ -75,7 +74,7 @@ pub fn prompts(
             why: format!(
                 "{} recorded at your home, the latest on {}. Someone who comes to where you live has moved beyond your work.",
                 count(at_home.len(), "contact"),
-                iso_date::format(*last)
+                super::dates::human(*last)
             ),
             consider: format!("Review your safety at home: who knows your address, and how you get to and from work. {POLICE}"),
         });
@@ -92,7 +91,7 @@ pub fn prompts(
                 why: format!(
                     "{} since the patient was warned on {}: the warning has not stopped it.",
                     count(after.len(), "contact"),
-                    iso_date::format(w.given_on)
+                    super::dates::human(w.given_on)
                 ),
                 consider: format!("This may be the time to ask for the patient's removal from the list or to transfer their care. {POLICE}"),
             });
@@ -105,7 +104,7 @@ pub fn prompts(
             why: format!(
                 "{} through other people, the latest on {}. Drawing others in is a sign the behaviour is spreading.",
                 count(third.len(), "contact"),
-                iso_date::format(*last)
+                super::dates::human(*last)
             ),
             consider: format!("Tell colleagues and reception not to pass on anything about you. {POLICE}"),
         });
@@ -175,7 +174,7 @@ mod tests {
         ContactEntry::parse(
             &EntryInput {
                 channel: Some(channel.into()),
-                occurred_on: Some(iso_date::format(on)),
+                occurred_on: Some(crate::occurred::iso_date::format(on)),
                 what_happened: Some("x".into()),
                 ..EntryInput::default()
             },
@@ -261,7 +260,7 @@ mod tests {
         );
         assert!(p[1]
             .why
-            .starts_with("1 contact since the patient was warned on 2026-11-10"));
+            .starts_with("1 contact since the patient was warned on 10 Nov 2026"));
         assert!(p
             .iter()
             .all(|p| p.consider.contains("999") && p.consider.contains("101")));

@@ -177,7 +177,7 @@ mod opt_date {
 }
 
 fn day(d: Date) -> String {
-    iso_date::format(d)
+    super::dates::human(d)
 }
 
 /// Whether a removal may be requested on `requested_on` — ordinary, or `immediate`
@@ -355,7 +355,7 @@ mod tests {
         );
         let late = plan(date!(2026 - 03 - 11), false, Some(&a), &ws, &[]);
         assert!(
-            late.why[0].contains("stopped counting on 2026-03-11"),
+            late.why[0].contains("stopped counting on 11 Mar 2026"),
             "{:?}",
             late.why
         );

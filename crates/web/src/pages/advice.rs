@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use boundary_app::AppError;
+use boundary_domain::advice::dates::human;
 use boundary_domain::advice::police::PoliceReportInput;
 use boundary_domain::advice::warning::{standing, WarningStanding};
 use boundary_domain::advice::WarningException;
@@ -97,6 +98,8 @@ struct AdvicePage {
     screens: Vec<(String, usize, bool)>,
     questions: &'static [(&'static str, &'static str)],
     plan_day: String,
+    plan_day_words: String,
+    letters: Vec<LetterView>,
     plan_can: bool,
     plan_why: Vec<String>,
     plan_effective: Option<String>,
@@ -108,6 +111,14 @@ struct AdvicePage {
     form: FormState,
     /// Which form to show open: the one that was sent back with errors.
     open: &'static str,
+}
+
+/// A letter kept on the case.
+struct LetterView {
+    seq: i64,
+    title: &'static str,
+    written_on: String,
+    text: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,16 +150,16 @@ fn standing_words(s: &WarningStanding) -> String {
             lapses_on,
         } => format!(
             "The patient was warned on {}. That warning counts for a removal request until {}.",
-            iso_date::format(*given_on),
-            iso_date::format(lapses_on.previous_day().unwrap_or(*lapses_on))
+            human(*given_on),
+            human(lapses_on.previous_day().unwrap_or(*lapses_on))
         ),
         WarningStanding::Lapsed {
             given_on,
             lapsed_on,
         } => format!(
             "The last warning, on {}, stopped counting on {}: it is more than 12 months old.",
-            iso_date::format(*given_on),
-            iso_date::format(*lapsed_on)
+            human(*given_on),
+            human(*lapsed_on)
         ),
     }
 }
@@ -202,11 +213,7 @@ async fn page(
             .iter()
             .map(|w| {
                 let w = &w.record;
-                (
-                    iso_date::format(w.given_on),
-                    w.how.clone(),
-                    w.reasons.clone(),
-                )
+                (human(w.given_on), w.how.clone(), w.reasons.clone())
             })
             .collect(),
         reports: records
@@ -215,7 +222,7 @@ async fn page(
             .map(|r| {
                 let r = &r.record;
                 (
-                    iso_date::format(r.reported_on),
+                    human(r.reported_on),
                     r.force.clone(),
                     r.reference.clone(),
                     r.summary.clone(),
@@ -244,7 +251,7 @@ async fn page(
                 } else {
                     "did not consent"
                 };
-                (iso_date::format(c.consultation_on), who, consent)
+                (human(c.consultation_on), who, consent)
             })
             .collect(),
         screens: records
@@ -264,18 +271,25 @@ async fn page(
             .iter()
             .map(|r| {
                 let t = &r.record;
-                (
-                    iso_date::format(t.transferred_on),
-                    t.to.clone(),
-                    t.reason.clone(),
-                )
+                (human(t.transferred_on), t.to.clone(), t.reason.clone())
             })
             .collect(),
         plan_day: iso_date::format(day),
+        plan_day_words: human(day),
+        letters: records
+            .letters
+            .iter()
+            .map(|r| LetterView {
+                seq: r.seq.get(),
+                title: r.record.kind.label(),
+                written_on: human(r.record.written_on),
+                text: r.record.text.clone(),
+            })
+            .collect(),
         plan_can: plan.can_request,
         plan_why: plan.why,
-        plan_effective: plan.effective_on.map(iso_date::format),
-        plan_confirm_by: plan.confirm_in_writing_by.map(iso_date::format),
+        plan_effective: plan.effective_on.map(human),
+        plan_confirm_by: plan.confirm_in_writing_by.map(human),
         immediate,
         grounds_confirmed: assessment.is_some_and(|a| a.grounds_confirmed),
         exception: assessment

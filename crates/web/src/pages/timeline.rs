@@ -169,6 +169,15 @@ pub(crate) fn timeline(entries: &[EntryRow], records: &AdviceRecords) -> Vec<Tim
             ),
         ));
     }
+    for r in &records.letters {
+        let l = &r.record;
+        items.push(record(
+            r,
+            l.written_on,
+            format!("Letter kept: {}", l.kind.label()),
+            l.text.clone(),
+        ));
+    }
     // Newest first: the one just logged is the one a doctor looks for.
     items.sort_by_key(|i| std::cmp::Reverse(i.key));
     items

@@ -1,0 +1,183 @@
+use super::*;
+use boundary_domain::advice::police::PoliceReportInput;
+use boundary_domain::advice::removal::plan;
+use boundary_domain::advice::RemovalAssessment;
+use time::macros::date;
+
+const TODAY: Date = date!(2026 - 11 - 27);
+
+fn facts<'a>(warning: Option<&'a Warning>, removal: Option<RemovalFacts<'a>>) -> LetterFacts<'a> {
+    LetterFacts {
+        practice: "Riverside Surgery",
+        doctor: "Dr Ada Lovelace",
+        patient: "Alex Smith",
+        nhs_number: Some("943 476 5919"),
+        today: TODAY,
+        warning,
+        chaperone_required: true,
+        removal,
+    }
+}
+
+fn warning() -> Warning {
+    Warning::parse(
+        "2026-11-02",
+        "In person",
+        "You sent 40 messages in a week.",
+        TODAY,
+    )
+    .unwrap()
+}
+
+fn report() -> PoliceReport {
+    PoliceReport::parse(
+        &PoliceReportInput {
+            reported_on: "2026-11-26".into(),
+            force: "Thames Valley Police".into(),
+            officer: None,
+            reference: "TVP-2611".into(),
+            summary: "Pushed the receptionist".into(),
+        },
+        TODAY,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_warning_letter_gives_the_reasons_and_how_long_it_counts() {
+    let w = warning();
+    let text = draft(LetterKind::Warning, &facts(Some(&w), None));
+    for want in [
+        "Riverside Surgery",
+        "27 Nov 2026",
+        "Dear Alex Smith,",
+        "You sent 40 messages in a week.",
+        "until 2 Nov 2027",
+        "someone else from the practice will be present",
+        "Dr Ada Lovelace",
+    ] {
+        assert!(text.contains(want), "{want}:\n{text}");
+    }
+    assert!(!text.contains("{{"), "every placeholder filled:\n{text}");
+}
+
+#[test]
+fn a_missing_fact_is_left_as_a_note_to_complete() {
+    let text = draft(LetterKind::Warning, &facts(None, None));
+    assert!(text.contains("[Say what the patient did"), "{text}");
+}
+
+#[test]
+fn an_ordinary_request_names_the_warning_and_the_eighth_day() {
+    let w = warning();
+    let a = RemovalAssessment::parse(true, None, None, None).unwrap();
+    let p = plan(TODAY, false, Some(&a), std::slice::from_ref(&w), &[]);
+    let f = facts(
+        Some(&w),
+        Some(RemovalFacts {
+            immediate: false,
+            plan: &p,
+            police: None,
+            exception: None,
+            not_told_why: None,
+        }),
+    );
+    let request = draft(LetterKind::RemovalRequest, &f);
+    for want in [
+        "NHS number: 943 476 5919",
+        "We warned the patient on 2 Nov 2026 (In person)",
+        "on 5 Dec 2026 if it reaches you on 27 Nov 2026",
+        "nothing to do with the patient's race",
+        "We are telling the patient in writing",
+    ] {
+        assert!(request.contains(want), "{want}:\n{request}");
+    }
+    assert!(!request.contains("immediate effect"), "{request}");
+    assert!(!request.contains("[Before sending"), "{request}");
+    let notice = draft(LetterKind::RemovalNotice, &f);
+    assert!(
+        notice.contains("You will stay registered with us until 5 Dec 2026"),
+        "{notice}"
+    );
+    assert!(
+        notice.contains("You sent 40 messages in a week."),
+        "{notice}"
+    );
+}
+
+#[test]
+fn an_exception_is_stated_when_no_warning_was_given() {
+    let a = RemovalAssessment::parse(
+        true,
+        Some("risk_to_others"),
+        Some("He threatened staff"),
+        None,
+    )
+    .unwrap();
+    let p = plan(TODAY, false, Some(&a), &[], &[]);
+    let text = draft(
+        LetterKind::RemovalRequest,
+        &facts(
+            None,
+            Some(RemovalFacts {
+                immediate: false,
+                plan: &p,
+                police: None,
+                exception: Some((WarningException::RiskToOthers, "He threatened staff")),
+                not_told_why: None,
+            }),
+        ),
+    );
+    assert!(
+        text.contains("We did not warn the patient first, because a warning would put the safety of staff or others at risk: He threatened staff"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_immediate_request_names_the_police_report_and_the_seven_day_confirmation() {
+    let r = report();
+    let a = RemovalAssessment::parse(true, None, None, Some("No known address")).unwrap();
+    let p = plan(TODAY, true, Some(&a), &[], std::slice::from_ref(&r));
+    let f = facts(
+        None,
+        Some(RemovalFacts {
+            immediate: true,
+            plan: &p,
+            police: Some(&r),
+            exception: None,
+            not_told_why: Some("No known address"),
+        }),
+    );
+    let request = draft(LetterKind::RemovalRequest, &f);
+    for want in [
+        "with immediate effect",
+        "Thames Valley Police on 26 Nov 2026; the incident number is TVP-2611",
+        "in writing, within the 7 days allowed: by 4 Dec 2026",
+        "not reasonably practicable: No known address",
+    ] {
+        assert!(request.contains(want), "{want}:\n{request}");
+    }
+    let notice = draft(LetterKind::RemovalNotice, &f);
+    assert!(notice.contains("takes effect straight away"), "{notice}");
+}
+
+#[test]
+fn a_request_the_planner_refuses_says_what_to_settle_first() {
+    let p = plan(TODAY, false, None, &[], &[]);
+    let text = draft(
+        LetterKind::RemovalRequest,
+        &facts(
+            None,
+            Some(RemovalFacts {
+                immediate: false,
+                plan: &p,
+                police: None,
+                exception: None,
+                not_told_why: None,
+            }),
+        ),
+    );
+    assert!(text.starts_with("[Before sending: First confirm"), "{text}");
+    assert!(text.contains("[Before sending: No warning"), "{text}");
+}

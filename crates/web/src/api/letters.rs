@@ -1,0 +1,118 @@
+//! Letters on a case: drafts, and letters kept as sent.
+
+use super::advice::RecordCreated;
+use super::cases::case_id;
+use super::{ApiActor, ApiJson};
+use crate::error::ApiError;
+use crate::routes::Routes;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use boundary_domain::occurred::iso_date;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct DraftQuery {
+    /// `warning`, `removal_request` or `removal_notice`.
+    kind: String,
+    /// For the removal letters: the date of the request (today when absent).
+    requested_on: Option<String>,
+    /// For the removal letters: an immediate removal after violence.
+    immediate: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct DraftOut {
+    kind: String,
+    text: String,
+}
+
+/// A draft letter made from what the case records, to edit before keeping it.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/letters/draft", params(("id" = String, Path), DraftQuery),
+    responses((status = 200, body = DraftOut), (status = 404), (status = 422, description = "Invalid fields")),
+    security(("bearer" = [])))]
+pub(crate) async fn draft(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    Query(q): Query<DraftQuery>,
+) -> Result<Json<DraftOut>, ApiError> {
+    let text = state
+        .app
+        .letter_draft(
+            &actor,
+            case_id(&id)?,
+            &q.kind,
+            q.requested_on.as_deref(),
+            q.immediate.unwrap_or(false),
+        )
+        .await?;
+    Ok(Json(DraftOut { kind: q.kind, text }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct LetterIn {
+    /// `warning`, `removal_request` or `removal_notice`.
+    kind: String,
+    /// The letter as sent.
+    text: String,
+}
+
+/// Keep a letter as it was sent. Owner, or a contribute share.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/letters", params(("id" = String, Path)), request_body = LetterIn,
+    responses((status = 201, body = RecordCreated), (status = 404), (status = 422, description = "Invalid fields")),
+    security(("bearer" = [])))]
+pub(crate) async fn keep(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<LetterIn>,
+) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
+    let a = state
+        .app
+        .write_letter(&actor, case_id(&id)?, &body.kind, &body.text)
+        .await?;
+    Ok((StatusCode::CREATED, Json(a.into())))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LetterOut {
+    seq: i64,
+    recorded_at: String,
+    kind: String,
+    written_on: String,
+    text: String,
+}
+
+/// The letters kept on a case, oldest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/letters", params(("id" = String, Path)),
+    responses((status = 200, body = [LetterOut]), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<LetterOut>>, ApiError> {
+    let records = state.app.advice_records(&actor, case_id(&id)?).await?;
+    Ok(Json(
+        records
+            .letters
+            .iter()
+            .map(|r| LetterOut {
+                seq: r.seq.get(),
+                recorded_at: r.recorded_at.to_string(),
+                kind: r.record.kind.code().into(),
+                written_on: iso_date::format(r.record.written_on),
+                text: r.record.text.clone(),
+            })
+            .collect(),
+    ))
+}
+
+pub(super) fn router() -> Routes {
+    Routes::new()
+        .get("/api/v1/cases/{id}/letters/draft", draft)
+        .post("/api/v1/cases/{id}/letters", keep)
+        .get("/api/v1/cases/{id}/letters", list)
+}
