@@ -18,6 +18,8 @@ pub struct Invite {
     /// will find the organisation when they next sign in.
     pub link: Option<String>,
     pub expires_micros: i64,
+    /// The link was e-mailed to them.
+    pub emailed: bool,
 }
 
 impl App {
@@ -48,12 +50,17 @@ impl App {
         let (name, email) = (checked.1.clone(), checked.0.as_str().to_owned());
         let added = self.add_member_in(actor.org, checked, None).await?;
         tracing::info!(by = %actor.member, member = %added.member, "invited");
+        let emailed = match &added.password_link {
+            Some(secret) => self.email_invitation(&email, &actor.org_name, secret).await,
+            None => false,
+        };
         Ok(Invite {
             member: added.member,
             name,
             email,
             link: added.password_link,
             expires_micros: self.now_micros() + self.limits.password_link_seconds * 1_000_000,
+            emailed,
         })
     }
 
@@ -96,12 +103,16 @@ impl App {
                 self.limits.password_link_seconds,
             )
             .await?;
+        let emailed = self
+            .email_invitation(&target.email, &actor.org_name, &link)
+            .await;
         Ok(Invite {
             member,
             name: target.name,
             email: target.email,
             link: Some(link),
             expires_micros: self.now_micros() + self.limits.password_link_seconds * 1_000_000,
+            emailed,
         })
     }
 

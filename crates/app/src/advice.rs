@@ -329,6 +329,15 @@ impl App {
     pub async fn checklist(&self, actor: &Actor, id: CaseId) -> Result<Vec<ChecklistLine>> {
         let case = self.case(actor, id).await?;
         let records = self.records_of(&case).await?;
+        self.checklist_of(&case, &records).await
+    }
+
+    /// The checklist of a case whose records are already read.
+    pub(crate) async fn checklist_of(
+        &self,
+        case: &CaseRow,
+        records: &AdviceRecords,
+    ) -> Result<Vec<ChecklistLine>> {
         let first_entry_on = self
             .store
             .first_entry_recorded(case.id)

@@ -75,7 +75,8 @@ impl App {
         Ok(draft(kind, &facts))
     }
 
-    /// Keeps a letter as it was sent. Owner, or a contribute share.
+    /// Keeps a letter as it was sent. Owner, or a contribute share. A removal request's
+    /// date and kind set the reminders that follow it.
     ///
     /// # Errors
     /// `NotFound` for a case the actor may not act on; `Invalid` field errors.
@@ -85,10 +86,12 @@ impl App {
         id: CaseId,
         kind: &str,
         text: &str,
+        requested_on: Option<&str>,
+        immediate: bool,
     ) -> Result<Appended> {
         self.append_record(actor, id, authorise::record_advice, |today| {
             Ok(EventBody::LetterWritten {
-                letter: Letter::parse(kind, text, today)?,
+                letter: Letter::parse(kind, text, requested_on, immediate, today)?,
             })
         })
         .await

@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod letters;
 pub mod passwords;
 pub mod people;
+pub mod reminders;
 pub mod second_factor;
 pub mod timestamping;
 pub mod tokens;
@@ -110,6 +111,8 @@ pub struct App {
     pub(crate) tsa_state: Arc<std::sync::RwLock<timestamping::TsaState>>,
     /// Argon2 takes 19 MiB a hash: this many at once, and no more, however many people try.
     pub(crate) hashing: Arc<tokio::sync::Semaphore>,
+    /// E-mail, when configured.
+    pub(crate) mail: Option<reminders::MailConfig>,
 }
 
 impl std::fmt::Debug for App {
@@ -129,6 +132,7 @@ impl App {
             writes_blocked: Arc::new(std::sync::RwLock::new(None)),
             tsa: None,
             hashing: Arc::new(tokio::sync::Semaphore::new(4)),
+            mail: None,
             tsa_state: Arc::new(std::sync::RwLock::new(timestamping::TsaState::default())),
         }
     }

@@ -55,6 +55,8 @@ pub(crate) enum Command {
         tsa: TsaArgs,
         #[command(flatten)]
         sessions: SessionArgs,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Create the data folder, the master key, the log signing key and the schema.
     Init,
@@ -117,6 +119,41 @@ pub(crate) struct TsaArgs {
     /// At most one timestamp per this many seconds.
     #[arg(long, env = "BOUNDARY_TSA_INTERVAL", default_value_t = 600)]
     pub tsa_interval: i64,
+}
+
+/// E-mail for invitations and reminders. Without a host, Boundary sends none.
+#[derive(Debug, Args)]
+pub(crate) struct MailArgs {
+    /// The SMTP server.
+    #[arg(long, env = "BOUNDARY_SMTP_HOST", requires = "smtp_from")]
+    pub smtp_host: Option<String>,
+    /// Its port; 587 for starttls, 465 for tls, 25 for none when not given.
+    #[arg(long, env = "BOUNDARY_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// starttls, tls, or none (only for a relay on the same machine or network).
+    #[arg(long, env = "BOUNDARY_SMTP_SECURITY", default_value = "starttls")]
+    pub smtp_security: String,
+    /// The user to sign in to the SMTP server as.
+    #[arg(long, env = "BOUNDARY_SMTP_USER", requires = "smtp_password")]
+    pub smtp_user: Option<String>,
+    /// Its password: from the environment only, so that it stays out of `ps`.
+    #[arg(
+        long,
+        env = "BOUNDARY_SMTP_PASSWORD",
+        hide = true,
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+    /// The sender, e.g. "Boundary <boundary@practice.nhs.uk>".
+    #[arg(long, env = "BOUNDARY_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// A CA certificate (PEM) to trust for the SMTP server, besides the public ones.
+    #[arg(long, env = "BOUNDARY_SMTP_CA_FILE", value_name = "FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
+    /// How often to look for reminders that are due, in seconds.
+    #[arg(long, env = "BOUNDARY_REMINDER_INTERVAL", default_value_t = 900,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub reminder_interval: u64,
 }
 
 /// How long a signed-in session lasts (ASVS 7.3).

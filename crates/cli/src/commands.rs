@@ -5,6 +5,7 @@ mod bench;
 mod bench_ledger;
 mod init;
 mod ledger;
+mod mail;
 mod serve;
 
 use crate::args::{Cli, Command, KeysCommand, OrgCommand, TokenCommand, UserCommand};
@@ -19,6 +20,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             trusted_proxy,
             tsa,
             sessions,
+            mail,
         } => {
             serve::run(
                 g,
@@ -27,6 +29,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
                 trusted_proxy,
                 &tsa,
                 &sessions,
+                &mail,
             )
             .await
         }

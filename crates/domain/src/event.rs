@@ -387,7 +387,8 @@ mod tests {
                 record: frozen_gift(),
             },
             EventBody::LetterWritten {
-                letter: Letter::parse("warning", "Dear Alex,\n\nPlease stop.", today).unwrap(),
+                letter: Letter::parse("warning", "Dear Alex,\n\nPlease stop.", None, false, today)
+                    .unwrap(),
             },
         ];
         let frozen = [

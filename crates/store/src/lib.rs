@@ -22,6 +22,7 @@ mod projection_check;
 mod projections;
 pub mod reads;
 pub mod records;
+pub mod reminders;
 pub mod second_factor;
 pub mod sessions;
 #[cfg(feature = "testing")]

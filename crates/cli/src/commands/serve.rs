@@ -1,6 +1,6 @@
 //! `boundary serve`: the web app and API.
 
-use crate::args::{Global, SessionArgs, TsaArgs};
+use crate::args::{Global, MailArgs, SessionArgs, TsaArgs};
 use crate::user_error;
 use anyhow::Context;
 use boundary_app::timestamping::TsaConfig;
@@ -16,6 +16,7 @@ pub(crate) async fn run(
     trusted_proxy: Option<std::net::IpAddr>,
     tsa: &TsaArgs,
     sessions: &SessionArgs,
+    mail: &MailArgs,
 ) -> anyhow::Result<()> {
     init_logging();
     let store = super::init::prepare(g, false).await?;
@@ -38,6 +39,22 @@ pub(crate) async fn run(
         .map_err(|e| user_error(format!("cannot listen on {listen}: {e}")))?;
     let addr = listener.local_addr().context("reading the bound address")?;
     let public = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
+    if let Some(mailer) = super::mail::mailer(mail)? {
+        app.configure_mail(boundary_app::reminders::MailConfig {
+            mailer: std::sync::Arc::new(mailer),
+            public_url: public.clone(),
+        });
+        eprintln!(
+            "E-mail goes through {} ({}); reminders are looked for every {} seconds.",
+            mail.smtp_host.as_deref().unwrap_or_default(),
+            mail.smtp_security,
+            mail.reminder_interval
+        );
+        tokio::spawn(super::mail::reminder_loop(
+            app.clone(),
+            mail.reminder_interval,
+        ));
+    }
     if let Some(secret) = app.setup_link_if_empty().await? {
         eprintln!("Boundary has no organisation yet. Open this link to set it up (it works once, within 24 hours):");
         println!("{}/setup/{secret}", public.trim_end_matches('/'));

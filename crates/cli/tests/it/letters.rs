@@ -123,6 +123,25 @@ async fn letters_are_drafted_from_the_case_edited_and_kept_as_sent(#[case] engin
         "the download is the letter as kept"
     );
 
+    // A removal request kept as sent puts its deadline on "my cases".
+    let (s, _) = app
+        .api_post(
+            &letters,
+            &owner,
+            json!({"kind": "removal_request", "immediate": true, "text": "To NHS England"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, mine) = app.get_html("/cases").await;
+    assert!(
+        mine.contains(&format!(
+            "Confirm the immediate removal request of {} in writing by {}.",
+            human(today),
+            human(plus_days(today, 7))
+        )),
+        "{mine}"
+    );
+
     // Someone the case is shared with to read sees the letters but drafts none.
     let manager = app
         .app
@@ -156,7 +175,7 @@ async fn letters_are_drafted_from_the_case_edited_and_kept_as_sent(#[case] engin
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, list) = app.api_get(&letters, &manager).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list.as_array().unwrap().len(), 2);
 }
 
 #[rstest]

@@ -16,6 +16,7 @@ mod encryption;
 mod gifts;
 mod ledger;
 mod letters;
+mod mail;
 mod matrix;
 mod pages;
 mod people;

@@ -53,12 +53,52 @@ pub struct Letter {
     #[serde(with = "iso_date")]
     pub written_on: Date,
     pub text: String,
+    /// For the removal letters: the date of the request, from which the removal's dates
+    /// (and their reminders) follow.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "opt_iso_date"
+    )]
+    pub requested_on: Option<Date>,
+    /// For the removal letters: an immediate removal after violence.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub immediate: bool,
+}
+
+mod opt_iso_date {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    #[allow(clippy::ref_option)] // serde's `with` hands us `&Option<_>`
+    pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => crate::occurred::iso_date::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|s| crate::occurred::iso_date::parse(&s).map_err(serde::de::Error::custom))
+            .transpose()
+    }
 }
 
 impl Letter {
+    /// A letter of `kind` with `text`; the removal letters also say the date of the
+    /// request (today when blank) and whether the removal is immediate.
+    ///
     /// # Errors
-    /// Field errors for an unknown kind or a missing or over-long text.
-    pub fn parse(kind: &str, text: &str, today: Date) -> Result<Self, FieldErrors> {
+    /// Field errors for an unknown kind, a missing or over-long text, or a request date
+    /// that is not a date.
+    pub fn parse(
+        kind: &str,
+        text: &str,
+        requested_on: Option<&str>,
+        immediate: bool,
+        today: Date,
+    ) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let kind = errors.check(
             "kind",
@@ -69,12 +109,22 @@ impl Letter {
             "text",
             text::required(text, TEXT_MAX, "Write the letter, or keep the draft"),
         );
+        let requested_on = match requested_on.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Some(today),
+            Some(s) => errors.check(
+                "requested_on",
+                iso_date::parse(s).map_err(|_| "Enter the date of the request, like 2026-11-27"),
+            ),
+        };
         errors.into_result()?;
+        let removal = kind.is_some_and(|k| k != LetterKind::Warning);
         match (kind, text) {
             (Some(kind), Some(text)) => Ok(Self {
                 kind,
                 written_on: today,
                 text,
+                requested_on: requested_on.filter(|_| removal),
+                immediate: immediate && removal,
             }),
             _ => Err(FieldErrors::one("text", "Check the letter")),
         }
@@ -89,12 +139,31 @@ mod tests {
     #[test]
     fn a_letter_needs_a_known_kind_and_some_words() {
         let today = date!(2026 - 11 - 27);
-        let l = Letter::parse("warning", "Dear Alex,\n\nPlease stop.", today).unwrap();
+        let l = Letter::parse("warning", "Dear Alex,\n\nPlease stop.", None, true, today).unwrap();
         assert_eq!(l.kind, LetterKind::Warning);
         assert_eq!(l.written_on, today);
-        let e = Letter::parse("apology", "  ", today).unwrap_err();
-        assert!(e.get("kind").is_some() && e.get("text").is_some());
+        assert_eq!(
+            (l.requested_on, l.immediate),
+            (None, false),
+            "a warning has no request"
+        );
+        let e = Letter::parse("apology", "  ", Some("soon"), false, today).unwrap_err();
+        assert!(
+            e.get("kind").is_some() && e.get("text").is_some() && e.get("requested_on").is_some()
+        );
         let long = "x".repeat(TEXT_MAX + 1);
-        assert!(Letter::parse("removal_notice", &long, today).is_err());
+        assert!(Letter::parse("removal_notice", &long, None, false, today).is_err());
+        let r = Letter::parse(
+            "removal_request",
+            "To NHS England",
+            Some("2026-11-20"),
+            true,
+            today,
+        )
+        .unwrap();
+        assert_eq!(
+            (r.requested_on, r.immediate),
+            (Some(date!(2026 - 11 - 20)), true)
+        );
     }
 }

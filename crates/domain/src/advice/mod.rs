@@ -11,6 +11,7 @@ pub mod letter;
 pub mod patterns;
 pub mod police;
 pub mod prompts;
+pub mod reminders;
 pub mod removal;
 pub mod risk;
 pub mod transfer;

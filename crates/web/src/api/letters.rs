@@ -58,6 +58,10 @@ pub(crate) struct LetterIn {
     kind: String,
     /// The letter as sent.
     text: String,
+    /// For the removal letters: the date of the request (today when absent).
+    requested_on: Option<String>,
+    /// For the removal letters: an immediate removal after violence.
+    immediate: Option<bool>,
 }
 
 /// Keep a letter as it was sent. Owner, or a contribute share.
@@ -72,7 +76,14 @@ pub(crate) async fn keep(
 ) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
     let a = state
         .app
-        .write_letter(&actor, case_id(&id)?, &body.kind, &body.text)
+        .write_letter(
+            &actor,
+            case_id(&id)?,
+            &body.kind,
+            &body.text,
+            body.requested_on.as_deref(),
+            body.immediate.unwrap_or(false),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }
@@ -84,6 +95,8 @@ pub(crate) struct LetterOut {
     kind: String,
     written_on: String,
     text: String,
+    requested_on: Option<String>,
+    immediate: bool,
 }
 
 /// The letters kept on a case, oldest first.
@@ -105,6 +118,8 @@ pub(crate) async fn list(
                 kind: r.record.kind.code().into(),
                 written_on: iso_date::format(r.record.written_on),
                 text: r.record.text.clone(),
+                requested_on: r.record.requested_on.map(iso_date::format),
+                immediate: r.record.immediate,
             })
             .collect(),
     ))

@@ -58,6 +58,8 @@ pub(crate) struct InviteOut {
     invite_link: Option<String>,
     /// RFC 3339; the link stops working then.
     expires_at: String,
+    /// The link was also e-mailed to them.
+    emailed: bool,
 }
 
 fn rfc3339_micros(t: i64) -> String {
@@ -74,6 +76,7 @@ fn invite_out(state: &AppState, inv: Invite) -> InviteOut {
             .link
             .map(|s| format!("{}/password/{s}", state.config.public_url)),
         expires_at: rfc3339_micros(inv.expires_micros),
+        emailed: inv.emailed,
     }
 }
 

@@ -32,6 +32,8 @@ struct CasesPage {
     cases: Vec<CaseCard>,
     /// Only clinicians open cases; others are pointed to what they can do.
     may_open: bool,
+    /// What is coming due: (case id, label, each thing in words).
+    dues: Vec<(String, String, Vec<String>)>,
 }
 
 #[derive(Template)]
@@ -150,6 +152,19 @@ async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
         form_status(false),
         &CasesPage {
             may_open: state.app.may_open_cases(&me.actor).is_ok(),
+            dues: state
+                .app
+                .my_dues(&me.actor)
+                .await?
+                .into_iter()
+                .map(|d| {
+                    (
+                        d.case.to_string(),
+                        d.label,
+                        d.items.into_iter().map(|i| i.words).collect(),
+                    )
+                })
+                .collect(),
             chrome: Chrome::of(&me),
             cases: cases.iter().map(card).collect(),
         },

@@ -75,14 +75,15 @@ async fn new_letter(
         )
         .await?;
     let kind = LetterKind::parse(&kind).ok_or(AppError::NotFound)?;
-    letter_page(
-        &state,
-        &me,
-        id,
-        kind,
-        FormState::default().with("text", &text),
-    )
-    .await
+    let immediate = q.immediate.as_deref() == Some("true");
+    let form = FormState::default()
+        .with("text", &text)
+        .with(
+            "requested_on",
+            q.requested_on.as_deref().unwrap_or_default(),
+        )
+        .with("immediate", if immediate { "true" } else { "" });
+    letter_page(&state, &me, id, kind, form).await
 }
 
 async fn keep(
@@ -94,7 +95,14 @@ async fn keep(
     let (form, id) = posted(&me, &id, pairs)?;
     match state
         .app
-        .write_letter(&me.actor, id, form.value("kind"), form.value("text"))
+        .write_letter(
+            &me.actor,
+            id,
+            form.value("kind"),
+            form.value("text"),
+            form.opt("requested_on").as_deref(),
+            form.is("immediate", "true"),
+        )
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}/advice#letters")).into_response()),

@@ -32,6 +32,7 @@ struct Invited {
     email: String,
     link: Option<String>,
     expires: String,
+    emailed: bool,
 }
 
 #[derive(Template)]
@@ -45,6 +46,7 @@ struct MembersPage {
     form: FormState,
     role_choices: [(&'static str, &'static str, &'static str); 4],
     totp_required: bool,
+    mail_configured: bool,
 }
 
 /// A role's name and what it lets someone do, in the words the page uses.
@@ -102,6 +104,7 @@ async fn page(
         status,
         &MembersPage {
             totp_required,
+            mail_configured: state.app.mail_configured(),
             chrome: Chrome::of(me),
             org: me.actor.org_name.clone(),
             people,
@@ -133,6 +136,7 @@ fn invited(state: &AppState, inv: Invite) -> Invited {
             .link
             .map(|secret| format!("{}/password/{secret}", state.config.public_url)),
         expires: crate::format::micros(inv.expires_micros),
+        emailed: inv.emailed,
     }
 }
 

@@ -1,0 +1,169 @@
+//! E-mail over SMTP with `lettre`: the [`boundary_app::reminders::Mailer`] that
+//! `boundary serve` plugs in. Settings come from the command line or the environment;
+//! the password never reaches a log.
+
+use boundary_app::reminders::Mailer;
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::future::Future;
+use std::pin::Pin;
+
+/// How the connection to the mail server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS, which must succeed (port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same machine or network.
+    None,
+}
+
+impl Security {
+    /// # Errors
+    /// A sentence naming the accepted values.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "starttls" => Ok(Self::StartTls),
+            "tls" => Ok(Self::Tls),
+            "none" => Ok(Self::None),
+            other => Err(format!(
+                "SMTP security must be starttls, tls or none, not {other:?}"
+            )),
+        }
+    }
+
+    #[must_use]
+    pub fn default_port(self) -> u16 {
+        match self {
+            Self::StartTls => 587,
+            Self::Tls => 465,
+            Self::None => 25,
+        }
+    }
+}
+
+/// Everything needed to reach the mail server.
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// The sender, e.g. `Boundary <boundary@practice.nhs.uk>`.
+    pub from: String,
+    /// A PEM certificate to trust besides the public roots, for a relay with its own CA.
+    pub extra_root_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "(set)"))
+            .finish_non_exhaustive()
+    }
+}
+
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpMailer {
+    /// # Errors
+    /// A sentence for the operator: a sender that is not an address, a certificate that
+    /// does not read, or TLS settings that cannot be built.
+    pub fn new(s: SmtpSettings) -> Result<Self, String> {
+        let from: Mailbox = s
+            .from
+            .parse()
+            .map_err(|e| format!("the SMTP sender {:?} is not an e-mail address: {e}", s.from))?;
+        let mut tls = TlsParameters::builder(s.host.clone());
+        if let Some(pem) = &s.extra_root_pem {
+            let cert = Certificate::from_pem(pem)
+                .map_err(|e| format!("the SMTP CA certificate does not read: {e}"))?;
+            tls = tls.add_root_certificate(cert);
+        }
+        let tls = tls
+            .build_rustls()
+            .map_err(|e| format!("the SMTP TLS settings are not usable: {e}"))?;
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host.as_str())
+            .port(s.port)
+            .tls(match s.security {
+                Security::StartTls => Tls::Required(tls),
+                Security::Tls => Tls::Wrapper(tls),
+                Security::None => Tls::None,
+            })
+            .timeout(Some(std::time::Duration::from_secs(30)));
+        if let (Some(user), Some(password)) = (s.user, s.password) {
+            builder = builder.credentials(Credentials::new(user, password));
+        }
+        Ok(Self {
+            transport: builder.build(),
+            from,
+        })
+    }
+}
+
+impl Mailer for SmtpMailer {
+    fn send<'a>(
+        &'a self,
+        to: &'a str,
+        subject: &'a str,
+        body: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>> {
+        Box::pin(async move {
+            let to: Mailbox = to
+                .parse()
+                .map_err(|_| "the recipient is not an e-mail address".to_owned())?;
+            let message = Message::builder()
+                .from(self.from.clone())
+                .to(to)
+                .subject(subject)
+                .header(ContentType::TEXT_PLAIN)
+                .body(body.to_owned())
+                .map_err(|e| format!("the message could not be built: {e}"))?;
+            self.transport
+                .send(message)
+                .await
+                .map(|_| ())
+                // lettre's error names the server's answer, not the message.
+                .map_err(|e| format!("the mail server refused or could not be reached: {e}"))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn security_is_one_of_three_with_its_usual_port() {
+        assert_eq!(Security::parse("STARTTLS"), Ok(Security::StartTls));
+        assert_eq!(Security::parse("tls").map(Security::default_port), Ok(465));
+        assert!(Security::parse("ssl")
+            .unwrap_err()
+            .contains("starttls, tls or none"));
+    }
+
+    #[test]
+    fn the_password_is_not_in_debug_output() {
+        let s = SmtpSettings {
+            host: "smtp.example.nhs.uk".into(),
+            port: 587,
+            security: Security::StartTls,
+            user: Some("boundary".into()),
+            password: Some("hunter2-correct-horse".into()),
+            from: "boundary@example.nhs.uk".into(),
+            extra_root_pem: None,
+        };
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}
