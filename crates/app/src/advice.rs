@@ -11,7 +11,7 @@ use boundary_domain::advice::{
     RemovalPlan, RiskScreen, Step, StepState, Warning,
 };
 use boundary_domain::occurred::iso_date;
-use boundary_domain::{CaseId, EventBody, FieldErrors, MemberId, Seq, Timestamp};
+use boundary_domain::{CaseId, EventBody, FieldErrors, GiftId, MemberId, Seq, Timestamp};
 use boundary_store::reads::CaseRow;
 use boundary_store::Appended;
 use time::Date;
@@ -40,7 +40,7 @@ pub struct AdviceRecords {
     /// Every set of answers to the risk questions, oldest first.
     pub screens: Vec<Recorded<RiskScreen>>,
     /// Gifts from the person of concern, as recorded in the organisation's register.
-    pub gifts: Vec<Recorded<Gift>>,
+    pub gifts: Vec<Recorded<(GiftId, Gift)>>,
     /// Letters as they were sent, oldest first.
     pub letters: Vec<Recorded<Letter>>,
 }
@@ -226,11 +226,11 @@ impl App {
                     recorded_by,
                     record: letter,
                 }),
-                EventBody::GiftNoted { record, .. } => out.gifts.push(Recorded {
+                EventBody::GiftNoted { gift, record } => out.gifts.push(Recorded {
                     seq,
                     recorded_at,
                     recorded_by,
-                    record,
+                    record: (gift, record),
                 }),
                 EventBody::RiskScreened { screen } => out.screens.push(Recorded {
                     seq,

@@ -285,7 +285,7 @@ impl App {
                     None => {
                         let k = self.store.data_key(e.key).await.map_err(|_| {
                             Bad(format!(
-                                "event {}: its case key is missing or does not open",
+                                "event {}: its data key (its case's, or its register's) is missing or does not open",
                                 e.seq
                             ))
                         })?;

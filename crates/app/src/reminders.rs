@@ -63,11 +63,7 @@ impl App {
             .into_iter()
             .map(|l| (l.step, l.state))
             .collect();
-        let letters: Vec<_> = records
-            .letters
-            .iter()
-            .map(|r| (r.seq.get(), &r.record))
-            .collect();
+        let letters: Vec<_> = records.letters.iter().map(|r| &r.record).collect();
         Ok(due(case.id, &steps, &letters))
     }
 
@@ -80,6 +76,9 @@ impl App {
         let week_ago = boundary_domain::advice::dates::plus_days(self.uk_today(), -7);
         let mut out = Vec::new();
         for case in self.cases(actor).await? {
+            if case.status == boundary_domain::CaseStatus::Closed {
+                continue;
+            }
             let items: Vec<Due> = self
                 .dues_of(&case)
                 .await?
@@ -107,38 +106,57 @@ impl App {
         let Some(mail) = self.mail.clone() else {
             return Ok(0);
         };
-        let today = self.uk_today();
         let mut sent = 0;
         for (id, owner) in self.store.open_cases().await? {
-            let member = self.store.member(owner).await?;
-            if !member.active || !member.roles.has(Role::Clinician) {
+            // One case that cannot be read must not stop the others' reminders.
+            match self.send_case_reminders(&mail, id, owner).await {
+                Ok(n) => sent += n,
+                Err(e) => {
+                    tracing::warn!(case = %id, error = %e, "reminders for a case not worked out");
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn send_case_reminders(
+        &self,
+        mail: &MailConfig,
+        id: CaseId,
+        owner: boundary_domain::MemberId,
+    ) -> Result<usize> {
+        let member = self.store.member(owner).await?;
+        if !member.active || !member.roles.has(Role::Clinician) {
+            return Ok(0);
+        }
+        let case = self.store.case(id).await?;
+        let dues = self.dues_of(&case).await?;
+        let mut sent = 0;
+        for key in to_send(&dues, self.uk_today(), CATCH_UP_DAYS) {
+            // Claimed before sending, so that servers sharing a database send it once.
+            if !self
+                .store
+                .claim_reminder(&key, owner, self.now_micros())
+                .await?
+            {
                 continue;
             }
-            let case = self.store.case(id).await?;
-            let dues = self.dues_of(&case).await?;
-            for key in to_send(&dues, today, CATCH_UP_DAYS) {
-                if self.store.reminder_sent(&key).await? {
-                    continue;
+            let body = format!(
+                "You have a step due in Boundary.\n\nOpen it here (you will be asked to sign in):\n{}/cases/{id}/advice\n\nThis e-mail says nothing more on purpose: what is in Boundary stays in Boundary.\n",
+                mail.public_url.trim_end_matches('/')
+            );
+            match mail
+                .mailer
+                .send(&member.email, REMINDER_SUBJECT, &body)
+                .await
+            {
+                Ok(()) => {
+                    tracing::info!(member = %owner, case = %id, "reminder sent");
+                    sent += 1;
                 }
-                let body = format!(
-                    "You have a step due in Boundary.\n\nOpen it here (you will be asked to sign in):\n{}/cases/{id}/advice\n\nThis e-mail says nothing more on purpose: what is in Boundary stays in Boundary.\n",
-                    mail.public_url.trim_end_matches('/')
-                );
-                match mail
-                    .mailer
-                    .send(&member.email, REMINDER_SUBJECT, &body)
-                    .await
-                {
-                    Ok(()) => {
-                        self.store
-                            .mark_reminder_sent(&key, owner, self.now_micros())
-                            .await?;
-                        tracing::info!(member = %owner, case = %id, "reminder sent");
-                        sent += 1;
-                    }
-                    Err(why) => {
-                        tracing::warn!(member = %owner, error = %why, "reminder not sent; will try again");
-                    }
+                Err(why) => {
+                    self.store.release_reminder(&key).await?;
+                    tracing::warn!(member = %owner, error = %why, "reminder not sent; will try again");
                 }
             }
         }

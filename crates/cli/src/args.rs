@@ -125,7 +125,7 @@ pub(crate) struct TsaArgs {
 #[derive(Debug, Args)]
 pub(crate) struct MailArgs {
     /// The SMTP server.
-    #[arg(long, env = "BOUNDARY_SMTP_HOST", requires = "smtp_from")]
+    #[arg(long, env = "BOUNDARY_SMTP_HOST", requires_all = ["smtp_from", "public_url"])]
     pub smtp_host: Option<String>,
     /// Its port; 587 for starttls, 465 for tls, 25 for none when not given.
     #[arg(long, env = "BOUNDARY_SMTP_PORT")]
@@ -133,17 +133,10 @@ pub(crate) struct MailArgs {
     /// starttls, tls, or none (only for a relay on the same machine or network).
     #[arg(long, env = "BOUNDARY_SMTP_SECURITY", default_value = "starttls")]
     pub smtp_security: String,
-    /// The user to sign in to the SMTP server as.
-    #[arg(long, env = "BOUNDARY_SMTP_USER", requires = "smtp_password")]
+    /// The user to sign in to the SMTP server as; the password is read from
+    /// BOUNDARY_SMTP_PASSWORD only, so that it stays out of `ps`.
+    #[arg(long, env = "BOUNDARY_SMTP_USER")]
     pub smtp_user: Option<String>,
-    /// Its password: from the environment only, so that it stays out of `ps`.
-    #[arg(
-        long,
-        env = "BOUNDARY_SMTP_PASSWORD",
-        hide = true,
-        hide_env_values = true
-    )]
-    pub smtp_password: Option<String>,
     /// The sender, e.g. "Boundary <boundary@practice.nhs.uk>".
     #[arg(long, env = "BOUNDARY_SMTP_FROM")]
     pub smtp_from: Option<String>,

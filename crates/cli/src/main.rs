@@ -55,11 +55,23 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 };
             }
+            // One sentence: clap's first paragraph, whose list of missing arguments is on
+            // the lines after the first.
             let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
+            let sentence = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let sentence = if sentence.is_empty() {
+                "invalid arguments".to_owned()
+            } else {
+                sentence
+            };
             eprintln!(
                 "boundary: {}. See `boundary --help`.",
-                first.trim_start_matches("error: ")
+                sentence.trim_start_matches("error: ").trim_end_matches('.')
             );
             return ExitCode::from(2);
         }

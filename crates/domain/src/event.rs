@@ -214,6 +214,8 @@ pub enum EventCodecError {
     Decode(#[from] serde_json::Error),
     #[error("event bytes are valid JSON but not in canonical form")]
     NotCanonical,
+    #[error("a gift register event must have no case, and every other event one")]
+    Scope,
 }
 
 impl Event {
@@ -232,11 +234,14 @@ impl Event {
     /// Bytes that are not an event, or not canonical.
     pub fn from_canonical_bytes(bytes: &[u8]) -> Result<Self, EventCodecError> {
         let e: Self = serde_json::from_slice(bytes)?;
-        if e.canonical_bytes()? == bytes {
-            Ok(e)
-        } else {
-            Err(EventCodecError::NotCanonical)
+        if e.canonical_bytes()? != bytes {
+            return Err(EventCodecError::NotCanonical);
         }
+        let register = matches!(e.body, EventBody::GiftRecorded { .. });
+        if register == e.case.is_some() {
+            return Err(EventCodecError::Scope);
+        }
+        Ok(e)
     }
 }
 
@@ -390,6 +395,25 @@ mod tests {
                 letter: Letter::parse("warning", "Dear Alex,\n\nPlease stop.", None, false, today)
                     .unwrap(),
             },
+            EventBody::LetterWritten {
+                letter: Letter::parse(
+                    "removal_request",
+                    "To NHS England",
+                    Some("2026-11-26"),
+                    true,
+                    today,
+                )
+                .unwrap(),
+            },
+            EventBody::GiftNoted {
+                gift: GiftId::from_random([6; 16]),
+                record: Gift {
+                    donor_address: Some("1 High Street".into()),
+                    nhs_number: None,
+                    donor_is: crate::advice::gift::DonorKind::Relative,
+                    ..frozen_gift()
+                },
+            },
         ];
         let frozen = [
             FROZEN_WARNING,
@@ -401,6 +425,8 @@ mod tests {
             FROZEN_RISK,
             FROZEN_GIFT,
             FROZEN_LETTER,
+            FROZEN_REMOVAL_LETTER,
+            FROZEN_GIFT_WITH_ADDRESS,
         ];
         let mut changed = Vec::new();
         for (body, want) in bodies.into_iter().zip(frozen) {
@@ -454,9 +480,26 @@ mod tests {
             r#"{"actor":"02020202-0202-4202-8202-020202020202","body":{"gift":"05050505-0505-4505-8505-050505050505","org":"03030303-0303-4303-8303-030303030303","record":{"decision":"returned","description":"Flowers","donor":"Alex","donor_is":"patient","nhs_number":"9434765919","offered_on":"2026-11-25","recipient_email":"gp@example.nhs.uk","value_pence":3050,"why":"Policy"}},"recorded_at":"2026-11-27T22:00:00.250000Z","salt":"abababababababababababababababab","type":"gift_recorded","v":1}"#
         );
         assert_eq!(Event::from_canonical_bytes(&bytes).unwrap(), e);
+
+        // A register event with a case, or a case event without one, is not an event.
+        e.case = Some(CaseId::from_random([1; 16]));
+        let bytes = e.canonical_bytes().unwrap();
+        assert!(matches!(
+            Event::from_canonical_bytes(&bytes),
+            Err(EventCodecError::Scope)
+        ));
+        let mut orphan = event(EventBody::ChaperoneFlagSet { required: true });
+        orphan.case = None;
+        let bytes = orphan.canonical_bytes().unwrap();
+        assert!(matches!(
+            Event::from_canonical_bytes(&bytes),
+            Err(EventCodecError::Scope)
+        ));
     }
 
     const FROZEN_GIFT: &str = r#"{"gift":"05050505-0505-4505-8505-050505050505","record":{"decision":"returned","description":"Flowers","donor":"Alex","donor_is":"patient","nhs_number":"9434765919","offered_on":"2026-11-25","recipient_email":"gp@example.nhs.uk","value_pence":3050,"why":"Policy"}}"#;
+    const FROZEN_REMOVAL_LETTER: &str = r#"{"letter":{"immediate":true,"kind":"removal_request","requested_on":"2026-11-26","text":"To NHS England","written_on":"2026-11-27"}}"#;
+    const FROZEN_GIFT_WITH_ADDRESS: &str = r#"{"gift":"06060606-0606-4606-8606-060606060606","record":{"decision":"returned","description":"Flowers","donor":"Alex","donor_address":"1 High Street","donor_is":"relative","offered_on":"2026-11-25","recipient_email":"gp@example.nhs.uk","value_pence":3050,"why":"Policy"}}"#;
     const FROZEN_LETTER: &str = r#"{"letter":{"kind":"warning","text":"Dear Alex,\n\nPlease stop.","written_on":"2026-11-27"}}"#;
     const FROZEN_WARNING: &str =
         r#"{"warning":{"given_on":"2026-11-20","how":"Letter","reasons":"Calls at night"}}"#;

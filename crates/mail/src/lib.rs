@@ -134,9 +134,26 @@ impl Mailer for SmtpMailer {
                 .send(message)
                 .await
                 .map(|_| ())
-                // lettre's error names the server's answer, not the message.
-                .map_err(|e| format!("the mail server refused or could not be reached: {e}"))
+                .map_err(|e| describe(&e))
         })
+    }
+}
+
+/// An SMTP failure in words for the operator's log. A server's refusal often repeats the
+/// recipient's address, so only its code is kept; connection and TLS failures say why.
+fn describe(e: &lettre::transport::smtp::Error) -> String {
+    let code = e
+        .status()
+        .map(|c| format!(" (code {c})"))
+        .unwrap_or_default();
+    if e.is_permanent() {
+        format!("the mail server refused the message{code}")
+    } else if e.is_transient() {
+        format!("the mail server refused the message for now{code}")
+    } else if e.is_client() {
+        "the message could not be sent as written".to_owned()
+    } else {
+        format!("the mail server could not be reached or spoken to: {e}")
     }
 }
 

@@ -18,22 +18,13 @@ impl Store {
             .collect()
     }
 
+    /// Claims a reminder before sending it: true for the one server, of any number
+    /// sharing the database, that may send it.
+    ///
     /// # Errors
     /// Database errors.
-    pub async fn reminder_sent(&self, key: &str) -> Result<bool> {
-        Ok(
-            sqlx::query("SELECT 1 AS sent FROM reminders_sent WHERE key = $1")
-                .bind(key)
-                .fetch_optional(self.pool())
-                .await?
-                .is_some(),
-        )
-    }
-
-    /// # Errors
-    /// Database errors.
-    pub async fn mark_reminder_sent(&self, key: &str, member: MemberId, at: i64) -> Result<()> {
-        sqlx::query(
+    pub async fn claim_reminder(&self, key: &str, member: MemberId, at: i64) -> Result<bool> {
+        let r = sqlx::query(
             "INSERT INTO reminders_sent (key, member_id, sent_at) VALUES ($1, $2, $3) \
              ON CONFLICT (key) DO NOTHING",
         )
@@ -42,6 +33,18 @@ impl Store {
         .bind(at)
         .execute(self.pool())
         .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Gives a claim back after the mail server refused, so the reminder is tried again.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn release_reminder(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM reminders_sent WHERE key = $1")
+            .bind(key)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 }

@@ -24,12 +24,18 @@ pub(crate) fn mailer(args: &MailArgs) -> anyhow::Result<Option<SmtpMailer>> {
             ))
         })?),
     };
+    let password = std::env::var("BOUNDARY_SMTP_PASSWORD").ok();
+    if args.smtp_user.is_some() && password.is_none() {
+        return Err(user_error(
+            "--smtp-user needs its password in the environment, as BOUNDARY_SMTP_PASSWORD",
+        ));
+    }
     let settings = SmtpSettings {
         host,
         port: args.smtp_port.unwrap_or_else(|| security.default_port()),
         security,
         user: args.smtp_user.clone(),
-        password: args.smtp_password.clone(),
+        password,
         from: args.smtp_from.clone().unwrap_or_default(),
         extra_root_pem,
     };

@@ -19,6 +19,8 @@ pub(crate) async fn run(
     mail: &MailArgs,
 ) -> anyhow::Result<()> {
     init_logging();
+    // Settings that cannot work are refused before anything is created or served.
+    let mailer = super::mail::mailer(mail)?;
     let store = super::init::prepare(g, false).await?;
     let mut app = App::new(store);
     app.limits.session_idle_seconds = sessions.session_idle_minutes * 60;
@@ -39,7 +41,7 @@ pub(crate) async fn run(
         .map_err(|e| user_error(format!("cannot listen on {listen}: {e}")))?;
     let addr = listener.local_addr().context("reading the bound address")?;
     let public = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
-    if let Some(mailer) = super::mail::mailer(mail)? {
+    if let Some(mailer) = mailer {
         app.configure_mail(boundary_app::reminders::MailConfig {
             mailer: std::sync::Arc::new(mailer),
             public_url: public.clone(),

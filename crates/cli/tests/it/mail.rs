@@ -190,6 +190,8 @@ async fn invitations_and_reminders_are_emailed_without_case_content() {
             "Boundary <boundary@example.nhs.uk>",
             "--reminder-interval",
             "1",
+            "--public-url",
+            "http://boundary.test",
         ],
     );
     let base = server.base.clone();
@@ -211,7 +213,9 @@ async fn invitations_and_reminders_are_emailed_without_case_content() {
     assert!(body.contains(link), "{body}");
     assert!(body.contains("Riverside Surgery"));
     assert_eq!(mail[0]["from"], "Boundary <boundary@example.nhs.uk>");
-    let r = reqwest::get(link).await.unwrap();
+    let r = reqwest::get(link.replace("http://boundary.test", &base))
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200, "the e-mailed link opens the password page");
 
     // An immediate removal request: its owner is reminded at once, with a link and
@@ -243,7 +247,7 @@ async fn invitations_and_reminders_are_emailed_without_case_content() {
         .await;
     let body = mail[0]["body"].as_str().unwrap();
     assert!(
-        body.contains(&format!("{base}/cases/{case}/advice")),
+        body.contains(&format!("http://boundary.test/cases/{case}/advice")),
         "{body}"
     );
     for secret in ["Zebedee", "blue gate", "removal", "police"] {
@@ -375,6 +379,8 @@ async fn starttls_and_tls_are_used_and_a_failed_send_loses_nothing() {
                 "boundary@example.nhs.uk",
                 "--smtp-ca-file",
                 ca.to_str().unwrap(),
+                "--public-url",
+                "http://boundary.test",
             ],
         );
         let email = format!("person{i}@example.nhs.uk");
@@ -396,5 +402,38 @@ async fn starttls_and_tls_are_used_and_a_failed_send_loses_nothing() {
         } else {
             assert!(smtp.messages().is_empty());
         }
+    }
+}
+
+#[test]
+fn mail_settings_that_cannot_work_are_refused_before_serving() {
+    let base = [
+        "serve",
+        "--smtp-host",
+        "localhost",
+        "--smtp-from",
+        "b@example.nhs.uk",
+    ];
+    let public = ["--public-url", "https://b.example.nhs.uk"];
+    for (extra, says) in [
+        (vec![], "--public-url"),
+        (
+            [&public[..], &["--smtp-security", "ssl"]].concat(),
+            "starttls, tls or none",
+        ),
+        (
+            [&public[..], &["--smtp-user", "boundary"]].concat(),
+            "BOUNDARY_SMTP_PASSWORD",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let mut all = vec!["--data", data.to_str().unwrap()];
+        all.extend(base);
+        all.extend(extra);
+        let o = boundary(&all, None);
+        assert_eq!(o.status.code(), Some(2), "{all:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{all:?}: {err}");
     }
 }

@@ -150,6 +150,9 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/gifts", "SNNAAANNSSN"),
     ("GET", "/api/v1/gifts.csv", "SNNAAANNSSN"),
     ("GET", "/api/v1/cases/{id}/gifts", "SANANNNNSSA"),
+    // Only the gift's recorder adds it to a case they may add to: the owner recorded it.
+    ("POST", "/cases/{id}/gifts", "SANNNNNNSSN"),
+    ("POST", "/api/v1/cases/{id}/gifts", "SANNNNNNSSN"),
     // Letters: drafted and kept by those who record on the case, read by all who see it.
     ("GET", "/cases/{id}/letters/new", "SANNNNNNSSA"),
     ("POST", "/cases/{id}/letters", "SANNNNNNSSA"),
@@ -247,6 +250,16 @@ async fn build_world(t: &TestApp) -> World {
         )
         .await;
     let letter_seq = letter["seq"].to_string();
+    let (_, gift) = t
+        .api_post(
+            "/api/v1/gifts",
+            &owner_token,
+            json!({"offered_on": "2026-01-05", "donor": "Patient A", "description": "Flowers",
+                   "value_pounds": 20, "recipient_email": "owner@example.nhs.uk",
+                   "decision": "declined", "why": "Policy"}),
+        )
+        .await;
+    let gift_id = gift["id"].as_str().unwrap().to_owned();
     for (who, access) in [
         ("shared@example.nhs.uk", "read"),
         ("gone@example.nhs.uk", "contribute"),
@@ -291,6 +304,7 @@ async fn build_world(t: &TestApp) -> World {
     let mut values = BTreeMap::new();
     values.insert("owner_member", owner.to_string());
     values.insert("letter_seq", letter_seq);
+    values.insert("gift_id", gift_id);
     values.insert("spare_token_page", spare_token_a);
     values.insert("spare_token_api", spare_token_b);
     for (i, s) in spares.iter().enumerate() {
@@ -452,6 +466,7 @@ fn form_fields(world: &World, path: &str) -> Vec<(String, String)> {
         ]),
         "/admin/members/{id}/roles" => f(&[("roles", "manager")]),
         "/cases/{id}/letters" => f(&[("kind", "warning"), ("text", "Dear Patient A")]),
+        "/cases/{id}/gifts" => vec![("gift_id".into(), world.values["gift_id"].clone())],
         "/gifts" => f(&[
             ("offered_on", "2026-01-05"),
             ("donor", "Sam Jones"),
@@ -472,7 +487,7 @@ fn form_fields(world: &World, path: &str) -> Vec<(String, String)> {
     }
 }
 
-fn json_body(path: &str) -> Option<Value> {
+fn json_body(world: &World, path: &str) -> Option<Value> {
     Some(match path {
         "/api/v1/cases" => json!({"person": {"label": "Patient B"}}),
         "/api/v1/cases/{id}/status" => json!({"status": "open"}),
@@ -502,6 +517,7 @@ fn json_body(path: &str) -> Option<Value> {
         }),
         "/api/v1/cases/{id}/risk-screens" => json!({"answers": {"repeated": true}}),
         "/api/v1/cases/{id}/letters" => json!({"kind": "warning", "text": "Dear Patient A"}),
+        "/api/v1/cases/{id}/gifts" => json!({"gift_id": world.values["gift_id"]}),
         "/api/v1/gifts" => json!({
             "offered_on": "2026-01-05", "donor": "Sam Jones", "description": "Flowers",
             "value_pounds": 20, "recipient_email": "owner@example.nhs.uk",
@@ -602,7 +618,7 @@ async fn every_route_answers_each_kind_of_caller_as_the_table_says(#[case] engin
                     req = req.bearer_auth(token);
                 }
                 if *method != Method::GET {
-                    if let Some(body) = json_body(path) {
+                    if let Some(body) = json_body(&world, path) {
                         req = req.json(&body);
                     }
                 }

@@ -21,107 +21,8 @@ pub const VALUE_MAX_PENCE: u64 = 100_000_000;
 /// The contract's threshold: a gift worth *more than* this goes in the register.
 pub const REGISTER_THRESHOLD_PENCE: u64 = 10_000;
 
-/// Who gave the gift, as the contract's register sorts donors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DonorKind {
-    Patient,
-    /// A relative of a patient.
-    Relative,
-    /// Someone who provides, or wants to provide, services to the practice.
-    Supplier,
-    Other,
-    /// Not said: treated as a patient's gift, since missing a register entry is worse
-    /// than making one too many.
-    NotSaid,
-}
-
-impl DonorKind {
-    pub const ALL: [DonorKind; 5] = [
-        DonorKind::Patient,
-        DonorKind::Relative,
-        DonorKind::Supplier,
-        DonorKind::Other,
-        DonorKind::NotSaid,
-    ];
-
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            DonorKind::Patient => "patient",
-            DonorKind::Relative => "relative",
-            DonorKind::Supplier => "supplier",
-            DonorKind::Other => "other",
-            DonorKind::NotSaid => "not_said",
-        }
-    }
-
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            DonorKind::Patient => "A patient",
-            DonorKind::Relative => "A patient's relative",
-            DonorKind::Supplier => "Someone who provides or wants to provide services",
-            DonorKind::Other => "Someone else",
-            DonorKind::NotSaid => "Not said",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s.trim())
-    }
-
-    /// Whether the register rule applies to gifts from this donor.
-    #[must_use]
-    pub fn counts_for_register(self) -> bool {
-        !matches!(self, DonorKind::Other)
-    }
-}
-
-/// What became of the gift.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Declined,
-    Returned,
-    Accepted,
-    GivenToPractice,
-}
-
-impl Decision {
-    pub const ALL: [Decision; 4] = [
-        Decision::Declined,
-        Decision::Returned,
-        Decision::Accepted,
-        Decision::GivenToPractice,
-    ];
-
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Decision::Declined => "declined",
-            Decision::Returned => "returned",
-            Decision::Accepted => "accepted",
-            Decision::GivenToPractice => "given_to_practice",
-        }
-    }
-
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Decision::Declined => "Declined",
-            Decision::Returned => "Returned",
-            Decision::Accepted => "Accepted",
-            Decision::GivenToPractice => "Given to the practice",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|d| d.code() == s.trim())
-    }
-}
+mod kinds;
+pub use kinds::{Decision, DonorKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gift {
@@ -400,15 +301,35 @@ pub fn assess_register(gifts: &[Gift]) -> Vec<GiftAssessment> {
         .collect()
 }
 
-/// Whether the donor looks like the person of concern: the same NHS number, or their
-/// name is the person's label or one of the names they are known by.
+/// How sure it is that a gift's donor is a case's person of concern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DonorMatch {
+    No,
+    /// The same name as the person's label or one they are known by: perhaps them,
+    /// perhaps a namesake. The recorder is asked.
+    Likely,
+    /// The same NHS number.
+    Certain,
+}
+
+/// Whether the donor is the person of concern: certainly, with the same NHS number
+/// (a different one rules them out); likely, with their label or a name they are known by.
 #[must_use]
-pub fn donor_is_person(gift: &Gift, person: &PersonOfConcern) -> bool {
+pub fn donor_match(gift: &Gift, person: &PersonOfConcern) -> DonorMatch {
     if let (Some(a), Some(b)) = (&gift.nhs_number, &person.nhs_number) {
-        return a == b;
+        return if a == b {
+            DonorMatch::Certain
+        } else {
+            DonorMatch::No
+        };
     }
     let donor = normalise(&gift.donor);
-    normalise(&person.label) == donor || person.identifiers.iter().any(|i| normalise(i) == donor)
+    if normalise(&person.label) == donor || person.identifiers.iter().any(|i| normalise(i) == donor)
+    {
+        DonorMatch::Likely
+    } else {
+        DonorMatch::No
+    }
 }
 
 fn normalise(s: &str) -> String {

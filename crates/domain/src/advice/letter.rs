@@ -109,15 +109,14 @@ impl Letter {
             "text",
             text::required(text, TEXT_MAX, "Write the letter, or keep the draft"),
         );
+        let removal = kind.is_some_and(|k| k != LetterKind::Warning);
+        // A warning has no request date, so whatever came with it is not read.
         let requested_on = match requested_on.map(str::trim).filter(|s| !s.is_empty()) {
+            _ if !removal => None,
             None => Some(today),
-            Some(s) => errors.check(
-                "requested_on",
-                iso_date::parse(s).map_err(|_| "Enter the date of the request, like 2026-11-27"),
-            ),
+            Some(s) => errors.check("requested_on", request_date(s, today)),
         };
         errors.into_result()?;
-        let removal = kind.is_some_and(|k| k != LetterKind::Warning);
         match (kind, text) {
             (Some(kind), Some(text)) => Ok(Self {
                 kind,
@@ -129,6 +128,16 @@ impl Letter {
             _ => Err(FieldErrors::one("text", "Check the letter")),
         }
     }
+}
+
+/// A request's date: within the last year or the next month, since its reminders follow
+/// from it.
+fn request_date(raw: &str, today: Date) -> Result<Date, &'static str> {
+    let d = iso_date::parse(raw).map_err(|_| "Enter the date of the request, like 2026-11-27")?;
+    if d < super::dates::plus_days(today, -366) || d > super::dates::plus_days(today, 31) {
+        return Err("The date of the request should be within the last year or the next month");
+    }
+    Ok(d)
 }
 
 #[cfg(test)]
@@ -147,10 +156,26 @@ mod tests {
             (None, false),
             "a warning has no request"
         );
-        let e = Letter::parse("apology", "  ", Some("soon"), false, today).unwrap_err();
-        assert!(
-            e.get("kind").is_some() && e.get("text").is_some() && e.get("requested_on").is_some()
-        );
+        let e = Letter::parse("removal_notice", "  ", Some("soon"), false, today).unwrap_err();
+        assert!(e.get("text").is_some() && e.get("requested_on").is_some());
+        let e = Letter::parse("apology", "Dear Alex", None, false, today).unwrap_err();
+        assert!(e.get("kind").is_some());
+        // A warning ignores a request date, however malformed.
+        assert!(Letter::parse("warning", "Dear Alex", Some("soon"), false, today).is_ok());
+        for far in ["2062-01-01", "0001-01-01", "2025-11-25", "2026-12-29"] {
+            let r = Letter::parse("removal_request", "To NHS England", Some(far), false, today);
+            assert!(r.is_err(), "{far}");
+        }
+        for near in ["2025-11-26", "2026-12-28"] {
+            let r = Letter::parse(
+                "removal_request",
+                "To NHS England",
+                Some(near),
+                false,
+                today,
+            );
+            assert!(r.is_ok(), "{near}");
+        }
         let long = "x".repeat(TEXT_MAX + 1);
         assert!(Letter::parse("removal_notice", &long, None, false, today).is_err());
         let r = Letter::parse(

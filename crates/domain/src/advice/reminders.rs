@@ -22,10 +22,11 @@ pub struct Due {
     pub sends: Vec<(String, Date)>,
 }
 
-/// Everything due on a case, from its checklist and the removal requests kept as letters
-/// (with the sequence number of the event that kept each).
+/// Everything due on a case, from its checklist and the removal requests kept as letters.
+/// A request kept again (a corrected letter) is the same request: its reminders are
+/// keyed by its date and kind, so they go once and are listed once.
 #[must_use]
-pub fn due(case: CaseId, steps: &[(Step, StepState)], requests: &[(i64, &Letter)]) -> Vec<Due> {
+pub fn due(case: CaseId, steps: &[(Step, StepState)], requests: &[&Letter]) -> Vec<Due> {
     let mut out = Vec::new();
     for (step, state) in steps {
         if let StepState::DueAgain {
@@ -48,11 +49,15 @@ pub fn due(case: CaseId, steps: &[(Step, StepState)], requests: &[(i64, &Letter)
             });
         }
     }
-    for (seq, letter) in requests {
+    let mut seen = std::collections::BTreeSet::new();
+    for letter in requests {
         let (LetterKind::RemovalRequest, Some(requested_on)) = (letter.kind, letter.requested_on)
         else {
             continue;
         };
+        if !seen.insert((requested_on, letter.immediate)) {
+            continue;
+        }
         if letter.immediate {
             let by = plus_days(requested_on, CONFIRM_IN_WRITING_DAYS);
             out.push(Due {
@@ -65,8 +70,11 @@ pub fn due(case: CaseId, steps: &[(Step, StepState)], requests: &[(i64, &Letter)
                 until_done: false,
                 // Once when the request is kept, and again the day before the deadline.
                 sends: vec![
-                    (format!("confirm/{case}/{seq}/kept"), requested_on),
-                    (format!("confirm/{case}/{seq}/eve"), plus_days(by, -1)),
+                    (format!("confirm/{case}/{requested_on}/kept"), requested_on),
+                    (
+                        format!("confirm/{case}/{requested_on}/eve"),
+                        plus_days(by, -1),
+                    ),
                 ],
             });
         } else {
@@ -79,7 +87,7 @@ pub fn due(case: CaseId, steps: &[(Step, StepState)], requests: &[(i64, &Letter)
                 ),
                 due_on: on,
                 until_done: false,
-                sends: vec![(format!("effective/{case}/{seq}"), on)],
+                sends: vec![(format!("effective/{case}/{requested_on}"), on)],
             });
         }
     }
@@ -122,7 +130,9 @@ mod tests {
     #[test]
     fn an_immediate_request_is_reminded_when_kept_and_the_day_before_its_deadline() {
         let letter = request("2026-11-20", true);
-        let d = due(case(), &[], &[(42, &letter)]);
+        // Kept twice (corrected): one request, reminded once.
+        let again = request("2026-11-20", true);
+        let d = due(case(), &[], &[&letter, &again]);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].due_on, date!(2026 - 11 - 27));
         assert!(d[0].words.contains("by 27 Nov 2026"), "{:?}", d[0]);
@@ -140,7 +150,7 @@ mod tests {
             let got = to_send(&d, today, catch_up);
             let want: Vec<String> = want
                 .iter()
-                .map(|w| format!("confirm/{}/42/{w}", case()))
+                .map(|w| format!("confirm/{}/2026-11-20/{w}", case()))
                 .collect();
             assert_eq!(got, want, "{today} catch-up {catch_up}");
         }
@@ -149,12 +159,12 @@ mod tests {
     #[test]
     fn an_ordinary_request_is_reminded_on_the_eighth_day() {
         let letter = request("2026-11-20", false);
-        let d = due(case(), &[], &[(7, &letter)]);
+        let d = due(case(), &[], &[&letter]);
         assert_eq!(d[0].due_on, date!(2026 - 11 - 28));
         assert!(to_send(&d, date!(2026 - 11 - 27), 3).is_empty());
         assert_eq!(
             to_send(&d, date!(2026 - 11 - 28), 3),
-            vec![format!("effective/{}/7", case())]
+            vec![format!("effective/{}/2026-11-20", case())]
         );
     }
 
@@ -172,7 +182,7 @@ mod tests {
         ];
         let warning =
             Letter::parse("warning", "Dear Alex", None, false, date!(2026 - 11 - 27)).unwrap();
-        let d = due(case(), &steps, &[(3, &warning)]);
+        let d = due(case(), &steps, &[&warning]);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].words.contains("last done on 1 Aug 2026"), "{:?}", d[0]);
         assert_eq!(to_send(&d, date!(2026 - 10 - 31), 3).len(), 1);

@@ -45,6 +45,15 @@ pub(crate) struct GiftCreated {
     needs_register_entry: bool,
     donor_total_12_months: f64,
     warnings: Vec<String>,
+    /// Cases whose person the donor may be (the same name, no NHS number to be sure):
+    /// `POST /api/v1/cases/{case_id}/gifts` puts the gift on one's timeline.
+    may_add_to: Vec<CaseChoice>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CaseChoice {
+    case_id: String,
+    label: String,
 }
 
 #[allow(clippy::cast_precision_loss)] // pence below 2^53 are exact in an f64
@@ -92,6 +101,14 @@ pub(crate) async fn record(
             needs_register_entry: r.needs_register_entry,
             donor_total_12_months: as_pounds(r.donor_total_pence),
             warnings: r.warnings,
+            may_add_to: r
+                .may_add_to
+                .into_iter()
+                .map(|(case, label)| CaseChoice {
+                    case_id: case.to_string(),
+                    label,
+                })
+                .collect(),
         }),
     ))
 }
@@ -238,6 +255,7 @@ pub(crate) async fn csv_export(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct CaseGiftOut {
+    gift_id: String,
     seq: i64,
     recorded_at: String,
     offered_on: String,
@@ -261,21 +279,47 @@ pub(crate) async fn on_case(
             .gifts
             .iter()
             .map(|r| CaseGiftOut {
+                gift_id: r.record.0.to_string(),
                 seq: r.seq.get(),
                 recorded_at: r.recorded_at.to_string(),
-                offered_on: iso_date::format(r.record.offered_on),
-                description: r.record.description.clone(),
-                value_pounds: as_pounds(r.record.value_pence),
-                decision: r.record.decision.code().into(),
-                why: r.record.why.clone(),
+                offered_on: iso_date::format(r.record.1.offered_on),
+                description: r.record.1.description.clone(),
+                value_pounds: as_pounds(r.record.1.value_pence),
+                decision: r.record.1.decision.code().into(),
+                why: r.record.1.why.clone(),
             })
             .collect(),
     ))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct AddGiftIn {
+    /// A gift you recorded whose donor may be the case's person.
+    gift_id: String,
+}
+
+/// Put a gift you recorded on the case's timeline. Owner, or a contribute share.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/gifts", params(("id" = String, Path)), request_body = AddGiftIn,
+    responses((status = 204), (status = 404), (status = 409, description = "The donor does not look like the case's person")),
+    security(("bearer" = [])))]
+pub(crate) async fn add_to_case(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AddGiftIn>,
+) -> Result<StatusCode, ApiError> {
+    let gift = body.gift_id.parse().map_err(|_| AppError::NotFound)?;
+    state
+        .app
+        .add_gift_to_case(&actor, case_id(&id)?, gift)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub(super) fn router() -> Routes {
     Routes::new()
         .get("/api/v1/cases/{id}/gifts", on_case)
+        .post("/api/v1/cases/{id}/gifts", add_to_case)
         .post("/api/v1/gifts", record)
         .get("/api/v1/gifts", list)
         .get("/api/v1/gifts.csv", csv_export)

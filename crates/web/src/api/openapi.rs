@@ -34,7 +34,7 @@ impl Modify for BearerAuth {
         super::advice::warn, super::advice::warnings, super::advice::report, super::advice::reports,
         super::advice::assess, super::advice::removal_plan, super::advice::checklist, super::advice::mark,
         super::register::record_chaperone, super::register::chaperones, super::register::record_transfer, super::register::transfers, super::register::prompts, super::register::record_screen, super::register::screens,
-        super::gifts::record, super::gifts::list, super::gifts::csv_export, super::gifts::on_case,
+        super::gifts::record, super::gifts::list, super::gifts::csv_export, super::gifts::on_case, super::gifts::add_to_case,
         super::letters::draft, super::letters::keep, super::letters::list,
     ),
     modifiers(&BearerAuth)

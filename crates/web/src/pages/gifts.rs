@@ -8,14 +8,15 @@ use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::AppState;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use boundary_app::gifts::GiftRecorded;
 use boundary_app::AppError;
 use boundary_domain::advice::gift::{pounds, Decision, DonorKind, GiftInput};
 use boundary_domain::occurred::iso_date;
+use boundary_domain::GiftId;
+use serde::Deserialize;
 
 struct Row {
     offered_on: String,
@@ -33,9 +34,12 @@ struct Row {
 }
 
 struct Shown {
+    id: String,
     needs_register_entry: bool,
     total: String,
     warnings: Vec<String>,
+    /// (case id, label) of cases the gift may be added to.
+    may_add_to: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -112,9 +116,37 @@ async fn page(
     ))
 }
 
-async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
+#[derive(Debug, Deserialize)]
+struct ShowQuery {
+    /// The gift just recorded, whose outcome the page shows.
+    recorded: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    let result = match q.recorded.as_deref().map(str::parse::<GiftId>) {
+        None => None,
+        Some(Ok(id)) => {
+            let o = state.app.gift_outcome(&me.actor, id).await?;
+            Some(Shown {
+                id: id.to_string(),
+                needs_register_entry: o.needs_register_entry,
+                total: pounds(o.donor_total_pence),
+                warnings: o.warnings,
+                may_add_to: o
+                    .may_add_to
+                    .into_iter()
+                    .map(|(c, label)| (c.to_string(), label))
+                    .collect(),
+            })
+        }
+        Some(Err(_)) => return Err(AppError::NotFound.into()),
+    };
     let form = FormState::default().with("recipient_email", &me.actor.email);
-    page(&state, &me, form, None, StatusCode::OK).await
+    page(&state, &me, form, result, StatusCode::OK).await
 }
 
 async fn record(
@@ -137,20 +169,8 @@ async fn record(
         why: form.value("why").into(),
     };
     match state.app.record_gift(&me.actor, &input).await {
-        Ok(GiftRecorded {
-            needs_register_entry,
-            donor_total_pence,
-            warnings,
-            ..
-        }) => {
-            let shown = Shown {
-                needs_register_entry,
-                total: pounds(donor_total_pence),
-                warnings,
-            };
-            let fresh = FormState::default().with("recipient_email", &me.actor.email);
-            page(&state, &me, fresh, Some(shown), StatusCode::CREATED).await
-        }
+        // Redirected, so that reloading the page cannot record the gift twice.
+        Ok(o) => Ok(Redirect::to(&format!("/gifts?recorded={}#recorded", o.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
             page(
                 &state,
@@ -163,6 +183,22 @@ async fn record(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Puts a gift the member recorded on one of their cases' timeline.
+async fn add_to_case(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (form, case) = super::advice::posted(&me, &id, pairs)?;
+    let gift: GiftId = form
+        .value("gift_id")
+        .parse()
+        .map_err(|_| AppError::NotFound)?;
+    state.app.add_gift_to_case(&me.actor, case, gift).await?;
+    Ok(Redirect::to(&format!("/cases/{case}")).into_response())
 }
 
 async fn csv(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
@@ -179,5 +215,6 @@ pub(super) fn router() -> Routes {
     Routes::new()
         .get("/gifts", show)
         .post("/gifts", record)
+        .post("/cases/{id}/gifts", add_to_case)
         .get("/gifts.csv", csv)
 }

@@ -42,7 +42,13 @@ fn day(d: Date) -> String {
 }
 
 fn record<T>(r: &Recorded<T>, on: Date, title: String, what: String) -> TimelineItem {
-    let end_of_day = (on.midnight().assume_utc().unix_timestamp() + 86_399) * 1_000_000;
+    // The last moment of the day in the UK, so that a record follows its day's contacts
+    // in summer time too.
+    let next = on.next_day().unwrap_or(on).midnight();
+    let end_of_day =
+        i64::try_from(boundary_domain::uk_time::from_uk(next).unix_timestamp_nanos() / 1_000)
+            .unwrap_or(i64::MAX)
+            - 1;
     TimelineItem {
         id: None,
         title,
@@ -156,7 +162,7 @@ pub(crate) fn timeline(entries: &[EntryRow], records: &AdviceRecords) -> Vec<Tim
         ));
     }
     for r in &records.gifts {
-        let g = &r.record;
+        let g = &r.record.1;
         items.push(record(
             r,
             g.offered_on,
