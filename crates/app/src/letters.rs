@@ -1,12 +1,29 @@
-//! Letters on a case: a draft from what the case records, edited by the doctor, and
-//! kept — as the doctor sent it — as an event.
+//! Letters on a case: a draft from what the case records — in the practice's own
+//! wording when its admin has set one — edited by the doctor, and kept, as the doctor
+//! sent it, as an event.
 
-use crate::{authorise, Actor, App, Result};
+use crate::{authorise, Actor, App, AppError, Result};
 use boundary_domain::advice::removal::plan;
 use boundary_domain::advice::{Letter, LetterKind};
 use boundary_domain::occurred::iso_date;
 use boundary_domain::{CaseId, EventBody, FieldErrors};
-use boundary_report::{draft, LetterFacts, RemovalFacts};
+use boundary_report::{check_template, default_template, draft, LetterFacts, RemovalFacts};
+
+/// The placeholders a letter template may use, and what each holds.
+pub use boundary_report::PLACEHOLDERS;
+
+/// A kind of letter's wording as the practice uses it.
+#[derive(Debug, Clone)]
+pub struct LetterTemplate {
+    pub kind: LetterKind,
+    pub text: String,
+    /// The practice's own, rather than Boundary's.
+    pub custom: bool,
+}
+
+fn kind_of(kind: &str) -> Result<LetterKind> {
+    LetterKind::parse(kind).ok_or(AppError::NotFound)
+}
 use boundary_store::Appended;
 
 impl App {
@@ -72,7 +89,64 @@ impl App {
                 not_told_why: assessment.and_then(|a| a.patient_not_told_why.as_deref()),
             }),
         };
-        Ok(draft(kind, &facts))
+        let own = self.store.letter_template(actor.org, kind.code()).await?;
+        Ok(draft(kind, &facts, own.as_deref()))
+    }
+
+    /// The wording the practice uses for each kind of letter. Admins.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone else.
+    pub async fn letter_templates(&self, actor: &Actor) -> Result<Vec<LetterTemplate>> {
+        authorise::manage_people(actor)?;
+        let mut out = Vec::new();
+        for kind in LetterKind::ALL {
+            let own = self.store.letter_template(actor.org, kind.code()).await?;
+            out.push(LetterTemplate {
+                kind,
+                custom: own.is_some(),
+                text: own.unwrap_or_else(|| default_template(kind).to_owned()),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Sets the practice's own wording for a kind of letter, once it is shown to work.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but an admin, or an unknown kind; `Invalid` for a template
+    /// that cannot be used, saying why.
+    pub async fn set_letter_template(&self, actor: &Actor, kind: &str, text: &str) -> Result<()> {
+        authorise::manage_people(actor)?;
+        let kind = kind_of(kind)?;
+        // Windows line endings from a pasted letter become plain newlines.
+        let text = text.replace("\r\n", "\n");
+        check_template(&text).map_err(|why| FieldErrors::one("text", why))?;
+        self.store
+            .set_letter_template(
+                actor.org,
+                kind.code(),
+                &text,
+                actor.member,
+                self.now_micros(),
+            )
+            .await?;
+        tracing::info!(by = %actor.member, kind = kind.code(), "letter template set");
+        Ok(())
+    }
+
+    /// Goes back to Boundary's wording for a kind of letter.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but an admin, or an unknown kind.
+    pub async fn reset_letter_template(&self, actor: &Actor, kind: &str) -> Result<()> {
+        authorise::manage_people(actor)?;
+        let kind = kind_of(kind)?;
+        self.store
+            .clear_letter_template(actor.org, kind.code())
+            .await?;
+        tracing::info!(by = %actor.member, kind = kind.code(), "letter template reset");
+        Ok(())
     }
 
     /// Keeps a letter as it was sent. Owner, or a contribute share. A removal request's

@@ -1,12 +1,69 @@
-//! Drafting letters from a case's facts with text templates in `templates/`.
+//! Drafting letters from a case's facts. Boundary's own wording is in `templates/`; a
+//! practice may replace it with its own, written with the same placeholders. Both are
+//! rendered by `minijinja`, with every placeholder required to exist (a misspelt one is
+//! refused when the template is saved) and a bounded amount of work per letter.
 
-use askama::Template;
-use boundary_domain::advice::dates::human;
+use boundary_domain::advice::dates::{human, plus_years};
 use boundary_domain::advice::{LetterKind, PoliceReport, RemovalPlan, Warning, WarningException};
+use minijinja::{Environment, UndefinedBehavior, Value};
+use std::collections::BTreeMap;
 use time::Date;
 
 /// Where a fact is missing, the draft says what to write instead, in brackets.
 const ADD_REASONS: &str = "[Say what the patient did, with dates: for example the messages, calls and visits in the log.]";
+
+/// A practice's template may be this long, and no longer.
+pub const TEMPLATE_MAX: usize = 20_000;
+
+/// Rendering steps one letter may take: far more than any letter needs, far fewer than a
+/// template that loops for ever.
+const FUEL: u64 = 50_000;
+
+/// The placeholders a template may use, and what each holds, for the page that edits them.
+pub const PLACEHOLDERS: [(&str, &str); 18] = [
+    ("practice", "the practice's name"),
+    ("doctor", "your name"),
+    ("patient", "the patient's name as the case records it"),
+    ("nhs_number", "the patient's NHS number, if recorded"),
+    (
+        "today",
+        "the letter's date (for removal letters, the date of the request)",
+    ),
+    (
+        "reasons",
+        "the reasons given with the latest warning, or a note to fill in",
+    ),
+    ("warning_given_on", "the date of the latest warning, if any"),
+    ("warning_how", "how the latest warning was given, if any"),
+    (
+        "lapses_on",
+        "the last day the latest warning counts (or a year from today)",
+    ),
+    ("chaperone", "true when the case needs a chaperone"),
+    ("immediate", "true for an immediate removal after violence"),
+    ("requested_on", "the date of the removal request"),
+    (
+        "effective_on",
+        "the day an ordinary removal takes effect, if it can be asked for",
+    ),
+    (
+        "confirm_by",
+        "the last day to confirm an immediate request in writing",
+    ),
+    (
+        "police",
+        "a sentence naming the police report, or a note to fill in",
+    ),
+    (
+        "warning",
+        "a sentence saying when the patient was warned, or why not",
+    ),
+    ("told", "a sentence saying how the patient is being told"),
+    (
+        "notes",
+        "what the planner says must be settled first (a list)",
+    ),
+];
 
 /// What a letter may say about the case.
 #[derive(Debug, Clone)]
@@ -36,126 +93,182 @@ pub struct RemovalFacts<'a> {
     pub not_told_why: Option<&'a str>,
 }
 
-#[derive(Template)]
-#[template(path = "warning.txt", escape = "none")]
-struct WarningLetter<'a> {
-    practice: &'a str,
-    doctor: &'a str,
-    patient: &'a str,
-    nhs_number: Option<&'a str>,
-    today: String,
-    reasons: &'a str,
-    lapses_on: String,
-    chaperone: bool,
-}
-
-#[derive(Template)]
-#[template(path = "removal_request.txt", escape = "none")]
-struct RemovalRequest<'a> {
-    practice: &'a str,
-    doctor: &'a str,
-    patient: &'a str,
-    nhs_number: &'a str,
-    today: String,
-    /// What the planner says still stands in the way, for the doctor to settle first.
-    notes: Vec<String>,
-    immediate: bool,
-    police: String,
-    confirm_by: Option<String>,
-    warning: String,
-    effective_on: Option<String>,
-    reasons: &'a str,
-    told: String,
-}
-
-#[derive(Template)]
-#[template(path = "removal_notice.txt", escape = "none")]
-struct RemovalNotice<'a> {
-    practice: &'a str,
-    doctor: &'a str,
-    patient: &'a str,
-    nhs_number: Option<&'a str>,
-    today: String,
-    immediate: bool,
-    effective_on: Option<String>,
-    reasons: &'a str,
-}
-
-/// The draft of a letter of this kind. Facts the case does not hold are left as
-/// bracketed notes for the doctor to complete.
+/// Boundary's own wording for a kind of letter.
 #[must_use]
-pub fn draft(kind: LetterKind, f: &LetterFacts<'_>) -> String {
-    let reasons = f.warning.map_or(ADD_REASONS, |w| w.reasons.as_str());
-    let today = human(f.today);
-    let rendered = match kind {
-        LetterKind::Warning => WarningLetter {
-            practice: f.practice,
-            doctor: f.doctor,
-            patient: f.patient,
-            nhs_number: f.nhs_number,
-            // The warning the letter gives is the one recorded, when it is.
-            lapses_on: human(boundary_domain::advice::dates::plus_years(
-                f.warning.map_or(f.today, |w| w.given_on),
-                1,
-            )),
-            today,
-            reasons,
-            chaperone: f.chaperone_required,
-        }
-        .render(),
-        LetterKind::RemovalRequest => {
-            let r = f.removal.as_ref();
-            let immediate = r.is_some_and(|r| r.immediate);
-            RemovalRequest {
-                practice: f.practice,
-                doctor: f.doctor,
-                patient: f.patient,
-                nhs_number: f.nhs_number.unwrap_or("[add the patient's NHS number]"),
-                today,
-                notes: match r {
-                    Some(r) if !r.plan.can_request => r.plan.why.clone(),
-                    _ => Vec::new(),
-                },
-                immediate,
-                police: match r.and_then(|r| r.police) {
-                    Some(p) => format!(
-                        "We reported the incident to {} on {}; the incident number is {}.",
-                        p.force,
-                        human(p.reported_on),
-                        p.reference
-                    ),
-                    None => "[The incident must be reported to the police first: add the force, the date and the incident number.]".into(),
-                },
-                confirm_by: r.and_then(|r| r.plan.confirm_in_writing_by).map(human),
-                warning: warning_words(f.warning, r.and_then(|r| r.exception)),
-                effective_on: r.and_then(|r| r.plan.effective_on).map(human),
-                reasons,
-                told: match (immediate, r.and_then(|r| r.not_told_why)) {
-                    (true, Some(why)) => format!("We have not told the patient, because it is not reasonably practicable: {why}"),
-                    (true, None) => "We are telling the patient about the removal and its reasons.".into(),
-                    (false, _) => "We are telling the patient in writing that we have asked for their removal, and why.".into(),
-                },
-            }
-            .render()
-        }
-        LetterKind::RemovalNotice => {
-            let r = f.removal.as_ref();
-            RemovalNotice {
-                practice: f.practice,
-                doctor: f.doctor,
-                patient: f.patient,
-                nhs_number: f.nhs_number,
-                today,
-                immediate: r.is_some_and(|r| r.immediate),
-                effective_on: r.and_then(|r| r.plan.effective_on).map(human),
-                reasons,
-            }
-            .render()
-        }
+pub fn default_template(kind: LetterKind) -> &'static str {
+    match kind {
+        LetterKind::Warning => include_str!("../templates/warning.txt"),
+        LetterKind::RemovalRequest => include_str!("../templates/removal_request.txt"),
+        LetterKind::RemovalNotice => include_str!("../templates/removal_notice.txt"),
+    }
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(FUEL));
+    // Letters are plain text: nothing is escaped, and a line break stays a line break.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env
+}
+
+fn text(s: impl Into<String>) -> Value {
+    Value::from(s.into())
+}
+
+fn maybe(s: Option<String>) -> Value {
+    s.map_or(Value::from(()), Value::from)
+}
+
+fn context(f: &LetterFacts<'_>) -> Value {
+    let r = f.removal.as_ref();
+    let immediate = r.is_some_and(|r| r.immediate);
+    let mut c: BTreeMap<&str, Value> = BTreeMap::new();
+    c.insert("practice", text(f.practice));
+    c.insert("doctor", text(f.doctor));
+    c.insert("patient", text(f.patient));
+    c.insert("nhs_number", maybe(f.nhs_number.map(str::to_owned)));
+    c.insert("today", text(human(f.today)));
+    c.insert("requested_on", text(human(f.today)));
+    c.insert(
+        "reasons",
+        text(f.warning.map_or(ADD_REASONS, |w| w.reasons.as_str())),
+    );
+    c.insert(
+        "warning_given_on",
+        maybe(f.warning.map(|w| human(w.given_on))),
+    );
+    c.insert("warning_how", maybe(f.warning.map(|w| w.how.clone())));
+    // The warning the letter gives is the one recorded, when it is.
+    c.insert(
+        "lapses_on",
+        text(human(plus_years(
+            f.warning.map_or(f.today, |w| w.given_on),
+            1,
+        ))),
+    );
+    c.insert("chaperone", Value::from(f.chaperone_required));
+    c.insert("immediate", Value::from(immediate));
+    c.insert(
+        "effective_on",
+        maybe(r.and_then(|r| r.plan.effective_on).map(human)),
+    );
+    c.insert(
+        "confirm_by",
+        maybe(r.and_then(|r| r.plan.confirm_in_writing_by).map(human)),
+    );
+    c.insert("police", text(match r.and_then(|r| r.police) {
+        Some(p) => format!(
+            "We reported the incident to {} on {}; the incident number is {}.",
+            p.force,
+            human(p.reported_on),
+            p.reference
+        ),
+        None => "[The incident must be reported to the police first: add the force, the date and the incident number.]".into(),
+    }));
+    c.insert(
+        "warning",
+        text(warning_words(f.warning, r.and_then(|r| r.exception))),
+    );
+    c.insert("told", text(match (immediate, r.and_then(|r| r.not_told_why)) {
+        (true, Some(why)) => format!("We have not told the patient, because it is not reasonably practicable: {why}"),
+        (true, None) => "We are telling the patient about the removal and its reasons.".into(),
+        (false, _) => "We are telling the patient in writing that we have asked for their removal, and why.".into(),
+    }));
+    let notes: Vec<Value> = match r {
+        Some(r) if !r.plan.can_request => r.plan.why.iter().map(|w| text(w.as_str())).collect(),
+        _ => Vec::new(),
     };
-    // The templates are compiled in and take only strings: rendering cannot fail, but if
-    // it ever did, an empty draft is better than a panic.
-    rendered.unwrap_or_default()
+    c.insert("notes", Value::from(notes));
+    Value::from_object(c)
+}
+
+fn render(template: &str, f: &LetterFacts<'_>) -> Result<String, String> {
+    environment()
+        .render_str(template, context(f))
+        .map_err(|e| explain(&e))
+}
+
+/// A template error in a sentence, with its line where there is one.
+fn explain(e: &minijinja::Error) -> String {
+    let what = match e.kind() {
+        minijinja::ErrorKind::UndefinedError => {
+            "it uses a placeholder that does not exist (check the spelling against the list)"
+                .to_owned()
+        }
+        minijinja::ErrorKind::SyntaxError => format!(
+            "it is not written correctly: {}",
+            e.detail().unwrap_or("check the {{ }} and {% %} pairs")
+        ),
+        minijinja::ErrorKind::OutOfFuel => "it would take too long to fill in".to_owned(),
+        _ => e.detail().unwrap_or("it could not be filled in").to_owned(),
+    };
+    match e.line() {
+        Some(line) => format!("The template cannot be used: {what} (line {line})."),
+        None => format!("The template cannot be used: {what}."),
+    }
+}
+
+/// The draft of a letter of this kind, from the practice's own template when it has one.
+/// Facts the case does not hold are left as bracketed notes for the doctor to complete.
+#[must_use]
+pub fn draft(kind: LetterKind, f: &LetterFacts<'_>, practice_template: Option<&str>) -> String {
+    if let Some(own) = practice_template {
+        match render(own, f) {
+            Ok(letter) => return letter,
+            Err(why) => {
+                let ours = render(default_template(kind), f).unwrap_or_default();
+                return format!("[The practice's own wording could not be used, so this is Boundary's. {why}]\n\n{ours}");
+            }
+        }
+    }
+    // Boundary's templates are tested with every kind of facts; should one ever fail,
+    // an empty draft is better than a panic.
+    render(default_template(kind), f).unwrap_or_default()
+}
+
+/// Whether a practice's template can be used: it must parse, use only the placeholders
+/// listed, and fill in within bounds, for an ordinary and an immediate removal alike.
+///
+/// # Errors
+/// A sentence for the person editing it.
+pub fn check_template(template: &str) -> Result<(), String> {
+    if template.trim().is_empty() {
+        return Err("Write the template, or go back to Boundary's wording.".into());
+    }
+    let len = template.chars().count();
+    if len > TEMPLATE_MAX {
+        return Err(format!(
+            "Keep the template to {TEMPLATE_MAX} characters or fewer (it has {len})."
+        ));
+    }
+    let plan = RemovalPlan {
+        can_request: false,
+        why: vec!["An example of something to settle.".into()],
+        effective_on: None,
+        confirm_in_writing_by: None,
+        police_reference: None,
+    };
+    for immediate in [false, true] {
+        let facts = LetterFacts {
+            practice: "Riverside Surgery",
+            doctor: "Dr A",
+            patient: "Patient A",
+            nhs_number: None,
+            today: time::macros::date!(2026 - 01 - 01),
+            warning: None,
+            chaperone_required: immediate,
+            removal: Some(RemovalFacts {
+                immediate,
+                plan: &plan,
+                police: None,
+                exception: None,
+                not_told_why: None,
+            }),
+        };
+        render(template, &facts)?;
+    }
+    Ok(())
 }
 
 fn warning_words(warning: Option<&Warning>, exception: Option<(WarningException, &str)>) -> String {

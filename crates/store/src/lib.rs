@@ -18,6 +18,7 @@ pub mod engine;
 pub mod events;
 pub mod gifts;
 pub mod ledger;
+pub mod letter_templates;
 mod projection_check;
 mod projections;
 pub mod reads;

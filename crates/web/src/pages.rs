@@ -9,6 +9,7 @@ mod entries;
 mod gifts;
 pub(crate) mod layout;
 mod ledger;
+mod letter_templates;
 mod letters;
 mod members;
 mod register;
@@ -46,6 +47,7 @@ pub(crate) fn router() -> Routes {
         .merge(entries::router())
         .merge(gifts::router())
         .merge(letters::router())
+        .merge(letter_templates::router())
         .merge(ledger::router())
         .merge(members::router())
         .merge(register::router())

@@ -219,3 +219,122 @@ async fn the_letter_page_offers_the_draft_and_keeps_the_edit(#[case] engine: Eng
     );
     assert!(advice.contains("Please stop."));
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_practice_sets_its_own_wording_which_is_checked_first(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    // The first account is the practice's admin and a clinician.
+    let owner = app.owner_token().await;
+    let case = app.api_case(&owner, "Alex Smith").await;
+    let templates = "/api/v1/letter-templates";
+    let (s, list) = app.api_get(templates, &owner).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(list.as_array().unwrap().len(), 3);
+    assert_eq!(list[0]["custom"], false);
+    assert!(list[0]["text"].as_str().unwrap().contains("{{ patient }}"));
+
+    // Refused with a reason, and nothing changes.
+    let warning = format!("{templates}/warning");
+    for (bad, says) in [
+        ("Dear {{ patient ", "not written correctly"),
+        ("Dear {{ pateint }}", "placeholder that does not exist"),
+    ] {
+        let (s, b) = app
+            .api(
+                reqwest::Method::PUT,
+                &warning,
+                Some(&owner),
+                Some(json!({"text": bad})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(b["errors"]["text"].as_str().unwrap().contains(says), "{b}");
+    }
+    let (_, list) = app.api_get(templates, &owner).await;
+    assert_eq!(list[0]["custom"], false);
+
+    // Saved, it is what drafts are made from.
+    let own = "Riverside letterhead\r\n\r\nDear {{ patient }},\r\n{{ reasons }}";
+    let (s, _) = app
+        .api(
+            reqwest::Method::PUT,
+            &warning,
+            Some(&owner),
+            Some(json!({"text": own})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, d) = app
+        .api_get(
+            &format!("/api/v1/cases/{case}/letters/draft?kind=warning"),
+            &owner,
+        )
+        .await;
+    assert!(
+        d["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Riverside letterhead\n\nDear Alex Smith,\n[Say what"),
+        "{d}"
+    );
+    let (s, _) = app
+        .api(
+            reqwest::Method::PUT,
+            &format!("{templates}/apology"),
+            Some(&owner),
+            Some(json!({"text": "x"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The page shows it and refuses a broken one with the reason, keeping what was typed.
+    let (_, html) = app.get_html("/admin/letters").await;
+    assert!(
+        html.contains("Riverside letterhead") && html.contains("lapses_on"),
+        "{html}"
+    );
+    let r = app
+        .submit(
+            "/admin/letters",
+            "/admin/letters/warning",
+            &[("text", "{% if immediate %}")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("not written correctly") && html.contains("{% if immediate %}"),
+        "{html}"
+    );
+
+    // Back to Boundary's wording.
+    let (s, _) = app
+        .api(reqwest::Method::DELETE, &warning, Some(&owner), None)
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, d) = app
+        .api_get(
+            &format!("/api/v1/cases/{case}/letters/draft?kind=warning"),
+            &owner,
+        )
+        .await;
+    assert!(
+        d["text"].as_str().unwrap().contains("A formal warning"),
+        "{d}"
+    );
+
+    // A clinician who is not an admin cannot change it.
+    let other = app.clinician_with_token("other@example.nhs.uk").await;
+    let (s, _) = app
+        .api(
+            reqwest::Method::PUT,
+            &warning,
+            Some(&other),
+            Some(json!({"text": "Hi"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}

@@ -173,6 +173,12 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("PATCH", "/api/v1/members/{id}", "SNNNNANNSSN"),
     ("POST", "/api/v1/members/{id}/invite", "SNNNNANNSSN"),
     ("GET", "/api/v1/organisation", "SNNNNANNSSN"),
+    ("GET", "/admin/letters", "SNNNNANNSSN"),
+    ("POST", "/admin/letters/{kind}", "SNNNNANNSSN"),
+    ("POST", "/admin/letters/{kind}/reset", "SNNNNANNSSN"),
+    ("GET", "/api/v1/letter-templates", "SNNNNANNSSN"),
+    ("PUT", "/api/v1/letter-templates/{kind}", "SNNNNANNSSN"),
+    ("DELETE", "/api/v1/letter-templates/{kind}", "SNNNNANNSSN"),
     ("PUT", "/api/v1/organisation", "SNNNNANNSSN"),
 ];
 
@@ -422,6 +428,7 @@ fn fill(world: &World, method: &str, path: &str) -> String {
         .replace("{*name}", "app.css")
         .replace("{step}", "told_line_manager")
         .replace("{seq}", &world.values["letter_seq"])
+        .replace("{kind}", "warning")
 }
 
 /// Form fields for page posts: valid where validity matters, so that an allowed caller
@@ -466,6 +473,7 @@ fn form_fields(world: &World, path: &str) -> Vec<(String, String)> {
         ]),
         "/admin/members/{id}/roles" => f(&[("roles", "manager")]),
         "/cases/{id}/letters" => f(&[("kind", "warning"), ("text", "Dear Patient A")]),
+        "/admin/letters/{kind}" => f(&[("text", "Dear {{ patient }}")]),
         "/cases/{id}/gifts" => vec![("gift_id".into(), world.values["gift_id"].clone())],
         "/gifts" => f(&[
             ("offered_on", "2026-01-05"),
@@ -517,6 +525,7 @@ fn json_body(world: &World, path: &str) -> Option<Value> {
         }),
         "/api/v1/cases/{id}/risk-screens" => json!({"answers": {"repeated": true}}),
         "/api/v1/cases/{id}/letters" => json!({"kind": "warning", "text": "Dear Patient A"}),
+        "/api/v1/letter-templates/{kind}" => json!({"text": "Dear {{ patient }}"}),
         "/api/v1/cases/{id}/gifts" => json!({"gift_id": world.values["gift_id"]}),
         "/api/v1/gifts" => json!({
             "offered_on": "2026-01-05", "donor": "Sam Jones", "description": "Flowers",

@@ -46,7 +46,7 @@ fn report() -> PoliceReport {
 #[test]
 fn a_warning_letter_gives_the_reasons_and_how_long_it_counts() {
     let w = warning();
-    let text = draft(LetterKind::Warning, &facts(Some(&w), None));
+    let text = draft(LetterKind::Warning, &facts(Some(&w), None), None);
     for want in [
         "Riverside Surgery",
         "27 Nov 2026",
@@ -63,7 +63,7 @@ fn a_warning_letter_gives_the_reasons_and_how_long_it_counts() {
 
 #[test]
 fn a_missing_fact_is_left_as_a_note_to_complete() {
-    let text = draft(LetterKind::Warning, &facts(None, None));
+    let text = draft(LetterKind::Warning, &facts(None, None), None);
     assert!(text.contains("[Say what the patient did"), "{text}");
 }
 
@@ -82,7 +82,7 @@ fn an_ordinary_request_names_the_warning_and_the_eighth_day() {
             not_told_why: None,
         }),
     );
-    let request = draft(LetterKind::RemovalRequest, &f);
+    let request = draft(LetterKind::RemovalRequest, &f, None);
     for want in [
         "NHS number: 943 476 5919",
         "We warned the patient on 2 Nov 2026 (In person)",
@@ -94,7 +94,7 @@ fn an_ordinary_request_names_the_warning_and_the_eighth_day() {
     }
     assert!(!request.contains("immediate effect"), "{request}");
     assert!(!request.contains("[Before sending"), "{request}");
-    let notice = draft(LetterKind::RemovalNotice, &f);
+    let notice = draft(LetterKind::RemovalNotice, &f, None);
     assert!(
         notice.contains("You will stay registered with us until 5 Dec 2026"),
         "{notice}"
@@ -127,6 +127,7 @@ fn an_exception_is_stated_when_no_warning_was_given() {
                 not_told_why: None,
             }),
         ),
+        None,
     );
     assert!(
         text.contains("We did not warn the patient first, because a warning would put the safety of staff or others at risk: He threatened staff"),
@@ -149,7 +150,7 @@ fn an_immediate_request_names_the_police_report_and_the_seven_day_confirmation()
             not_told_why: Some("No known address"),
         }),
     );
-    let request = draft(LetterKind::RemovalRequest, &f);
+    let request = draft(LetterKind::RemovalRequest, &f, None);
     for want in [
         "with immediate effect",
         "Thames Valley Police on 26 Nov 2026; the incident number is TVP-2611",
@@ -158,7 +159,7 @@ fn an_immediate_request_names_the_police_report_and_the_seven_day_confirmation()
     ] {
         assert!(request.contains(want), "{want}:\n{request}");
     }
-    let notice = draft(LetterKind::RemovalNotice, &f);
+    let notice = draft(LetterKind::RemovalNotice, &f, None);
     assert!(notice.contains("takes effect straight away"), "{notice}");
 }
 
@@ -177,7 +178,57 @@ fn a_request_the_planner_refuses_says_what_to_settle_first() {
                 not_told_why: None,
             }),
         ),
+        None,
     );
     assert!(text.starts_with("[Before sending: First confirm"), "{text}");
     assert!(text.contains("[Before sending: No warning"), "{text}");
+}
+
+#[test]
+fn a_practice_template_is_used_with_the_same_placeholders() {
+    let w = warning();
+    let own = "{{ practice }} — {{ patient }}\n{{ reasons }}\nValid until {{ lapses_on }}.";
+    assert_eq!(check_template(own), Ok(()));
+    let text = draft(LetterKind::Warning, &facts(Some(&w), None), Some(own));
+    assert_eq!(
+        text,
+        "Riverside Surgery — Alex Smith\nYou sent 40 messages in a week.\nValid until 2 Nov 2027."
+    );
+}
+
+#[test]
+fn a_template_that_cannot_work_is_refused_with_a_reason() {
+    // (template, words the refusal must contain)
+    let table = [
+        ("", "Write the template"),
+        ("Dear {{ patient ", "not written correctly"),
+        ("Dear {{ patinet }}", "placeholder that does not exist"),
+        ("{% if immediate %}Now", "not written correctly"),
+        (
+            "{% for a in range(1000) %}{% for b in range(1000) %}x{% endfor %}{% endfor %}",
+            "too long",
+        ),
+    ];
+    for (template, says) in table {
+        let why = check_template(template).unwrap_err();
+        assert!(why.contains(says), "{template:?}: {why}");
+    }
+    let long = "x".repeat(TEMPLATE_MAX + 1);
+    assert!(check_template(&long)
+        .unwrap_err()
+        .contains("20000 characters"));
+    // Boundary's own wording passes its own check.
+    for kind in LetterKind::ALL {
+        assert_eq!(check_template(default_template(kind)), Ok(()), "{kind:?}");
+    }
+}
+
+#[test]
+fn a_stored_template_that_fails_falls_back_to_boundarys_wording_and_says_so() {
+    let text = draft(LetterKind::Warning, &facts(None, None), Some("{{ nope }}"));
+    assert!(
+        text.starts_with("[The practice's own wording could not be used"),
+        "{text}"
+    );
+    assert!(text.contains("Dear Alex Smith,"), "{text}");
 }

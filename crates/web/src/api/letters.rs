@@ -130,4 +130,72 @@ pub(super) fn router() -> Routes {
         .get("/api/v1/cases/{id}/letters/draft", draft)
         .post("/api/v1/cases/{id}/letters", keep)
         .get("/api/v1/cases/{id}/letters", list)
+        .get("/api/v1/letter-templates", templates)
+        .put("/api/v1/letter-templates/{kind}", set_template)
+        .delete("/api/v1/letter-templates/{kind}", reset_template)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TemplateOut {
+    kind: String,
+    text: String,
+    /// The practice's own wording, rather than Boundary's.
+    custom: bool,
+}
+
+/// The wording the practice uses for each kind of letter. Admins.
+#[utoipa::path(get, path = "/api/v1/letter-templates",
+    responses((status = 200, body = [TemplateOut]), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn templates(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Vec<TemplateOut>>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .letter_templates(&actor)
+            .await?
+            .into_iter()
+            .map(|t| TemplateOut {
+                kind: t.kind.code().into(),
+                text: t.text,
+                custom: t.custom,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct TemplateIn {
+    /// The wording, with placeholders such as `{{ patient }}`.
+    text: String,
+}
+
+/// Set the practice's own wording for a kind of letter. Admins.
+#[utoipa::path(put, path = "/api/v1/letter-templates/{kind}", params(("kind" = String, Path)), request_body = TemplateIn,
+    responses((status = 204), (status = 404), (status = 422, description = "A template that cannot be used, and why")),
+    security(("bearer" = [])))]
+pub(crate) async fn set_template(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(kind): Path<String>,
+    ApiJson(body): ApiJson<TemplateIn>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .app
+        .set_letter_template(&actor, &kind, &body.text)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Go back to Boundary's wording for a kind of letter. Admins.
+#[utoipa::path(delete, path = "/api/v1/letter-templates/{kind}", params(("kind" = String, Path)),
+    responses((status = 204), (status = 404)), security(("bearer" = [])))]
+pub(crate) async fn reset_template(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(kind): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.app.reset_letter_template(&actor, &kind).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
