@@ -13,6 +13,7 @@ mod authorise;
 pub mod care;
 pub mod cases;
 pub mod entries;
+pub mod exports;
 pub mod gifts;
 pub mod ledger;
 pub mod letters;

@@ -85,6 +85,12 @@ pub(crate) enum Command {
         /// Also check one entry's receipt (JSON, as downloaded).
         #[arg(long, value_name = "FILE")]
         receipt: Option<PathBuf>,
+        /// Check an evidence bundle (.zip) instead, with no database and no network.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["against", "receipt"])]
+        bundle: Option<PathBuf>,
+        /// With --bundle: the log's verifier key you trust (C2SP vkey), obtained separately.
+        #[arg(long, value_name = "VKEY", requires = "bundle")]
+        vkey: Option<String>,
     },
     /// Master key management.
     Keys {

@@ -60,9 +60,14 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys {
             command: KeysCommand::Rotate,
         } => admin::rotate_keys(g).await,
-        Command::Verify { against, receipt } => {
-            ledger::verify(g, against.as_deref(), receipt.as_deref()).await
-        }
+        Command::Verify {
+            bundle: Some(bundle),
+            vkey,
+            ..
+        } => ledger::verify_bundle(g, &bundle, vkey.as_deref()),
+        Command::Verify {
+            against, receipt, ..
+        } => ledger::verify(g, against.as_deref(), receipt.as_deref()).await,
         Command::Checkpoint { vkey } => ledger::checkpoint(g, vkey).await,
         Command::Bench { entries, events } => {
             bench::run(entries).await?;

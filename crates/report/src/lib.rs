@@ -6,6 +6,7 @@
 //! contract's rules on removal (warning within 12 months, reasons in writing, the eighth
 //! day, immediate removal after violence reported to the police).
 
+pub mod bundle;
 mod letters;
 
 pub use letters::{

@@ -147,6 +147,22 @@ impl Store {
         rows.iter().map(stored_event).collect()
     }
 
+    /// Every event of one case up to `last`, in sequence order.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn case_events(&self, case: CaseId, last: Seq) -> Result<Vec<StoredEvent>> {
+        let rows = sqlx::query(
+            "SELECT seq, case_id, key_id, event_type, sealed, leaf_hash FROM events \
+             WHERE case_id = $1 AND seq <= $2 ORDER BY seq",
+        )
+        .bind(case.to_string())
+        .bind(last.get())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(stored_event).collect()
+    }
+
     /// Opens a stored event with its case key.
     ///
     /// # Errors

@@ -4,6 +4,7 @@
 mod advice;
 mod cases;
 mod entries;
+mod exports;
 pub(crate) mod gifts;
 pub(crate) mod ledger;
 mod letters;
@@ -82,6 +83,7 @@ pub(crate) fn router() -> Routes {
         .merge(register::router())
         .merge(gifts::router())
         .merge(letters::router())
+        .merge(exports::router())
         .merge(cases::router())
         .merge(entries::router())
         .merge(ledger::router())

@@ -57,6 +57,55 @@ pub(crate) async fn verify(
     }
 }
 
+/// Checks an evidence bundle from its bytes alone. Exit status 1 when it does not verify.
+pub(crate) fn verify_bundle(g: &Global, path: &Path, vkey: Option<&str>) -> anyhow::Result<()> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| user_error(format!("cannot read the bundle {}: {e}", path.display())))?;
+    match boundary_report::bundle::verify(&bytes, vkey) {
+        Ok(r) => {
+            if g.json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "ok": true, "case": r.case, "log": r.origin, "tree_size": r.tree_size,
+                        "events": r.events,
+                        "withheld": r.withheld.iter().map(|(seq, why)| serde_json::json!({"seq": seq, "reason": why})).collect::<Vec<_>>(),
+                        "vkey": r.vkey,
+                    })
+                );
+            } else {
+                println!(
+                    "ok: case {}: {} events checked against the signed checkpoint of {} ({} events){}",
+                    r.case,
+                    r.events,
+                    r.origin,
+                    r.tree_size,
+                    if r.withheld.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {} withheld, each still proved in place", r.withheld.len())
+                    }
+                );
+                for (seq, why) in &r.withheld {
+                    println!("withheld: event {seq}: {why}");
+                }
+                if vkey.is_none() {
+                    println!("key: checked with the key the bundle carries, {}; compare it with one you trust, or pass --vkey", r.vkey);
+                }
+            }
+            Ok(())
+        }
+        Err(problem) => {
+            if g.json {
+                println!("{}", serde_json::json!({ "ok": false, "problem": problem }));
+            } else {
+                println!("FAILED: {problem}");
+            }
+            Err(crate::VerificationFailed.into())
+        }
+    }
+}
+
 pub(crate) async fn checkpoint(g: &Global, vkey: bool) -> anyhow::Result<()> {
     let app = context::open(g).await?;
     if vkey {

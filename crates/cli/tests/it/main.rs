@@ -13,6 +13,7 @@ mod api;
 mod audit;
 mod cli;
 mod encryption;
+mod exports;
 mod gifts;
 mod ledger;
 mod letters;

@@ -153,6 +153,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     // Only the gift's recorder adds it to a case they may add to: the owner recorded it.
     ("POST", "/cases/{id}/gifts", "SANNNNNNSSN"),
     ("POST", "/api/v1/cases/{id}/gifts", "SANNNNNNSSN"),
+    // Exports: the case's owner alone.
+    ("POST", "/api/v1/cases/{id}/exports", "SANNNNNNSSN"),
     // Letters: drafted and kept by those who record on the case, read by all who see it.
     ("GET", "/cases/{id}/letters/new", "SANNNNNNSSA"),
     ("POST", "/cases/{id}/letters", "SANNNNNNSSA"),
@@ -526,6 +528,7 @@ fn json_body(world: &World, path: &str) -> Option<Value> {
         "/api/v1/cases/{id}/risk-screens" => json!({"answers": {"repeated": true}}),
         "/api/v1/cases/{id}/letters" => json!({"kind": "warning", "text": "Dear Patient A"}),
         "/api/v1/letter-templates/{kind}" => json!({"text": "Dear {{ patient }}"}),
+        "/api/v1/cases/{id}/exports" => json!({"format": "bundle"}),
         "/api/v1/cases/{id}/gifts" => json!({"gift_id": world.values["gift_id"]}),
         "/api/v1/gifts" => json!({
             "offered_on": "2026-01-05", "donor": "Sam Jones", "description": "Flowers",

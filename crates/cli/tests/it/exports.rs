@@ -1,0 +1,159 @@
+//! The verifiable bundle: exported by the case's owner, recorded in the audit, checked
+//! by `boundary verify --bundle` and by the independent Python verifier written from
+//! docs/bundle-format.md, which must also catch each kind of tampering.
+
+use crate::helpers::*;
+use boundary_store::Engine;
+use reqwest::StatusCode;
+use rstest::rstest;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn verifier_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/verifier")
+}
+
+fn python(script: &str, args: &[&str]) -> (bool, String) {
+    let o = Command::new("python3")
+        .arg(verifier_dir().join(script))
+        .args(args)
+        .output()
+        .expect("python3");
+    (
+        o.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let owner = app.owner_token().await;
+    let case = app.api_case(&owner, "Patient A").await;
+    let mut entries = Vec::new();
+    for what in [
+        "Fourteen messages overnight",
+        "Came to the surgery with Sam Neighbour, who shouted",
+        "Left a card at my home",
+    ] {
+        let (s, e) = app
+            .api_post(
+                &format!("/api/v1/cases/{case}/entries"),
+                &owner,
+                json!({"channel": "text_message", "what_happened": what}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{e}");
+        entries.push(e["id"].as_str().unwrap().to_owned());
+    }
+    let exports = format!("/api/v1/cases/{case}/exports");
+
+    // Refusals first: nothing is exported, nothing recorded.
+    for (body, status) in [
+        (
+            json!({"format": "tarball"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"format": "bundle", "withhold": ["not-an-id"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"format": "bundle", "withhold": ["00000000-0000-4000-8000-000000000000"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (json!({"format": "pdf"}), StatusCode::NOT_IMPLEMENTED),
+    ] {
+        let (s, b) = app.api_post(&exports, &owner, body.clone()).await;
+        assert_eq!(s, status, "{body}: {b}");
+    }
+    let other = app.clinician_with_token("other@example.nhs.uk").await;
+    let (s, _) = app
+        .api_post(&exports, &other, json!({"format": "bundle"}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    let r = app
+        .http
+        .post(format!("{}{exports}", app.base))
+        .bearer_auth(&owner)
+        .json(&json!({"format": "bundle", "withhold": [entries[1]], "reason": "names a neighbour"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let today = boundary_domain::occurred::iso_date::format(app.app.uk_today());
+    assert!(
+        disposition.contains(&format!("boundary-case-{}-{today}.zip", &case[..8])),
+        "{disposition}"
+    );
+    let bytes = r.bytes().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bundle.zip");
+    std::fs::write(&path, &bytes).unwrap();
+    let path = path.to_str().unwrap();
+
+    // Boundary's own check, with no database.
+    let o = boundary(&["verify", "--bundle", path], None);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(out.starts_with(&format!("ok: case {case}:")), "{out}");
+    assert!(out.contains("names a neighbour"), "{out}");
+    let vkey = app.app.store.signer().verifier().vkey();
+    assert!(
+        boundary(&["verify", "--bundle", path, "--vkey", &vkey], None)
+            .status
+            .success()
+    );
+    let stranger = boundary_ledger::LogSigner::from_seed(&[7; 32])
+        .verifier()
+        .vkey();
+    let o = boundary(&["verify", "--bundle", path, "--vkey", &stranger], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("not the one you trust"));
+
+    // The withheld entry's words are nowhere in the archive; the others are.
+    let (found, _) = python_zip_contains(path, "Sam Neighbour");
+    assert!(!found, "a withheld entry's content left Boundary");
+    assert!(python_zip_contains(path, "Fourteen messages overnight").0);
+
+    // The independent verifier agrees, and catches each kind of tampering.
+    let (ok, out) = python("verify_bundle.py", &[path]);
+    assert!(ok, "{out}");
+    assert!(out.contains("1 withheld"), "{out}");
+    let (ok, out) = python("tamper.py", &[path, dir.path().to_str().unwrap()]);
+    assert!(ok, "{out}");
+
+    // The export is in the access audit.
+    let (_, audit) = app
+        .api_get(&format!("/api/v1/cases/{case}/audit"), &owner)
+        .await;
+    assert!(audit.to_string().contains("viewed export"), "{audit}");
+}
+
+fn python_zip_contains(path: &str, needle: &str) -> (bool, String) {
+    let o = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(any(sys.argv[2].encode() in z.read(n) for n in z.namelist()))",
+            path,
+            needle,
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+    (out == "True", out)
+}

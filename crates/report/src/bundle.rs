@@ -1,0 +1,148 @@
+//! The verifiable bundle: a case's events exactly as the ledger hashed them, each with
+//! its inclusion proof to one signed checkpoint, the checkpoint and the log's verifier
+//! key, and a manifest signed by the same key so that nothing can be left out unseen.
+//! The format is documented in `docs/bundle-format.md`; [`verify`] checks a bundle from
+//! its bytes alone — no database, no network.
+
+mod verify;
+
+pub use verify::{verify, BundleReport};
+
+use boundary_domain::CaseId;
+use boundary_ledger::note::LogSigner;
+use boundary_ledger::Hash;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use zip::write::SimpleFileOptions;
+
+/// The format's name, the first line of the manifest's signed statement.
+pub const FORMAT: &str = "boundary-bundle/1";
+
+/// Limits when reading a bundle, so that a crafted zip cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
+pub const MAX_FILES: usize = 200_000;
+
+/// One event of the case: its content, or — withheld — only its leaf hash.
+#[derive(Debug, Clone)]
+pub struct BundleEvent {
+    pub seq: u64,
+    pub leaf_hash: Hash,
+    pub proof: Vec<Hash>,
+    /// The event's canonical bytes, unless it is withheld.
+    pub content: Option<Vec<u8>>,
+    /// Why it is withheld, when it is.
+    pub withheld: Option<String>,
+}
+
+/// What a bundle is made from.
+#[derive(Debug)]
+pub struct BundleInput<'a> {
+    pub case: CaseId,
+    /// RFC 3339, when the bundle was made.
+    pub made_at: String,
+    /// The signed checkpoint every proof leads to, exactly as signed.
+    pub checkpoint: &'a str,
+    pub tree_size: u64,
+    pub signer: &'a LogSigner,
+    /// Oldest first.
+    pub events: Vec<BundleEvent>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Manifest {
+    pub format: String,
+    pub case: String,
+    pub made_at: String,
+    pub tree_size: u64,
+    pub events: Vec<ManifestEvent>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ManifestEvent {
+    pub seq: u64,
+    pub leaf_index: u64,
+    pub leaf_hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<String>,
+    pub proof: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("the bundle could not be written: {0}")]
+    Write(String),
+}
+
+/// The statement the log's key signs about a manifest: its format, case, tree size and
+/// the SHA-256 of the manifest's exact bytes.
+pub(crate) fn manifest_statement(case: &str, tree_size: u64, manifest: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!(
+        "{FORMAT}\ncase {case}\ntree {tree_size}\nmanifest {}\n",
+        hex::encode(Sha256::digest(manifest))
+    )
+}
+
+pub(crate) fn event_file(seq: u64) -> String {
+    format!("events/{seq:012}.json")
+}
+
+const README: &str = include_str!("bundle/README.txt");
+
+/// Writes the bundle as a zip.
+///
+/// # Errors
+/// Only if the zip cannot be written, which in memory it can.
+pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        case: input.case.to_string(),
+        made_at: input.made_at.clone(),
+        tree_size: input.tree_size,
+        events: input
+            .events
+            .iter()
+            .map(|e| ManifestEvent {
+                seq: e.seq,
+                leaf_index: e.seq - 1,
+                leaf_hash: e.leaf_hash.to_hex(),
+                file: e.content.as_ref().map(|_| event_file(e.seq)),
+                withheld: e.withheld.clone(),
+                proof: e.proof.iter().map(Hash::to_hex).collect(),
+            })
+            .collect(),
+    };
+    let manifest_bytes =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| BundleError::Write(e.to_string()))?;
+    let statement = manifest_statement(&manifest.case, input.tree_size, &manifest_bytes);
+    let signed = input.signer.sign(&statement);
+
+    let err = |e: zip::result::ZipError| BundleError::Write(e.to_string());
+    let io = |e: std::io::Error| BundleError::Write(e.to_string());
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut put = |name: &str, bytes: &[u8]| -> Result<(), BundleError> {
+        zip.start_file(name, options).map_err(err)?;
+        zip.write_all(bytes).map_err(io)
+    };
+    put("README.txt", README.as_bytes())?;
+    put("manifest.json", &manifest_bytes)?;
+    put("manifest.sig", signed.as_bytes())?;
+    put("checkpoint.txt", input.checkpoint.as_bytes())?;
+    put(
+        "vkey.txt",
+        format!("{}\n", input.signer.verifier().vkey()).as_bytes(),
+    )?;
+    for e in &input.events {
+        if let Some(content) = &e.content {
+            put(&event_file(e.seq), content)?;
+        }
+    }
+    Ok(zip.finish().map_err(err)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests;

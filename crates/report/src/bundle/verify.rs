@@ -1,0 +1,203 @@
+//! Checking a bundle from its bytes alone, step by step as `docs/bundle-format.md`
+//! describes, naming the first thing that is wrong.
+
+use super::{
+    event_file, manifest_statement, Manifest, FORMAT, MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES,
+};
+use boundary_domain::Event;
+use boundary_ledger::note::LogVerifier;
+use boundary_ledger::verify::verify_inclusion;
+use boundary_ledger::{leaf_hash, Hash};
+use std::collections::BTreeMap;
+use std::io::Read;
+
+/// What a bundle that checks out holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleReport {
+    pub case: String,
+    /// The log the checkpoint and manifest are signed by.
+    pub origin: String,
+    pub tree_size: u64,
+    /// Events whose content is in the bundle and checked.
+    pub events: usize,
+    /// Events withheld by whoever exported it: (sequence number, reason).
+    pub withheld: Vec<(u64, String)>,
+    /// The verifier key used: the bundle's own, unless one was given.
+    pub vkey: String,
+}
+
+const KNOWN: [&str; 5] = [
+    "README.txt",
+    "manifest.json",
+    "manifest.sig",
+    "checkpoint.txt",
+    "vkey.txt",
+];
+
+fn files(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("the file is not a readable zip archive ({e})"))?;
+    if zip.len() > MAX_FILES {
+        return Err(format!("the archive holds more than {MAX_FILES} files"));
+    }
+    let mut out = BTreeMap::new();
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut f = zip
+            .by_index(i)
+            .map_err(|e| format!("file {i} of the archive cannot be read ({e})"))?;
+        if f.is_dir() {
+            continue;
+        }
+        let name = f
+            .name()
+            .map_err(|e| format!("file {i} of the archive has a name that cannot be read ({e})"))?
+            .into_owned();
+        // The declared size can lie; the read is bounded whatever it says.
+        let mut content = Vec::new();
+        (&mut f)
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut content)
+            .map_err(|e| format!("{name} cannot be read from the archive ({e})"))?;
+        if content.len() as u64 > MAX_FILE_BYTES {
+            return Err(format!("{name} is larger than {MAX_FILE_BYTES} bytes"));
+        }
+        total += content.len() as u64;
+        if total > MAX_TOTAL_BYTES {
+            return Err(format!(
+                "the archive unpacks to more than {MAX_TOTAL_BYTES} bytes"
+            ));
+        }
+        if out.insert(name.clone(), content).is_some() {
+            return Err(format!("the archive holds {name} twice"));
+        }
+    }
+    Ok(out)
+}
+
+fn text<'a>(files: &'a BTreeMap<String, Vec<u8>>, name: &str) -> Result<&'a str, String> {
+    let bytes = files
+        .get(name)
+        .ok_or_else(|| format!("{name} is missing from the bundle"))?;
+    std::str::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))
+}
+
+fn hash(hex: &str, what: &str) -> Result<Hash, String> {
+    Hash::from_hex(hex).map_err(|_| format!("{what} is not a SHA-256 hash in hex"))
+}
+
+/// Checks a bundle: the signatures on its checkpoint and manifest, and every event's
+/// hash, inclusion proof and case. With `trusted_vkey`, the signatures must be by that
+/// key; without, by the key the bundle carries (the report says which).
+///
+/// # Errors
+/// The first thing that is wrong, in a sentence.
+pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, String> {
+    let files = files(bytes)?;
+    let carried = text(&files, "vkey.txt")?.trim().to_owned();
+    let vkey = trusted_vkey.map_or(carried.clone(), |k| k.trim().to_owned());
+    if trusted_vkey.is_some() && carried != vkey {
+        return Err("the bundle's verifier key is not the one you trust".into());
+    }
+    let verifier = LogVerifier::from_vkey(&vkey).map_err(|e| format!("vkey.txt: {e}"))?;
+
+    let manifest_bytes = files
+        .get("manifest.json")
+        .ok_or("manifest.json is missing from the bundle")?;
+    let manifest: Manifest = serde_json::from_slice(manifest_bytes)
+        .map_err(|e| format!("manifest.json is not a bundle manifest ({e})"))?;
+    if manifest.format != FORMAT {
+        return Err(format!(
+            "manifest.json is in the format {:?}, not {FORMAT}",
+            manifest.format
+        ));
+    }
+    let statement = verifier
+        .open(text(&files, "manifest.sig")?)
+        .map_err(|e| format!("manifest.sig: {e}"))?;
+    if statement != manifest_statement(&manifest.case, manifest.tree_size, manifest_bytes) {
+        return Err("manifest.json is not the manifest the log signed: an event was added, removed or changed in it".into());
+    }
+
+    let checkpoint = verifier
+        .open_checkpoint(text(&files, "checkpoint.txt")?)
+        .map_err(|e| format!("checkpoint.txt: {e}"))?;
+    if checkpoint.size != manifest.tree_size {
+        return Err(format!(
+            "the checkpoint is for a log of {} events, the manifest says {}",
+            checkpoint.size, manifest.tree_size
+        ));
+    }
+
+    let mut withheld = Vec::new();
+    let mut checked = 0;
+    let mut last = 0;
+    let mut listed: Vec<String> = KNOWN.iter().map(|s| (*s).to_owned()).collect();
+    for e in &manifest.events {
+        let seq = e.seq;
+        if seq <= last {
+            return Err(format!("event {seq} is out of order in the manifest"));
+        }
+        last = seq;
+        if e.leaf_index != seq - 1 {
+            return Err(format!("event {seq}: its leaf index must be {}", seq - 1));
+        }
+        let leaf = hash(&e.leaf_hash, &format!("event {seq}'s leaf hash"))?;
+        let proof = e
+            .proof
+            .iter()
+            .map(|p| hash(p, &format!("a hash in event {seq}'s proof")))
+            .collect::<Result<Vec<_>, _>>()?;
+        verify_inclusion(
+            e.leaf_index,
+            checkpoint.size,
+            &leaf,
+            &proof,
+            &checkpoint.root,
+        )
+        .map_err(|err| format!("event {seq} is not in the signed log: {err}"))?;
+        match (&e.file, &e.withheld) {
+            (None, Some(reason)) if !reason.trim().is_empty() => {
+                withheld.push((seq, reason.clone()));
+            }
+            (Some(file), None) => {
+                if *file != event_file(seq) {
+                    return Err(format!("event {seq}: its file must be {}", event_file(seq)));
+                }
+                let content = files
+                    .get(file)
+                    .ok_or_else(|| format!("event {seq}: {file} is missing from the bundle"))?;
+                if leaf_hash(content) != leaf {
+                    return Err(format!(
+                        "event {seq}: {file} does not match its leaf hash — it was edited"
+                    ));
+                }
+                let event = Event::from_canonical_bytes(content)
+                    .map_err(|err| format!("event {seq}: {file} is not an event ({err})"))?;
+                if event.case.map(|c| c.to_string()).as_deref() != Some(manifest.case.as_str()) {
+                    return Err(format!("event {seq} belongs to another case"));
+                }
+                listed.push(file.clone());
+                checked += 1;
+            }
+            _ => {
+                return Err(format!(
+                    "event {seq}: it must have either a file or a reason for withholding it"
+                ))
+            }
+        }
+    }
+    if let Some(extra) = files.keys().find(|name| !listed.contains(name)) {
+        return Err(format!(
+            "the bundle holds {extra}, which the manifest does not list"
+        ));
+    }
+    Ok(BundleReport {
+        case: manifest.case,
+        origin: checkpoint.origin,
+        tree_size: checkpoint.size,
+        events: checked,
+        withheld,
+        vkey,
+    })
+}

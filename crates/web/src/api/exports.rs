@@ -1,0 +1,90 @@
+//! Exports of a case, per ../shared/INTERFACES.md.
+
+use super::cases::case_id;
+use super::{ApiActor, ApiJson};
+use crate::error::ApiError;
+use crate::routes::Routes;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use boundary_app::exports::Export;
+use boundary_app::AppError;
+use boundary_domain::{EntryId, FieldErrors};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct ExportIn {
+    /// `bundle` (the verifiable zip) or `pdf` (the evidence pack; not available yet).
+    format: String,
+    /// Entries to withhold: each appears only as its leaf hash, with `reason`.
+    #[serde(default)]
+    withhold: Vec<String>,
+    /// Why they are withheld, shown in the bundle.
+    reason: Option<String>,
+}
+
+pub(crate) fn download(export: Export) -> Response {
+    (
+        [
+            (CONTENT_TYPE, export.media_type.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", export.file_name),
+            ),
+        ],
+        export.bytes,
+    )
+        .into_response()
+}
+
+/// Export the case: the verifiable bundle. The case's owner; recorded in the access audit.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/exports", params(("id" = String, Path)), request_body = ExportIn,
+    responses((status = 200, description = "The file", content_type = "application/zip"), (status = 404),
+        (status = 422, description = "Invalid fields"), (status = 501, description = "The PDF is not available yet")),
+    security(("bearer" = [])))]
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ExportIn>,
+) -> Result<Response, ApiError> {
+    let id = case_id(&id)?;
+    let mut withhold = Vec::new();
+    for raw in &body.withhold {
+        withhold.push(raw.parse::<EntryId>().map_err(|_| {
+            AppError::Invalid(FieldErrors::one(
+                "withhold",
+                format!("{raw} is not an entry id"),
+            ))
+        })?);
+    }
+    match body.format.as_str() {
+        "bundle" => Ok(download(
+            state
+                .app
+                .export_bundle(&actor, id, &withhold, body.reason.as_deref())
+                .await?,
+        )),
+        "pdf" => {
+            // Who may export is checked first, so that a stranger learns nothing.
+            state.app.export_bundle_allowed(&actor, id).await?;
+            Err(ApiError::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "Not available yet",
+                "The PDF evidence pack is not built yet; the verifiable bundle is.",
+            ))
+        }
+        _ => Err(AppError::Invalid(FieldErrors::one(
+            "format",
+            "Choose the format: bundle or pdf",
+        ))
+        .into()),
+    }
+}
+
+pub(super) fn router() -> Routes {
+    Routes::new().post("/api/v1/cases/{id}/exports", export)
+}

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""An independent checker for Boundary evidence bundles, written from
+docs/bundle-format.md alone: Python's standard library, and the `openssl` command
+(3.0 or later) for Ed25519 signatures.
+
+    python3 verify_bundle.py BUNDLE.zip [--vkey KEY]
+
+Prints "ok: ..." and exits 0, or "FAILED: <what is wrong>" and exits 1.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+FORMAT = "boundary-bundle/1"
+KNOWN = {"README.txt", "manifest.json", "manifest.sig", "checkpoint.txt", "vkey.txt"}
+MAX_FILE = 256 * 1024 * 1024
+
+
+class Bad(Exception):
+    pass
+
+
+def sha256(b):
+    return hashlib.sha256(b).digest()
+
+
+def leaf_hash(b):
+    return sha256(b"\x00" + b)
+
+
+def node_hash(left, right):
+    return sha256(b"\x01" + left + right)
+
+
+def parse_vkey(text):
+    parts = text.strip().split("+", 2)
+    if len(parts) != 3:
+        raise Bad("vkey.txt is not NAME+KEYID+KEY")
+    name, key_id, blob = parts
+    raw = base64.b64decode(blob, validate=True)
+    if len(raw) != 33 or raw[0] != 1:
+        raise Bad("vkey.txt does not hold an Ed25519 key")
+    public = raw[1:]
+    expected = sha256(name.encode() + b"\n\x01" + public)[:4].hex()
+    if expected != key_id.lower():
+        raise Bad("vkey.txt: the key id does not match the name and key")
+    return name, bytes.fromhex(key_id), public
+
+
+def ed25519_ok(public, message, signature):
+    der = bytes.fromhex("302a300506032b6570032100") + public
+    pem = "-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(der).decode() + "\n-----END PUBLIC KEY-----\n"
+    with tempfile.TemporaryDirectory() as d:
+        paths = {n: os.path.join(d, n) for n in ("key.pem", "msg", "sig")}
+        with open(paths["key.pem"], "w") as f:
+            f.write(pem)
+        with open(paths["msg"], "wb") as f:
+            f.write(message)
+        with open(paths["sig"], "wb") as f:
+            f.write(signature)
+        r = subprocess.run(
+            ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", paths["key.pem"],
+             "-rawin", "-in", paths["msg"], "-sigfile", paths["sig"]],
+            capture_output=True,
+        )
+        return r.returncode == 0
+
+
+def open_note(note, what, name, key_id, public):
+    """Returns the text of a signed note once its signature by the key is checked."""
+    split = note.rfind("\n\n")
+    if split < 0 or not note.endswith("\n"):
+        raise Bad(what + " is not a signed note")
+    text, sigs = note[: split + 1], note[split + 2:]
+    for line in sigs.splitlines():
+        if not line.startswith("\u2014 "):
+            raise Bad(what + " has a malformed signature line")
+        sig_name, _, b64 = line[2:].partition(" ")
+        blob = base64.b64decode(b64, validate=True)
+        if sig_name != name or blob[:4] != key_id:
+            continue
+        if len(blob) != 68 or not ed25519_ok(public, text.encode(), blob[4:]):
+            raise Bad(what + ": the signature does not match")
+        return text
+    raise Bad(what + " is not signed by " + name)
+
+
+def inclusion_ok(index, size, leaf, proof, root):
+    """RFC 9162, section 2.1.3.2."""
+    if index >= size:
+        return False
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return False
+        if fn & 1 == 1 or fn == sn:
+            r = node_hash(p, r)
+            if fn & 1 == 0:
+                while fn & 1 == 0 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+def canonical(obj):
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def read_files(path):
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise Bad("the file is not a readable zip archive (%s)" % e)
+    files = {}
+    for info in z.infolist():
+        if info.is_dir():
+            continue
+        if info.file_size > MAX_FILE:
+            raise Bad(info.filename + " is too large")
+        with z.open(info) as f:
+            data = f.read(MAX_FILE + 1)
+        if len(data) > MAX_FILE:
+            raise Bad(info.filename + " is too large")
+        if info.filename in files:
+            raise Bad("the archive holds " + info.filename + " twice")
+        files[info.filename] = data
+    return files
+
+
+def text_of(files, name):
+    if name not in files:
+        raise Bad(name + " is missing from the bundle")
+    return files[name].decode("utf-8")
+
+
+def check(path, trusted=None):
+    files = read_files(path)
+    carried = text_of(files, "vkey.txt").strip()
+    if trusted is not None and trusted.strip() != carried:
+        raise Bad("the bundle's verifier key is not the one you trust")
+    name, key_id, public = parse_vkey(carried)
+
+    manifest_bytes = files.get("manifest.json")
+    if manifest_bytes is None:
+        raise Bad("manifest.json is missing from the bundle")
+    manifest = json.loads(manifest_bytes)
+    if manifest.get("format") != FORMAT:
+        raise Bad("manifest.json is not in the format " + FORMAT)
+    case, size = manifest["case"], manifest["tree_size"]
+    statement = "%s\ncase %s\ntree %d\nmanifest %s\n" % (
+        FORMAT, case, size, hashlib.sha256(manifest_bytes).hexdigest())
+    if open_note(text_of(files, "manifest.sig"), "manifest.sig", name, key_id, public) != statement:
+        raise Bad("manifest.json is not the manifest the log signed")
+
+    body = open_note(text_of(files, "checkpoint.txt"), "checkpoint.txt", name, key_id, public)
+    lines = body.split("\n")
+    if len(lines) < 4 or lines[0] != name or not re.fullmatch(r"[0-9]+", lines[1]):
+        raise Bad("checkpoint.txt is not this log's checkpoint")
+    if int(lines[1]) != size:
+        raise Bad("the checkpoint's tree size is not the manifest's")
+    root = base64.b64decode(lines[2], validate=True)
+
+    listed, checked, withheld, last = set(KNOWN), 0, [], 0
+    for e in manifest["events"]:
+        seq = e["seq"]
+        if seq <= last:
+            raise Bad("event %d is out of order" % seq)
+        last = seq
+        if e["leaf_index"] != seq - 1:
+            raise Bad("event %d has the wrong leaf index" % seq)
+        leaf = bytes.fromhex(e["leaf_hash"])
+        proof = [bytes.fromhex(p) for p in e["proof"]]
+        if not inclusion_ok(e["leaf_index"], size, leaf, proof, root):
+            raise Bad("event %d is not in the signed log" % seq)
+        has_file, reason = "file" in e, e.get("withheld")
+        if reason is not None and not has_file and reason.strip():
+            withheld.append((seq, reason))
+            continue
+        if not has_file or reason is not None:
+            raise Bad("event %d must have either a file or a reason for withholding it" % seq)
+        name_ = "events/%012d.json" % seq
+        if e["file"] != name_:
+            raise Bad("event %d's file must be %s" % (seq, name_))
+        if name_ not in files:
+            raise Bad("event %d: %s is missing from the bundle" % (seq, name_))
+        content = files[name_]
+        if leaf_hash(content) != leaf:
+            raise Bad("event %d: %s does not match its leaf hash (it was edited)" % (seq, name_))
+        event = json.loads(content)
+        if canonical(event) != content:
+            raise Bad("event %d: %s is not canonical JSON" % (seq, name_))
+        if event.get("case") != case:
+            raise Bad("event %d belongs to another case" % seq)
+        listed.add(name_)
+        checked += 1
+    extra = sorted(set(files) - listed)
+    if extra:
+        raise Bad("the bundle holds %s, which the manifest does not list" % extra[0])
+    return case, checked, withheld, size
+
+
+def main(argv):
+    if not argv or argv[0].startswith("-"):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    trusted = None
+    if len(argv) == 3 and argv[1] == "--vkey":
+        trusted = argv[2]
+    try:
+        case, checked, withheld, size = check(argv[0], trusted)
+    except (Bad, ValueError, KeyError, TypeError) as e:
+        print("FAILED: %s" % e)
+        return 1
+    print("ok: case %s: %d events checked against a log of %d, %d withheld" % (
+        case, checked, size, len(withheld)))
+    for seq, reason in withheld:
+        print("withheld: event %d: %s" % (seq, reason))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
