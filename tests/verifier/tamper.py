@@ -82,7 +82,16 @@ def main(good, work):
             return zipfile.ZipFile(good).read(first)
         return data
 
+    attached = sorted(n for n in names if n.startswith("attachments/"))
+
+    def swap_attachment(name, data):
+        # An attached file replaced by another with a plausible name and type.
+        if attached and name == attached[0]:
+            return data[:-1] + bytes([data[-1] ^ 1])
+        return data
+
     cases = [
+        ("a swapped attachment", swap_attachment, (), "swapped or changed"),
         ("an edited event", edit_event, (), "does not match its leaf hash"),
         ("a removed event", lambda n, d: None if n == first else d, (), "missing from the bundle"),
         ("an event removed from the manifest too", drop_from_manifest, (), "not the manifest the log signed"),
@@ -91,6 +100,8 @@ def main(good, work):
         ("a forged signature", forge_signature, (), "checkpoint.txt"),
         ("an added file", lambda n, d: d, (("events/000000999999.json", b"{}"),), "does not list"),
     ]
+    if not attached:
+        cases = cases[1:]
     failures = 0
     for i, (what, change, add, says) in enumerate(cases):
         path = os.path.join(work, "tampered-%d.zip" % i)

@@ -172,6 +172,7 @@ def check(path, trusted=None):
     root = base64.b64decode(lines[2], validate=True)
 
     listed, checked, withheld, last = set(KNOWN), 0, [], 0
+    recorded = set()
     for e in manifest["events"]:
         seq = e["seq"]
         if seq <= last:
@@ -202,8 +203,31 @@ def check(path, trusted=None):
             raise Bad("event %d: %s is not canonical JSON" % (seq, name_))
         if event.get("case") != case:
             raise Bad("event %d belongs to another case" % seq)
+        if event.get("type") == "attachment_added":
+            recorded.add(event["body"]["record"]["sha256"])
         listed.add(name_)
         checked += 1
+    files_checked = 0
+    for a in manifest.get("attachments", []):
+        digest = a["sha256"]
+        if digest not in recorded:
+            raise Bad("the manifest lists attachment %s twice, or one no event records" % digest)
+        recorded.discard(digest)
+        reason = a.get("withheld")
+        if "file" not in a and reason is not None and reason.strip():
+            withheld.append(("file " + digest, reason))
+            continue
+        path_ = "attachments/" + digest
+        if a.get("file") != path_ or reason is not None:
+            raise Bad("attachment %s must have either its file or a reason for withholding it" % digest)
+        if path_ not in files:
+            raise Bad(path_ + " is missing from the bundle")
+        if hashlib.sha256(files[path_]).hexdigest() != digest:
+            raise Bad(path_ + " is not the file its event records (it was swapped or changed)")
+        listed.add(path_)
+        files_checked += 1
+    if recorded:
+        raise Bad("attachment %s is recorded by an event but the manifest does not account for it" % sorted(recorded)[0])
     extra = sorted(set(files) - listed)
     if extra:
         raise Bad("the bundle holds %s, which the manifest does not list" % extra[0])
@@ -224,8 +248,8 @@ def main(argv):
         return 1
     print("ok: case %s: %d events checked against a log of %d, %d withheld" % (
         case, checked, size, len(withheld)))
-    for seq, reason in withheld:
-        print("withheld: event %d: %s" % (seq, reason))
+    for what, reason in withheld:
+        print("withheld: %s: %s" % (what if isinstance(what, str) else "event %d" % what, reason))
     return 0
 
 

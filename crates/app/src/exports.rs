@@ -3,8 +3,8 @@
 //! made, so the bundle includes the record of its own making.
 
 use crate::{authorise, Actor, App, AppError, Result};
-use boundary_domain::{CaseId, EntryId, EventBody, Seq};
-use boundary_report::bundle::{self, BundleEvent, BundleInput};
+use boundary_domain::{AttachmentId, CaseId, EntryId, EventBody, FieldErrors, Seq};
+use boundary_report::bundle::{self, BundleAttachment, BundleEvent, BundleInput};
 use std::collections::BTreeSet;
 
 /// A file to download.
@@ -28,17 +28,18 @@ impl App {
         authorise::manage_case(actor, &case)
     }
 
-    /// The case's verifiable bundle, with the chosen entries (and their corrections)
-    /// withheld: each shows only its leaf hash, its proof and `reason`. The case's owner.
+    /// The case's verifiable bundle, with the chosen entries (with their corrections and
+    /// files) and attached files withheld: an entry shows only its leaf hash, its proof
+    /// and `reason`; a file, only its hash and `reason`. The case's owner.
     ///
     /// # Errors
-    /// `NotFound` for anyone but the owner; `Invalid` for an entry to withhold that is not
-    /// one of the case's.
+    /// `NotFound` for anyone but the owner; `Invalid` for something to withhold that is
+    /// neither an entry nor a file of the case.
     pub async fn export_bundle(
         &self,
         actor: &Actor,
         id: CaseId,
-        withhold: &[EntryId],
+        withhold: &[String],
         reason: Option<&str>,
     ) -> Result<Export> {
         let (case, key) = self.store.case_and_key(id).await?;
@@ -50,12 +51,25 @@ impl App {
             .iter()
             .map(|e| e.id)
             .collect();
-        if let Some(stranger) = withhold.iter().find(|e| !entries.contains(e)) {
-            return Err(boundary_domain::FieldErrors::one(
-                "withhold",
-                format!("{stranger} is not an entry of this case"),
-            )
-            .into());
+        let files = self.store.attachments(&case).await?;
+        let mut withheld = BTreeSet::new();
+        let mut withheld_files = BTreeSet::new();
+        for raw in withhold {
+            if let Some(e) = raw.parse::<EntryId>().ok().filter(|e| entries.contains(e)) {
+                withheld.insert(e);
+            } else if let Some(a) = raw
+                .parse::<AttachmentId>()
+                .ok()
+                .filter(|a| files.iter().any(|f| f.id == *a))
+            {
+                withheld_files.insert(a);
+            } else {
+                return Err(FieldErrors::one(
+                    "withhold",
+                    format!("{raw} is neither an entry nor a file of this case"),
+                )
+                .into());
+            }
         }
         let reason = reason
             .map(str::trim)
@@ -72,16 +86,36 @@ impl App {
         let size = checkpoint.size;
         let last = Seq::new(i64::try_from(size).unwrap_or(i64::MAX))
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let withheld: BTreeSet<EntryId> = withhold.iter().copied().collect();
         let mut events = Vec::new();
+        let mut attachments = Vec::new();
         for stored in self.store.case_events(id, last).await? {
             let (event, bytes) = self.store.open_event(&stored, &key)?;
             let hidden = match &event.body {
                 EventBody::EntryLogged { entry, .. } | EventBody::EntryAmended { entry, .. } => {
                     withheld.contains(entry)
                 }
+                EventBody::AttachmentAdded { record, .. } => {
+                    record.entry.is_some_and(|e| withheld.contains(&e))
+                }
                 _ => false,
             };
+            if let (EventBody::AttachmentAdded { attachment, record }, false) =
+                (&event.body, hidden)
+            {
+                let row = files.iter().find(|f| f.id == *attachment).ok_or_else(|| {
+                    AppError::Internal(format!("attachment {attachment} has no record"))
+                })?;
+                let keep = !withheld_files.contains(attachment);
+                attachments.push(BundleAttachment {
+                    sha256: record.sha256.clone(),
+                    content: if keep {
+                        Some(self.store.get_file(&key, row)?)
+                    } else {
+                        None
+                    },
+                    withheld: (!keep).then(|| reason.to_owned()),
+                });
+            }
             let index = stored.seq.leaf_index();
             events.push(BundleEvent {
                 seq: index + 1,
@@ -98,6 +132,7 @@ impl App {
             tree_size: size,
             signer: self.store.signer(),
             events,
+            attachments,
         })
         .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(Export {

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod advice;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 mod authorise;

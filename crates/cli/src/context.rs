@@ -69,7 +69,8 @@ pub(crate) async fn open(g: &Global) -> anyhow::Result<App> {
     let url = database_url(g)?;
     let store = Store::open(&url, key, signer)
         .await
-        .with_context(|| format!("could not open the database {}", url.redacted()))?;
+        .with_context(|| format!("could not open the database {}", url.redacted()))?
+        .with_blob_dir(folder.path().join("attachments"));
     bind_keys(&store).await?;
     Ok(App::new(store))
 }

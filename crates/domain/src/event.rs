@@ -9,9 +9,10 @@ use crate::advice::{
     CareTransfer, ChaperoneRecord, Gift, Letter, Mark, PoliceReport, RemovalAssessment, RiskScreen,
     Step, Warning,
 };
+use crate::attachment::Attachment;
 use crate::case::{CaseStatus, PersonOfConcern};
 use crate::entry::{Amendment, ContactEntry};
-use crate::ids::{AmendmentId, CaseId, EntryId, GiftId, MemberId, OrgId};
+use crate::ids::{AmendmentId, AttachmentId, CaseId, EntryId, GiftId, MemberId, OrgId};
 use crate::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -134,6 +135,12 @@ pub enum EventBody {
         gift: GiftId,
         record: Gift,
     },
+    /// A file attached to the case (and perhaps to one of its entries): its hash, type,
+    /// size and name. The file is kept sealed beside the log.
+    AttachmentAdded {
+        attachment: AttachmentId,
+        record: Attachment,
+    },
     /// A letter kept as it was sent: a warning, a removal request, or the removal notice.
     LetterWritten {
         letter: Letter,
@@ -202,6 +209,7 @@ impl EventBody {
             EventBody::GiftRecorded { .. } => "gift_recorded",
             EventBody::GiftNoted { .. } => "gift_noted",
             EventBody::LetterWritten { .. } => "letter_written",
+            EventBody::AttachmentAdded { .. } => "attachment_added",
         }
     }
 }
@@ -414,6 +422,16 @@ mod tests {
                     ..frozen_gift()
                 },
             },
+            EventBody::AttachmentAdded {
+                attachment: crate::AttachmentId::from_random([7; 16]),
+                record: crate::attachment::Attachment {
+                    sha256: "ab".repeat(32),
+                    media_type: "image/png".into(),
+                    size: 40,
+                    name: "screenshot.png".into(),
+                    entry: Some(EntryId::from_random([4; 16])),
+                },
+            },
         ];
         let frozen = [
             FROZEN_WARNING,
@@ -427,6 +445,7 @@ mod tests {
             FROZEN_LETTER,
             FROZEN_REMOVAL_LETTER,
             FROZEN_GIFT_WITH_ADDRESS,
+            FROZEN_ATTACHMENT,
         ];
         let mut changed = Vec::new();
         for (body, want) in bodies.into_iter().zip(frozen) {
@@ -500,6 +519,7 @@ mod tests {
     const FROZEN_GIFT: &str = r#"{"gift":"05050505-0505-4505-8505-050505050505","record":{"decision":"returned","description":"Flowers","donor":"Alex","donor_is":"patient","nhs_number":"9434765919","offered_on":"2026-11-25","recipient_email":"gp@example.nhs.uk","value_pence":3050,"why":"Policy"}}"#;
     const FROZEN_REMOVAL_LETTER: &str = r#"{"letter":{"immediate":true,"kind":"removal_request","requested_on":"2026-11-26","text":"To NHS England","written_on":"2026-11-27"}}"#;
     const FROZEN_GIFT_WITH_ADDRESS: &str = r#"{"gift":"06060606-0606-4606-8606-060606060606","record":{"decision":"returned","description":"Flowers","donor":"Alex","donor_address":"1 High Street","donor_is":"relative","offered_on":"2026-11-25","recipient_email":"gp@example.nhs.uk","value_pence":3050,"why":"Policy"}}"#;
+    const FROZEN_ATTACHMENT: &str = r#"{"attachment":"07070707-0707-4707-8707-070707070707","record":{"entry":"04040404-0404-4404-8404-040404040404","media_type":"image/png","name":"screenshot.png","sha256":"abababababababababababababababababababababababababababababababab","size":40}}"#;
     const FROZEN_LETTER: &str = r#"{"letter":{"kind":"warning","text":"Dear Alex,\n\nPlease stop.","written_on":"2026-11-27"}}"#;
     const FROZEN_WARNING: &str =
         r#"{"warning":{"given_on":"2026-11-20","how":"Letter","reasons":"Calls at night"}}"#;

@@ -150,3 +150,7 @@ new_id!(
     /// A gift in an organisation's gift register.
     GiftId
 );
+new_id!(
+    /// A file attached to a case.
+    AttachmentId
+);

@@ -7,6 +7,7 @@
 //! byte format that the ledger hashes; see [`event`].
 
 pub mod advice;
+pub mod attachment;
 pub mod case;
 pub mod channel;
 pub mod email;
@@ -27,7 +28,9 @@ pub use email::Email;
 pub use entry::{AmendableField, Amendment, ContactEntry, EntryInput};
 pub use event::{Access, Event, EventBody};
 pub use field_errors::FieldErrors;
-pub use ids::{AmendmentId, CaseId, EntryId, GiftId, KeyId, MemberId, OrgId, Seq, UserId};
+pub use ids::{
+    AmendmentId, AttachmentId, CaseId, EntryId, GiftId, KeyId, MemberId, OrgId, Seq, UserId,
+};
 pub use nhs_number::NhsNumber;
 pub use occurred::OccurredAt;
 pub use role::{Role, Roles};

@@ -35,6 +35,15 @@ pub struct BundleEvent {
     pub withheld: Option<String>,
 }
 
+/// An attached file named by an event in the bundle: its bytes, or why they are withheld.
+#[derive(Debug, Clone)]
+pub struct BundleAttachment {
+    /// The SHA-256 its event records, lower-case hex.
+    pub sha256: String,
+    pub content: Option<Vec<u8>>,
+    pub withheld: Option<String>,
+}
+
 /// What a bundle is made from.
 #[derive(Debug)]
 pub struct BundleInput<'a> {
@@ -47,6 +56,8 @@ pub struct BundleInput<'a> {
     pub signer: &'a LogSigner,
     /// Oldest first.
     pub events: Vec<BundleEvent>,
+    /// One for each `attachment_added` event whose content is in the bundle.
+    pub attachments: Vec<BundleAttachment>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -56,6 +67,17 @@ pub(crate) struct Manifest {
     pub made_at: String,
     pub tree_size: u64,
     pub events: Vec<ManifestEvent>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<ManifestAttachment>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ManifestAttachment {
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -90,6 +112,10 @@ pub(crate) fn event_file(seq: u64) -> String {
     format!("events/{seq:012}.json")
 }
 
+pub(crate) fn attachment_file(sha256: &str) -> String {
+    format!("attachments/{sha256}")
+}
+
 const README: &str = include_str!("bundle/README.txt");
 
 /// Writes the bundle as a zip.
@@ -112,6 +138,15 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
                 file: e.content.as_ref().map(|_| event_file(e.seq)),
                 withheld: e.withheld.clone(),
                 proof: e.proof.iter().map(Hash::to_hex).collect(),
+            })
+            .collect(),
+        attachments: input
+            .attachments
+            .iter()
+            .map(|a| ManifestAttachment {
+                sha256: a.sha256.clone(),
+                file: a.content.as_ref().map(|_| attachment_file(&a.sha256)),
+                withheld: a.withheld.clone(),
             })
             .collect(),
     };
@@ -139,6 +174,11 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
     for e in &input.events {
         if let Some(content) = &e.content {
             put(&event_file(e.seq), content)?;
+        }
+    }
+    for a in &input.attachments {
+        if let Some(content) = &a.content {
+            put(&attachment_file(&a.sha256), content)?;
         }
     }
     Ok(zip.finish().map_err(err)?.into_inner())

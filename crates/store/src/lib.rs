@@ -11,6 +11,7 @@
 //! applying them to projections.
 
 pub mod accounts;
+pub mod attachments;
 pub mod baseline;
 pub mod crypto;
 pub mod data_folder;
@@ -82,6 +83,8 @@ pub struct Store {
     /// SQLite has one writer at a time anyway; queueing appends here first spares them
     /// SQLite's busy-wait polling.
     local_writer: Arc<tokio::sync::Mutex<()>>,
+    /// Where attached files are kept (sealed), when there is a data folder.
+    blob_dir: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Store {
@@ -125,6 +128,7 @@ impl Store {
             signer: Arc::new(signer),
             frontier: Arc::new(std::sync::Mutex::new(None)),
             local_writer: Arc::new(tokio::sync::Mutex::new(())),
+            blob_dir: None,
         })
     }
 

@@ -106,6 +106,28 @@ pub(crate) async fn snapshot(
             );
         }
     }
+    let attachments = sqlx::query(
+        "SELECT id, case_id, entry_id, seq, recorded_at, recorded_by, sealed FROM attachments",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in &attachments {
+        let case: String = r.try_get("case_id")?;
+        let seq: i64 = r.try_get("seq")?;
+        let body = match case_keys.get(&case).and_then(|k| keys.get(k)) {
+            Some(key) => open(key, "attachment", &case, seq, r.try_get("sealed")?),
+            None => "(its case is missing)".into(),
+        };
+        out.insert(
+            format!("attachment {}", r.try_get::<String, _>("id")?),
+            format!(
+                "case {case} entry {:?} event {seq} recorded {} by {} {body}",
+                r.try_get::<Option<String>, _>("entry_id")?,
+                r.try_get::<String, _>("recorded_at")?,
+                r.try_get::<String, _>("recorded_by")?,
+            ),
+        );
+    }
     let records = sqlx::query(
         "SELECT seq, case_id, kind, recorded_at, recorded_by, sealed FROM case_records",
     )

@@ -11,6 +11,7 @@ use sqlx::{Any, Transaction};
 
 pub(crate) async fn clear(tx: &mut Transaction<'static, Any>) -> Result<()> {
     for table in [
+        "attachments",
         "gifts",
         "case_records",
         "case_audit",
@@ -231,6 +232,23 @@ pub(crate) async fn apply(
             .bind(sealed)
             .execute(&mut **tx)
             .await?;
+        }
+        EventBody::AttachmentAdded { attachment, record } => {
+            let sealed = seal_json(key, "attachment", e, seq, record)?;
+            sqlx::query(
+                "INSERT INTO attachments (id, case_id, entry_id, seq, recorded_at, recorded_by, sealed) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(attachment.to_string())
+            .bind(&case)
+            .bind(record.entry.map(|e| e.to_string()))
+            .bind(seq.get())
+            .bind(e.recorded_at.to_string())
+            .bind(e.actor.to_string())
+            .bind(sealed)
+            .execute(&mut **tx)
+            .await
+            .map_err(crate::conflict("attachment"))?;
         }
         EventBody::GiftRecorded { .. } => {
             return Err(StoreError::Corrupt(format!(

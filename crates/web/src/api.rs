@@ -2,6 +2,7 @@
 //! an OpenAPI 3.1 document generated from the handlers and types below.
 
 mod advice;
+pub(crate) mod attachments;
 mod cases;
 mod entries;
 mod exports;
@@ -84,6 +85,7 @@ pub(crate) fn router() -> Routes {
         .merge(gifts::router())
         .merge(letters::router())
         .merge(exports::router())
+        .merge(attachments::router())
         .merge(cases::router())
         .merge(entries::router())
         .merge(ledger::router())

@@ -12,6 +12,8 @@ use serde_json::json;
 
 /// The most a request body may hold; larger ones get 413.
 pub const REQUEST_BODY_LIMIT: usize = 1024 * 1024;
+/// An upload: one file at its largest, and the form around it.
+pub const UPLOAD_BODY_LIMIT: usize = 21 * 1024 * 1024;
 
 tokio::task_local! {
     /// The id of the request being handled, for log lines and error pages.

@@ -20,7 +20,7 @@ use axum::Router;
 use boundary_app::App;
 use std::sync::Arc;
 
-pub use error::REQUEST_BODY_LIMIT;
+pub use error::{REQUEST_BODY_LIMIT, UPLOAD_BODY_LIMIT};
 
 /// How the server is reached from outside, which decides cookie names and origin checks.
 #[derive(Debug, Clone)]

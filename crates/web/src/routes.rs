@@ -40,6 +40,21 @@ impl Routes {
         self.add(Method::POST, path, post(h))
     }
 
+    /// A POST that takes a file: its body may be as large as an upload allows.
+    pub(crate) fn post_upload<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        h: H,
+    ) -> Self {
+        self.add(
+            Method::POST,
+            path,
+            post(h).layer(axum::extract::DefaultBodyLimit::max(
+                crate::UPLOAD_BODY_LIMIT,
+            )),
+        )
+    }
+
     pub(crate) fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
         self.add(Method::PUT, path, put(h))
     }

@@ -21,7 +21,8 @@ pub(crate) async fn prepare(g: &Global, refuse_existing: bool) -> anyhow::Result
     let url = database_url(g)?;
     let store = Store::open(&url, master_key(&folder)?, crate::context::signer(&folder)?)
         .await
-        .with_context(|| format!("could not open the database {}", url.redacted()))?;
+        .with_context(|| format!("could not open the database {}", url.redacted()))?
+        .with_blob_dir(folder.path().join("attachments"));
     if let Err(e) = crate::context::bind_keys(&store).await {
         // New keys for a database that already has a log are worse than none: take them back.
         if created {

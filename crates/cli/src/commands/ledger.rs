@@ -75,9 +75,10 @@ pub(crate) fn verify_bundle(g: &Global, path: &Path, vkey: Option<&str>) -> anyh
                 );
             } else {
                 println!(
-                    "ok: case {}: {} events checked against the signed checkpoint of {} ({} events){}",
+                    "ok: case {}: {} events and {} attached files checked against the signed checkpoint of {} ({} events){}",
                     r.case,
                     r.events,
+                    r.attachments,
                     r.origin,
                     r.tree_size,
                     if r.withheld.is_empty() {
@@ -88,6 +89,9 @@ pub(crate) fn verify_bundle(g: &Global, path: &Path, vkey: Option<&str>) -> anyh
                 );
                 for (seq, why) in &r.withheld {
                     println!("withheld: event {seq}: {why}");
+                }
+                for (sha256, why) in &r.withheld_files {
+                    println!("withheld: attached file {sha256}: {why}");
                 }
                 if vkey.is_none() {
                     println!("key: checked with the key the bundle carries, {}; compare it with one you trust, or pass --vkey", r.vkey);

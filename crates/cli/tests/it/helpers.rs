@@ -60,7 +60,8 @@ pub async fn spawn_app_at(engine: Engine, public_url: Option<&str>) -> TestApp {
         folder.read_signer().unwrap(),
     )
     .await
-    .expect("store");
+    .expect("store")
+    .with_blob_dir(db.dir.path().join("attachments"));
     store.bind_keys().await.expect("keys bound");
     let clock = Arc::new(TestClock(Mutex::new(boundary_app::SystemClock.now())));
     let mut app = App::new(store);

@@ -10,6 +10,7 @@ mod helpers;
 mod abuse;
 mod advice;
 mod api;
+mod attachments;
 mod audit;
 mod cli;
 mod encryption;

@@ -153,6 +153,10 @@ const TABLE: &[(&str, &str, &str)] = &[
     // Only the gift's recorder adds it to a case they may add to: the owner recorded it.
     ("POST", "/cases/{id}/gifts", "SANNNNNNSSN"),
     ("POST", "/api/v1/cases/{id}/gifts", "SANNNNNNSSN"),
+    // Attachments: added by those who may log, read by those who may see.
+    ("POST", "/api/v1/cases/{id}/attachments", "SANNNNNNSSA"),
+    ("GET", "/api/v1/cases/{id}/attachments", "SANANNNNSSA"),
+    ("GET", "/api/v1/attachments/{id}", "SANANNNNSSA"),
     // Exports: the case's owner alone.
     ("POST", "/api/v1/cases/{id}/exports", "SANNNNNNSSN"),
     // Letters: drafted and kept by those who record on the case, read by all who see it.
@@ -258,6 +262,20 @@ async fn build_world(t: &TestApp) -> World {
         )
         .await;
     let letter_seq = letter["seq"].to_string();
+    let owner_actor_for_files = app.token_actor(&owner_token).await.unwrap();
+    let (attachment, _) = app
+        .attach(
+            &owner_actor_for_files,
+            case.parse().unwrap(),
+            &boundary_app::attachments::Upload {
+                bytes: &png(),
+                name: "shot.png",
+                entry: None,
+                sha256: None,
+            },
+        )
+        .await
+        .unwrap();
     let (_, gift) = t
         .api_post(
             "/api/v1/gifts",
@@ -312,6 +330,7 @@ async fn build_world(t: &TestApp) -> World {
     let mut values = BTreeMap::new();
     values.insert("owner_member", owner.to_string());
     values.insert("letter_seq", letter_seq);
+    values.insert("attachment", attachment.to_string());
     values.insert("gift_id", gift_id);
     values.insert("spare_token_page", spare_token_a);
     values.insert("spare_token_api", spare_token_b);
@@ -406,6 +425,8 @@ fn fill(world: &World, method: &str, path: &str) -> String {
         } else {
             world.values["spare_token_page"].clone()
         }
+    } else if path.starts_with("/api/v1/attachments/") {
+        world.values["attachment"].clone()
     } else if path.starts_with("/admin/members/") {
         let which = if path.ends_with("/roles") {
             "spare_roles"
@@ -629,7 +650,10 @@ async fn every_route_answers_each_kind_of_caller_as_the_table_says(#[case] engin
                 if let Some(token) = &caller.token {
                     req = req.bearer_auth(token);
                 }
-                if *method != Method::GET {
+                if *path == "/api/v1/cases/{id}/attachments" {
+                    let part = reqwest::multipart::Part::bytes(png()).file_name("shot.png");
+                    req = req.multipart(reqwest::multipart::Form::new().part("file", part));
+                } else if *method != Method::GET {
                     if let Some(body) = json_body(&world, path) {
                         req = req.json(&body);
                     }
@@ -657,4 +681,11 @@ async fn every_route_answers_each_kind_of_caller_as_the_table_says(#[case] engin
         wrong.len(),
         wrong.join("\n")
     );
+}
+
+/// A small PNG, for the routes that take a file.
+fn png() -> Vec<u8> {
+    let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    b.extend_from_slice(&[0; 32]);
+    b
 }

@@ -52,6 +52,7 @@ fn bundle(withhold: bool) -> Vec<u8> {
         tree_size: 6,
         signer: &s,
         events,
+        attachments: Vec::new(),
     })
     .unwrap()
 }

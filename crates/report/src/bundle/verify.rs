@@ -2,13 +2,16 @@
 //! describes, naming the first thing that is wrong.
 
 use super::{
-    event_file, manifest_statement, Manifest, FORMAT, MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES,
+    attachment_file, event_file, manifest_statement, Manifest, FORMAT, MAX_FILES, MAX_FILE_BYTES,
+    MAX_TOTAL_BYTES,
 };
 use boundary_domain::Event;
+use boundary_domain::EventBody;
 use boundary_ledger::note::LogVerifier;
 use boundary_ledger::verify::verify_inclusion;
 use boundary_ledger::{leaf_hash, Hash};
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::io::Read;
 
 /// What a bundle that checks out holds.
@@ -20,8 +23,12 @@ pub struct BundleReport {
     pub tree_size: u64,
     /// Events whose content is in the bundle and checked.
     pub events: usize,
+    /// Attached files in the bundle, each checked against the hash its event records.
+    pub attachments: usize,
     /// Events withheld by whoever exported it: (sequence number, reason).
     pub withheld: Vec<(u64, String)>,
+    /// Attached files withheld: (SHA-256, reason).
+    pub withheld_files: Vec<(String, String)>,
     /// The verifier key used: the bundle's own, unless one was given.
     pub vkey: String,
 }
@@ -130,6 +137,7 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
     }
 
     let mut withheld = Vec::new();
+    let mut recorded_files = BTreeSet::new();
     let mut checked = 0;
     let mut last = 0;
     let mut listed: Vec<String> = KNOWN.iter().map(|s| (*s).to_owned()).collect();
@@ -177,6 +185,9 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
                 if event.case.map(|c| c.to_string()).as_deref() != Some(manifest.case.as_str()) {
                     return Err(format!("event {seq} belongs to another case"));
                 }
+                if let EventBody::AttachmentAdded { record, .. } = &event.body {
+                    recorded_files.insert(record.sha256.clone());
+                }
                 listed.push(file.clone());
                 checked += 1;
             }
@@ -186,6 +197,45 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
                 ))
             }
         }
+    }
+    let mut attachments = 0;
+    let mut withheld_files = Vec::new();
+    for a in &manifest.attachments {
+        if !recorded_files.remove(&a.sha256) {
+            return Err(format!(
+                "the manifest lists attachment {} twice, or one no event records",
+                a.sha256
+            ));
+        }
+        match (&a.file, &a.withheld) {
+            (None, Some(reason)) if !reason.trim().is_empty() => {
+                withheld_files.push((a.sha256.clone(), reason.clone()));
+            }
+            (Some(file), None) if *file == attachment_file(&a.sha256) => {
+                let content = files
+                    .get(file)
+                    .ok_or_else(|| format!("{file} is missing from the bundle"))?;
+                use sha2::{Digest, Sha256};
+                if hex::encode(Sha256::digest(content)) != a.sha256 {
+                    return Err(format!(
+                        "{file} is not the file its event records — it was swapped or changed"
+                    ));
+                }
+                listed.push(file.clone());
+                attachments += 1;
+            }
+            _ => {
+                return Err(format!(
+                    "attachment {}: it must have either its file or a reason for withholding it",
+                    a.sha256
+                ))
+            }
+        }
+    }
+    if let Some(missing) = recorded_files.first() {
+        return Err(format!(
+            "attachment {missing} is recorded by an event but the manifest does not account for it"
+        ));
     }
     if let Some(extra) = files.keys().find(|name| !listed.contains(name)) {
         return Err(format!(
@@ -197,7 +247,9 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
         origin: checkpoint.origin,
         tree_size: checkpoint.size,
         events: checked,
+        attachments,
         withheld,
+        withheld_files,
         vkey,
     })
 }

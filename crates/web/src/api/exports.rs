@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use boundary_app::exports::Export;
 use boundary_app::AppError;
-use boundary_domain::{EntryId, FieldErrors};
+use boundary_domain::FieldErrors;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -19,7 +19,8 @@ use utoipa::ToSchema;
 pub(crate) struct ExportIn {
     /// `bundle` (the verifiable zip) or `pdf` (the evidence pack; not available yet).
     format: String,
-    /// Entries to withhold: each appears only as its leaf hash, with `reason`.
+    /// Entries (with their corrections and files) or attached files to withhold: each
+    /// appears only as its hash, with `reason`.
     #[serde(default)]
     withhold: Vec<String>,
     /// Why they are withheld, shown in the bundle.
@@ -52,20 +53,11 @@ pub(crate) async fn export(
     ApiJson(body): ApiJson<ExportIn>,
 ) -> Result<Response, ApiError> {
     let id = case_id(&id)?;
-    let mut withhold = Vec::new();
-    for raw in &body.withhold {
-        withhold.push(raw.parse::<EntryId>().map_err(|_| {
-            AppError::Invalid(FieldErrors::one(
-                "withhold",
-                format!("{raw} is not an entry id"),
-            ))
-        })?);
-    }
     match body.format.as_str() {
         "bundle" => Ok(download(
             state
                 .app
-                .export_bundle(&actor, id, &withhold, body.reason.as_deref())
+                .export_bundle(&actor, id, &body.withhold, body.reason.as_deref())
                 .await?,
         )),
         "pdf" => {

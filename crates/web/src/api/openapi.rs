@@ -36,7 +36,7 @@ impl Modify for BearerAuth {
         super::register::record_chaperone, super::register::chaperones, super::register::record_transfer, super::register::transfers, super::register::prompts, super::register::record_screen, super::register::screens,
         super::gifts::record, super::gifts::list, super::gifts::csv_export, super::gifts::on_case, super::gifts::add_to_case,
         super::letters::draft, super::letters::keep, super::letters::list,
-        super::exports::export,
+        super::exports::export, super::attachments::attach, super::attachments::list, super::attachments::download,
         super::letters::templates, super::letters::set_template, super::letters::reset_template,
     ),
     modifiers(&BearerAuth)

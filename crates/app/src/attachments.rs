@@ -1,0 +1,129 @@
+//! Attaching files to a case and reading them back. The file's SHA-256 goes into the
+//! event, so the ledger covers it; the bytes are sealed with the case key.
+
+use crate::{authorise, Actor, App, AppError, Result};
+use boundary_domain::attachment::{Attachment, ENTRY_MAX};
+use boundary_domain::{AttachmentId, CaseId, EntryId, EventBody, FieldErrors};
+use boundary_store::attachments::AttachmentRow;
+use sha2::{Digest, Sha256};
+
+/// A file to attach, as it arrived.
+#[derive(Debug)]
+pub struct Upload<'a> {
+    pub bytes: &'a [u8],
+    pub name: &'a str,
+    pub entry: Option<EntryId>,
+    /// The SHA-256 the sender computed, when they sent one: a file that arrived cut short
+    /// or changed is refused.
+    pub sha256: Option<&'a str>,
+}
+
+impl App {
+    /// Attaches a file to a case, and to one of its entries when given. Owner, or a
+    /// contribute share.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not add to; `Invalid` for a file that is empty,
+    /// too large, of a type not kept, badly named, not what the sender hashed, or that
+    /// would take its entry's files over the limit.
+    pub async fn attach(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        upload: &Upload<'_>,
+    ) -> Result<(AttachmentId, Attachment)> {
+        let (case, key) = self.store.case_and_key(id).await?;
+        authorise::log_contact(actor, &case, self.share_of(actor, &case).await?)?;
+        let sha256 = hex::encode(Sha256::digest(upload.bytes));
+        if let Some(claimed) = upload.sha256.map(str::trim).filter(|s| !s.is_empty()) {
+            if !claimed.eq_ignore_ascii_case(&sha256) {
+                return Err(FieldErrors::one(
+                    "sha256",
+                    format!("The file did not arrive as sent: its SHA-256 is {sha256}, not {claimed}. Send it again."),
+                )
+                .into());
+            }
+        }
+        let record = Attachment::check(upload.bytes, sha256, upload.name, upload.entry)?;
+        if let Some(entry) = upload.entry {
+            if self.store.case_of_entry(entry).await.ok() != Some(id) {
+                return Err(
+                    FieldErrors::one("entry_id", "That entry is not part of this case").into(),
+                );
+            }
+            let already: u64 = self
+                .store
+                .attachments(&case)
+                .await?
+                .iter()
+                .filter(|a| a.record.entry == Some(entry))
+                .map(|a| a.record.size)
+                .sum();
+            if already + record.size > ENTRY_MAX {
+                return Err(FieldErrors::one(
+                    "file",
+                    format!(
+                        "An entry's files may come to {} MB at most; this one would take it over",
+                        ENTRY_MAX / (1024 * 1024)
+                    ),
+                )
+                .into());
+            }
+        }
+        self.ensure_writable()?;
+        let attachment = AttachmentId::from_random(self.random.bytes16());
+        self.store
+            .put_file(&key, id, attachment, &record.sha256, upload.bytes)?;
+        let mut w = self.store.begin_write().await?;
+        w.append(
+            case.key,
+            &key,
+            &self.event(
+                actor,
+                id,
+                EventBody::AttachmentAdded {
+                    attachment,
+                    record: record.clone(),
+                },
+            ),
+        )
+        .await?;
+        w.commit().await?;
+        Ok((attachment, record))
+    }
+
+    /// The files attached to a case the actor may see.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not see.
+    pub async fn attachments(&self, actor: &Actor, id: CaseId) -> Result<Vec<AttachmentRow>> {
+        let case = self.case(actor, id).await?;
+        Ok(self.store.attachments(&case).await?)
+    }
+
+    /// One attached file, opened and checked against its hash; the look is recorded in
+    /// the access audit.
+    ///
+    /// # Errors
+    /// `NotFound` for a file of a case the actor may not see.
+    pub async fn attachment_file(
+        &self,
+        actor: &Actor,
+        attachment: AttachmentId,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        let case_id = self.store.case_of_attachment(attachment).await?;
+        let case = self.case(actor, case_id).await?;
+        let row = self
+            .store
+            .attachments(&case)
+            .await?
+            .into_iter()
+            .find(|a| a.id == attachment)
+            .ok_or(AppError::NotFound)?;
+        let key = self.store.data_key(case.key).await?;
+        let bytes = self.store.get_file(&key, &row)?;
+        self.record_view(actor, &case, "attachment", row.record.entry)
+            .await?;
+        Ok((row.record, bytes))
+    }
+}

@@ -1,0 +1,242 @@
+//! Attachments: uploaded through the API, typed from their bytes, refused when they
+//! should be (nothing stored), sealed at rest, read back whole, and carried in the bundle
+//! where the independent verifier checks each against the hash its event records.
+
+use crate::helpers::*;
+use boundary_store::Engine;
+use reqwest::multipart::{Form, Part};
+use reqwest::StatusCode;
+use rstest::rstest;
+use serde_json::{json, Value};
+use std::path::Path;
+
+fn png() -> Vec<u8> {
+    let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    b.extend_from_slice(b"IHDR a screenshot of fourteen messages");
+    b
+}
+
+const EML: &[u8] = b"Return-Path: <pat@example.com>\r\nFrom: Pat <pat@example.com>\r\nSubject: You again\r\nDate: Fri, 27 Nov 2026 23:10:00 +0000\r\n\r\nI know where you live. MARKER-EML-7731\r\n";
+
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    case: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    extra: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    for (k, v) in extra {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    let r = app
+        .http
+        .post(format!("{}/api/v1/cases/{case}/attachments", app.base))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(b))
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let owner = app.owner_token().await;
+    let (case, logged) = app.logged_contacts(&owner, 1).await;
+    let entry = logged[0]["id"].as_str().unwrap().to_owned();
+    let events_before = app.app.store.event_count().await.unwrap();
+
+    // Refused, each with a reason, and nothing stored.
+    let wrong_hash = "0".repeat(64);
+    for (name, bytes, extra, status, field, says) in [
+        (
+            "empty.png",
+            Vec::new(),
+            vec![],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file",
+            "empty",
+        ),
+        (
+            "tool.png",
+            b"MZ\x90\x00\x03\x00\x00\x00".to_vec(),
+            vec![],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file",
+            "cannot be kept",
+        ),
+        (
+            "../../etc/passwd.png",
+            png(),
+            vec![],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file",
+            "cannot contain",
+        ),
+        (
+            "cut.png",
+            png(),
+            vec![("sha256", wrong_hash.as_str())],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sha256",
+            "did not arrive as sent",
+        ),
+        (
+            "x.png",
+            png(),
+            vec![("entry_id", "00000000-0000-4000-8000-000000000000")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "entry_id",
+            "not part of this case",
+        ),
+        (
+            "big.png",
+            [png(), vec![0; 20 * 1024 * 1024]].concat(),
+            vec![],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file",
+            "the most one file may be is 20 MB",
+        ),
+    ] {
+        let (s, b) = upload(&app, &owner, &case, name, bytes, &extra).await;
+        assert_eq!(s, status, "{name}: {b}");
+        assert!(
+            b["errors"][field]
+                .as_str()
+                .unwrap_or_default()
+                .contains(says),
+            "{name}: {b}"
+        );
+    }
+    let (s, _) = upload(
+        &app,
+        &owner,
+        &case,
+        "huge.png",
+        vec![0; 22 * 1024 * 1024],
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.app.store.event_count().await.unwrap(), events_before);
+
+    // Kept: the type from the bytes (the name says .jpg), the hash checked on arrival.
+    let shot = png();
+    let (s, a) = upload(
+        &app,
+        &owner,
+        &case,
+        "screenshot.jpg",
+        shot.clone(),
+        &[("entry_id", entry.as_str()), ("sha256", &sha256_hex(&shot))],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    assert_eq!(a["media_type"], "image/png");
+    assert_eq!(a["sha256"], sha256_hex(&shot));
+    let (s, mail) = upload(&app, &owner, &case, "message.eml", EML.to_vec(), &[]).await;
+    assert_eq!(s, StatusCode::CREATED, "{mail}");
+    assert_eq!(mail["media_type"], "message/rfc822");
+
+    // Sealed at rest: the e-mail's words are not in the data folder's files.
+    let dir = app.db.dir.path().join("attachments");
+    for f in std::fs::read_dir(&dir).unwrap() {
+        let raw = std::fs::read(f.unwrap().path()).unwrap();
+        assert!(
+            !raw.windows(15).any(|w| w == b"MARKER-EML-7731"),
+            "a file is stored in the clear"
+        );
+    }
+
+    // Read back whole, by those who may see the case, and recorded in the audit.
+    let r = app
+        .http
+        .get(format!(
+            "{}/api/v1/attachments/{}",
+            app.base,
+            a["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("screenshot.jpg"));
+    assert_eq!(r.bytes().await.unwrap().to_vec(), shot);
+    let other = app.clinician_with_token("other@example.nhs.uk").await;
+    let (s, _) = app
+        .api_get(
+            &format!("/api/v1/attachments/{}", a["id"].as_str().unwrap()),
+            &other,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = upload(&app, &other, &case, "x.png", png(), &[]).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, list) = app
+        .api_get(&format!("/api/v1/cases/{case}/attachments"), &owner)
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let (_, audit) = app
+        .api_get(&format!("/api/v1/cases/{case}/audit"), &owner)
+        .await;
+    assert!(audit.to_string().contains("viewed attachment"), "{audit}");
+
+    // In the bundle, checked against their events' hashes; one withheld by its id.
+    let r = app
+        .http
+        .post(format!("{}/api/v1/cases/{case}/exports", app.base))
+        .bearer_auth(&owner)
+        .json(&json!({"format": "bundle", "withhold": [mail["id"]], "reason": "private e-mail"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("bundle.zip");
+    std::fs::write(&path, r.bytes().await.unwrap()).unwrap();
+    let path = path.to_str().unwrap();
+    let o = boundary(&["verify", "--bundle", path], None);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("and 1 attached files checked"), "{out}");
+    assert!(
+        out.contains("withheld: attached file") && out.contains("private e-mail"),
+        "{out}"
+    );
+    let verifier = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/verifier");
+    for (script, args) in [
+        ("verify_bundle.py", vec![path]),
+        ("tamper.py", vec![path, tmp.path().to_str().unwrap()]),
+    ] {
+        let o = std::process::Command::new("python3")
+            .arg(verifier.join(script))
+            .args(&args)
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{script}: {out}");
+        if script == "tamper.py" {
+            assert!(out.contains("caught: a swapped attachment"), "{out}");
+        }
+    }
+}

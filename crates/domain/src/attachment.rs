@@ -1,0 +1,206 @@
+//! A file attached to a case — a screenshot, a photo, a voice note, an e-mail, a PDF —
+//! as the ledger records it: its SHA-256, its type (decided from its bytes, never its
+//! name), its size and the name it came with. The bytes themselves are stored sealed
+//! with the case key; the hash in the event is what the ledger covers.
+
+use crate::{text, EntryId, FieldErrors};
+use serde::{Deserialize, Serialize};
+
+/// Largest file, and largest total for one entry.
+pub const FILE_MAX: u64 = 20 * 1024 * 1024;
+pub const ENTRY_MAX: u64 = 50 * 1024 * 1024;
+pub const NAME_MAX: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    pub media_type: String,
+    pub size: u64,
+    /// The file's name as it was uploaded, cleaned.
+    pub name: String,
+    /// The entry it belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryId>,
+}
+
+/// The types Boundary keeps, as decided from the bytes: pictures, PDFs, sound and video
+/// recordings, and e-mails.
+const ALLOWED: [&str; 13] = [
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/heif",
+    "application/pdf",
+    "audio/mpeg",
+    "audio/m4a",
+    "audio/ogg",
+    "audio/x-wav",
+    "audio/aac",
+    "video/mp4",
+    "video/quicktime",
+];
+
+/// An e-mail saved as a file (.eml) has no magic number: it is text whose first lines
+/// are headers, with at least one that every e-mail has.
+fn looks_like_email(bytes: &[u8]) -> bool {
+    let Ok(head) = std::str::from_utf8(&bytes[..bytes.len().min(8192)]) else {
+        return false;
+    };
+    let mut headers = 0;
+    let mut known = false;
+    for line in head.lines().take(200) {
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let Some((name, _)) = line.split_once(':') else {
+            return false;
+        };
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic()) {
+            return false;
+        }
+        headers += 1;
+        known |= [
+            "from",
+            "date",
+            "subject",
+            "received",
+            "message-id",
+            "return-path",
+        ]
+        .contains(&name.to_ascii_lowercase().as_str());
+    }
+    headers >= 2 && known
+}
+
+/// The file's type from its bytes.
+///
+/// # Errors
+/// A sentence for a file whose type is not kept.
+pub fn media_type(bytes: &[u8]) -> Result<&'static str, String> {
+    if let Some(kind) = infer::get(bytes) {
+        if let Some(allowed) = ALLOWED.iter().find(|a| **a == kind.mime_type()) {
+            return Ok(allowed);
+        }
+    }
+    if looks_like_email(bytes) {
+        return Ok("message/rfc822");
+    }
+    Err("This kind of file cannot be kept: attach a photo or screenshot (JPEG, PNG, GIF, WebP, HEIC), a PDF, a sound or video recording (MP3, M4A, OGG, WAV, AAC, MP4, MOV), or an e-mail saved as .eml".into())
+}
+
+/// A file's name as shown and exported: no folders, no control characters.
+///
+/// # Errors
+/// A sentence for a name that cannot be kept.
+pub fn clean_name(raw: &str) -> Result<String, String> {
+    if raw.contains(['/', '\\']) || raw.split('.').all(str::is_empty) {
+        return Err("The file's name cannot contain / or \\ or be only dots".into());
+    }
+    text::required(raw, NAME_MAX, "The file needs a name").map_err(|e| e.to_string())
+}
+
+impl Attachment {
+    /// Checks an uploaded file: not empty, not too large, of a kept type, with a usable
+    /// name; `sha256` is its hash as computed on arrival.
+    ///
+    /// # Errors
+    /// Field errors under `file`.
+    pub fn check(
+        bytes: &[u8],
+        sha256: String,
+        name: &str,
+        entry: Option<EntryId>,
+    ) -> Result<Self, FieldErrors> {
+        let size = bytes.len() as u64;
+        let fail = |m: String| FieldErrors::one("file", m);
+        if bytes.is_empty() {
+            return Err(fail("The file is empty".into()));
+        }
+        if size > FILE_MAX {
+            return Err(fail(format!(
+                "The file is {} MB; the most one file may be is {} MB",
+                size.div_ceil(1024 * 1024),
+                FILE_MAX / (1024 * 1024)
+            )));
+        }
+        let media_type = media_type(bytes).map_err(fail)?;
+        let name = clean_name(name).map_err(fail)?;
+        Ok(Self {
+            sha256,
+            media_type: media_type.to_owned(),
+            size,
+            name,
+            entry,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png() -> Vec<u8> {
+        let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        b.extend_from_slice(&[0; 32]);
+        b
+    }
+
+    #[test]
+    fn the_type_comes_from_the_bytes_not_the_name() {
+        assert_eq!(media_type(&png()), Ok("image/png"));
+        assert_eq!(media_type(b"%PDF-1.7\n..."), Ok("application/pdf"));
+        assert_eq!(
+            media_type(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
+            Ok("image/jpeg")
+        );
+        let eml =
+            b"Return-Path: <x@example.com>\r\nFrom: A <a@example.com>\r\nSubject: hi\r\n\r\nBody";
+        assert_eq!(media_type(eml), Ok("message/rfc822"));
+        for refused in [
+            &b"MZ\x90\x00\x03\x00\x00\x00"[..],        // a Windows program
+            b"\x7fELF\x02\x01\x01\x00",                // a Linux program
+            b"PK\x03\x04\x14\x00\x00\x00",             // a zip archive
+            b"#!/bin/sh\nrm -rf /\n",                  // a script
+            b"Just some words: not an e-mail\nat all", // plain text
+        ] {
+            assert!(media_type(refused).is_err(), "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn names_with_folders_or_control_characters_are_refused() {
+        assert_eq!(
+            clean_name(" screenshot 1.png ").as_deref(),
+            Ok("screenshot 1.png")
+        );
+        for bad in [
+            "../etc/passwd",
+            "a\\b.png",
+            "..",
+            "",
+            "bad\u{0}name.png",
+            "bell\u{7}.png",
+        ] {
+            assert!(clean_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(clean_name(&"x".repeat(NAME_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn an_empty_or_oversized_file_is_refused() {
+        assert!(Attachment::check(&[], String::new(), "a.png", None).is_err());
+        let big = vec![0u8; usize::try_from(FILE_MAX + 1).unwrap()];
+        let e = Attachment::check(&big, String::new(), "a.png", None).unwrap_err();
+        assert!(e
+            .get("file")
+            .unwrap()
+            .contains("the most one file may be is 20 MB"));
+        let ok = Attachment::check(&png(), "ab".into(), "a.png", None).unwrap();
+        assert_eq!((ok.media_type.as_str(), ok.size), ("image/png", 40));
+    }
+}
