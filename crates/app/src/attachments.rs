@@ -18,6 +18,34 @@ pub struct Upload<'a> {
     pub sha256: Option<&'a str>,
 }
 
+/// Checks files sent with a new entry before anything is stored: each must be a file
+/// Boundary keeps, and together within an entry's limit.
+///
+/// # Errors
+/// Field errors under `file`, naming the file.
+pub fn check_uploads(files: &[(String, Vec<u8>)]) -> std::result::Result<(), FieldErrors> {
+    let mut total = 0u64;
+    for (name, bytes) in files {
+        Attachment::check(bytes, String::new(), name, None).map_err(|e| {
+            FieldErrors::one(
+                "file",
+                format!("{name}: {}", e.get("file").unwrap_or("it cannot be kept")),
+            )
+        })?;
+        total += bytes.len() as u64;
+    }
+    if total > ENTRY_MAX {
+        return Err(FieldErrors::one(
+            "file",
+            format!(
+                "The files come to more than {} MB, the most one entry may have",
+                ENTRY_MAX / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl App {
     /// Attaches a file to a case, and to one of its entries when given. Owner, or a
     /// contribute share.

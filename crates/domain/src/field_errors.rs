@@ -38,6 +38,13 @@ impl FieldErrors {
         }
     }
 
+    /// Adds every error of `other`.
+    pub fn extend(&mut self, other: FieldErrors) {
+        for (field, message) in other.into_map() {
+            self.add(&field, message);
+        }
+    }
+
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

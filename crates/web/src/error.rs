@@ -14,6 +14,8 @@ use serde_json::json;
 pub const REQUEST_BODY_LIMIT: usize = 1024 * 1024;
 /// An upload: one file at its largest, and the form around it.
 pub const UPLOAD_BODY_LIMIT: usize = 21 * 1024 * 1024;
+/// A new entry with its files: an entry's files at their largest, and the form.
+pub const ENTRY_BODY_LIMIT: usize = 51 * 1024 * 1024;
 
 tokio::task_local! {
     /// The id of the request being handled, for log lines and error pages.

@@ -15,6 +15,7 @@ mod pages;
 mod routes;
 mod security;
 mod session;
+mod upload;
 
 use axum::Router;
 use boundary_app::App;

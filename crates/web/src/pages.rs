@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod cases;
 mod entries;
+mod files;
 mod gifts;
 pub(crate) mod layout;
 mod ledger;
@@ -45,6 +46,7 @@ pub(crate) fn router() -> Routes {
         .merge(advice::router())
         .merge(cases::router())
         .merge(entries::router())
+        .merge(files::router())
         .merge(gifts::router())
         .merge(letters::router())
         .merge(letter_templates::router())

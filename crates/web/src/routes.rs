@@ -40,18 +40,17 @@ impl Routes {
         self.add(Method::POST, path, post(h))
     }
 
-    /// A POST that takes a file: its body may be as large as an upload allows.
+    /// A POST that takes files: its body may be up to `limit` bytes.
     pub(crate) fn post_upload<H: Handler<T, AppState>, T: 'static>(
         self,
         path: &'static str,
         h: H,
+        limit: usize,
     ) -> Self {
         self.add(
             Method::POST,
             path,
-            post(h).layer(axum::extract::DefaultBodyLimit::max(
-                crate::UPLOAD_BODY_LIMIT,
-            )),
+            post(h).layer(axum::extract::DefaultBodyLimit::max(limit)),
         )
     }
 

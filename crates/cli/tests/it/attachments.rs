@@ -240,3 +240,72 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
         }
     }
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn files_come_with_a_contact_from_the_log_form(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let case = app.open_case_page("Patient A").await;
+    let (_, page) = app.get_html(&format!("/cases/{case}/log")).await;
+    assert!(page.contains("enctype=\"multipart/form-data\"") && page.contains("type=\"file\""));
+    let csrf = csrf_in(&page);
+    let post = |files: Vec<(&'static str, Vec<u8>)>, what: &'static str| {
+        let mut form = Form::new()
+            .text("csrf", csrf.clone())
+            .text("channel", "text_message")
+            .text("when", "now")
+            .text("what_happened", what);
+        for (name, bytes) in files {
+            form = form.part("file", Part::bytes(bytes).file_name(name));
+        }
+        let (app, case) = (&app, case.clone());
+        async move {
+            app.post_multipart(&format!("/cases/{case}/entries"), form)
+                .await
+        }
+    };
+
+    // A file that cannot be kept: nothing is logged, the words come back.
+    let before = app.app.store.event_count().await.unwrap();
+    let r = post(vec![("run.png", b"MZ\x90\x00".to_vec())], "Sent a program").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("run.png: This kind of file cannot be kept"),
+        "{html}"
+    );
+    assert!(html.contains("Sent a program"));
+    assert_eq!(app.app.store.event_count().await.unwrap(), before);
+
+    // Two files with the entry: on its page, the picture shown small, both downloadable.
+    let r = post(
+        vec![("shot.png", png()), ("mail.eml", EML.to_vec())],
+        "Fourteen messages and an e-mail",
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let logged = location(&r);
+    let entry = logged.split("logged=").nth(1).unwrap().to_owned();
+    let (_, html) = app.get_html(&format!("/entries/{entry}")).await;
+    assert!(
+        html.contains("Attached files") && html.contains("mail.eml") && html.contains("e-mail"),
+        "{html}"
+    );
+    assert!(html.contains("class=\"boundary-thumb\""), "{html}");
+    assert!(html.contains(&sha256_hex(&png())));
+    let id = html
+        .split("/attachments/")
+        .nth(1)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = app.get(&format!("/attachments/{id}?view=1")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), png());
+}

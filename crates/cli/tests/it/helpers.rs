@@ -192,6 +192,20 @@ impl TestApp {
         r
     }
 
+    /// A browser form post with files (multipart).
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Response {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.remember_cookies(r.headers());
+        r
+    }
+
     /// Loads the form page at `page` and posts `fields` to `action` with its token.
     pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Response {
         let (status, html) = self.get_html(page).await;

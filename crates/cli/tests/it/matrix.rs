@@ -157,6 +157,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/cases/{id}/attachments", "SANNNNNNSSA"),
     ("GET", "/api/v1/cases/{id}/attachments", "SANANNNNSSA"),
     ("GET", "/api/v1/attachments/{id}", "SANANNNNSSA"),
+    ("GET", "/attachments/{id}", "SANANNNNSSA"),
     // Exports: the case's owner alone.
     ("POST", "/api/v1/cases/{id}/exports", "SANNNNNNSSN"),
     // Letters: drafted and kept by those who record on the case, read by all who see it.
@@ -425,7 +426,7 @@ fn fill(world: &World, method: &str, path: &str) -> String {
         } else {
             world.values["spare_token_page"].clone()
         }
-    } else if path.starts_with("/api/v1/attachments/") {
+    } else if path.starts_with("/api/v1/attachments/") || path.starts_with("/attachments/") {
         world.values["attachment"].clone()
     } else if path.starts_with("/admin/members/") {
         let which = if path.ends_with("/roles") {

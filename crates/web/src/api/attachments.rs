@@ -209,7 +209,11 @@ pub(crate) async fn download(
 
 pub(super) fn router() -> Routes {
     Routes::new()
-        .post_upload("/api/v1/cases/{id}/attachments", attach)
+        .post_upload(
+            "/api/v1/cases/{id}/attachments",
+            attach,
+            crate::UPLOAD_BODY_LIMIT,
+        )
         .get("/api/v1/cases/{id}/attachments", list)
         .get("/api/v1/attachments/{id}", download)
 }

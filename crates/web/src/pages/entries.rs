@@ -63,6 +63,7 @@ struct EntryPage {
     amendments: Vec<AmendmentView>,
     /// Read-only shares see no "correct" button.
     may_amend: bool,
+    files: Vec<super::files::FileView>,
 }
 
 #[derive(Template)]
@@ -206,9 +207,9 @@ async fn log(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<String>,
-    Form(pairs): Pairs,
+    posted: crate::upload::PostedForm,
 ) -> Result<Response, PageError> {
-    let form = FormState::from_pairs(pairs);
+    let form = FormState::from_pairs(posted.pairs);
     me.check_csrf(&form)?;
     let case = state
         .app
@@ -218,18 +219,43 @@ async fn log(
     if !state.app.may_log(&me.actor, &case).await? {
         return Err(PageError(AppError::NotFound));
     }
-    let result = match entry_input(&form) {
-        Ok(input) => {
+    // Files are checked before anything is logged, so a refused file loses nothing.
+    let result = match (
+        entry_input(&form),
+        boundary_app::attachments::check_uploads(&posted.files),
+    ) {
+        (Ok(input), Ok(())) => {
             let chaperone = chaperone_input(&form);
             state
                 .app
                 .log_consultation(&me.actor, case.id, &input, chaperone.as_ref())
                 .await
         }
-        Err(errors) => Err(AppError::Invalid(errors)),
+        (Err(mut errors), files) => {
+            if let Err(f) = files {
+                errors.extend(f);
+            }
+            Err(AppError::Invalid(errors))
+        }
+        (Ok(_), Err(f)) => Err(AppError::Invalid(f)),
     };
     match result {
         Ok(logged) => {
+            for (name, bytes) in &posted.files {
+                state
+                    .app
+                    .attach(
+                        &me.actor,
+                        case.id,
+                        &boundary_app::attachments::Upload {
+                            bytes,
+                            name,
+                            entry: Some(logged.id),
+                            sha256: None,
+                        },
+                    )
+                    .await?;
+            }
             Ok(Redirect::to(&format!("/cases/{}?logged={}", case.id, logged.id)).into_response())
         }
         Err(AppError::Invalid(errors)) => {
@@ -291,8 +317,10 @@ async fn show(
         })
         .collect();
     let may_amend = state.app.may_log(&me.actor, &case).await?;
+    let files = super::files::views(&state, &me, case.id, Some(e.id)).await?;
     let page = EntryPage {
         may_amend,
+        files,
         chrome: Chrome::of(&me),
         id: e.id.to_string(),
         case_id: case.id.to_string(),
@@ -386,7 +414,7 @@ async fn amend(
 pub(super) fn router() -> Routes {
     Routes::new()
         .get("/cases/{id}/log", log_form)
-        .post("/cases/{id}/entries", log)
+        .post_upload("/cases/{id}/entries", log, crate::error::ENTRY_BODY_LIMIT)
         .get("/entries/{id}", show)
         .get("/entries/{id}/amend", amend_form)
         .post("/entries/{id}/amendments", amend)

@@ -1,0 +1,108 @@
+//! Attached files on the pages: listed on an entry with a thumbnail for pictures, and
+//! served — to those who may see the case, recorded in the access audit — as a download,
+//! or shown in place when it is a picture.
+
+use crate::api::attachments::file_response;
+use crate::error::PageError;
+use crate::format;
+use crate::routes::Routes;
+use crate::session::SignedIn;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use boundary_app::AppError;
+use boundary_domain::{AttachmentId, CaseId, EntryId};
+use serde::Deserialize;
+
+pub(crate) struct FileView {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub size: String,
+    pub sha256: String,
+    pub added: String,
+    pub image: bool,
+}
+
+fn kind(media_type: &str) -> &'static str {
+    match media_type.split('/').next() {
+        Some("image") => "picture",
+        Some("audio") => "sound recording",
+        Some("video") => "video",
+        Some("message") => "e-mail",
+        _ if media_type == "application/pdf" => "PDF",
+        _ => "file",
+    }
+}
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{} KB", b.div_ceil(1024)),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// The files of a case the member may see, or of one of its entries.
+pub(crate) async fn views(
+    state: &AppState,
+    me: &SignedIn,
+    case: CaseId,
+    entry: Option<EntryId>,
+) -> Result<Vec<FileView>, PageError> {
+    Ok(state
+        .app
+        .attachments(&me.actor, case)
+        .await?
+        .into_iter()
+        .filter(|a| entry.is_none() || a.record.entry == entry)
+        .map(|a| FileView {
+            id: a.id.to_string(),
+            kind: kind(&a.record.media_type),
+            size: size(a.record.size),
+            image: matches!(
+                a.record.media_type.as_str(),
+                "image/jpeg" | "image/png" | "image/gif" | "image/webp"
+            ),
+            sha256: a.record.sha256,
+            name: a.record.name,
+            added: format::date_time(a.recorded_at),
+        })
+        .collect())
+}
+
+#[derive(Debug, Deserialize)]
+struct FileQuery {
+    view: Option<String>,
+}
+
+async fn file(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<FileQuery>,
+) -> Result<Response, PageError> {
+    let id: AttachmentId = id.parse().map_err(|_| AppError::NotFound)?;
+    let (record, bytes) = state.app.attachment_file(&me.actor, id).await?;
+    let picture = matches!(
+        record.media_type.as_str(),
+        "image/jpeg" | "image/png" | "image/gif" | "image/webp"
+    );
+    if q.view.is_some() && picture {
+        // Only pictures are shown in place; their type was decided from their bytes.
+        return Ok((
+            [
+                (CONTENT_TYPE, record.media_type.clone()),
+                (CONTENT_DISPOSITION, "inline".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
+    Ok(file_response(&record.name, &record.media_type, bytes))
+}
+
+pub(super) fn router() -> Routes {
+    Routes::new().get("/attachments/{id}", file)
+}
