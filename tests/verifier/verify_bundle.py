@@ -19,7 +19,7 @@ import tempfile
 import zipfile
 
 FORMAT = "boundary-bundle/1"
-KNOWN = {"README.txt", "manifest.json", "manifest.sig", "checkpoint.txt", "vkey.txt"}
+KNOWN = {"README.txt", "evidence.pdf", "manifest.json", "manifest.sig", "checkpoint.txt", "vkey.txt"}
 MAX_FILE = 256 * 1024 * 1024
 
 

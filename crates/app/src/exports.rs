@@ -19,15 +19,6 @@ pub struct Export {
 const WITHHELD: &str = "withheld by the person who exported the case";
 
 impl App {
-    /// Whether the actor may export the case: its owner.
-    ///
-    /// # Errors
-    /// `NotFound` for anyone else.
-    pub async fn export_bundle_allowed(&self, actor: &Actor, id: CaseId) -> Result<()> {
-        let case = self.store.case(id).await?;
-        authorise::manage_case(actor, &case)
-    }
-
     /// The case's verifiable bundle, with the chosen entries (with their corrections and
     /// files) and attached files withheld: an entry shows only its leaf hash, its proof
     /// and `reason`; a file, only its hash and `reason`. The case's owner.
@@ -125,6 +116,7 @@ impl App {
                 withheld: hidden.then(|| reason.to_owned()),
             });
         }
+        let pdf = self.pack_pdf(&case, None, None, &withheld, reason).await?;
         let bytes = bundle::write(&BundleInput {
             case: id,
             made_at: self.now().to_string(),
@@ -133,6 +125,7 @@ impl App {
             signer: self.store.signer(),
             events,
             attachments,
+            pdf: Some(pdf),
         })
         .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(Export {

@@ -3,6 +3,7 @@
 mod admin;
 mod bench;
 mod bench_ledger;
+mod bench_pdf;
 mod init;
 mod ledger;
 mod mail;
@@ -71,7 +72,8 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Checkpoint { vkey } => ledger::checkpoint(g, vkey).await,
         Command::Bench { entries, events } => {
             bench::run(entries).await?;
-            bench_ledger::run(events).await
+            bench_ledger::run(events).await?;
+            bench_pdf::run()
         }
     }
 }

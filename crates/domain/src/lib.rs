@@ -21,6 +21,7 @@ pub mod role;
 pub mod text;
 pub mod timestamp;
 pub mod uk_time;
+pub mod words;
 
 pub use case::{CaseStatus, PersonOfConcern};
 pub use channel::Channel;

@@ -58,6 +58,8 @@ pub struct BundleInput<'a> {
     pub events: Vec<BundleEvent>,
     /// One for each `attachment_added` event whose content is in the bundle.
     pub attachments: Vec<BundleAttachment>,
+    /// The evidence pack made with the bundle, for people to read.
+    pub pdf: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -171,6 +173,9 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
         "vkey.txt",
         format!("{}\n", input.signer.verifier().vkey()).as_bytes(),
     )?;
+    if let Some(pdf) = &input.pdf {
+        put("evidence.pdf", pdf)?;
+    }
     for e in &input.events {
         if let Some(content) = &e.content {
             put(&event_file(e.seq), content)?;

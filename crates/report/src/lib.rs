@@ -8,6 +8,7 @@
 
 pub mod bundle;
 mod letters;
+pub mod pdf;
 
 pub use letters::{
     check_template, default_template, draft, LetterFacts, RemovalFacts, PLACEHOLDERS, TEMPLATE_MAX,

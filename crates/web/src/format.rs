@@ -1,32 +1,14 @@
 //! Dates and times as a doctor in the UK reads them.
 
-use boundary_domain::occurred::When;
-use boundary_domain::uk_time::to_uk;
 use boundary_domain::{OccurredAt, Timestamp};
-use time::macros::format_description;
 
 pub(crate) fn date_time(t: Timestamp) -> String {
-    to_uk(t.datetime())
-        .format(format_description!(
-            "[weekday repr:short] [day padding:none] [month repr:short] [year], [hour]:[minute]"
-        ))
-        .unwrap_or_default()
+    boundary_domain::words::date_time(t)
 }
 
 pub(crate) fn occurred(o: &OccurredAt) -> String {
-    let when = match o.when {
-        When::At(t) => date_time(t),
-        When::On(d) => d
-            .format(format_description!(
-                "[weekday repr:short] [day padding:none] [month repr:short] [year]"
-            ))
-            .unwrap_or_default(),
-    };
-    if o.approximate {
-        format!("About {when}")
-    } else {
-        when
-    }
+    // The pages' form: with an "About" for an approximate time.
+    boundary_domain::words::occurred(o)
 }
 
 /// A case's last contact, from its sort key.

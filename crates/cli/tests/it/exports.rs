@@ -70,7 +70,14 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
             json!({"format": "bundle", "withhold": ["00000000-0000-4000-8000-000000000000"]}),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        (json!({"format": "pdf"}), StatusCode::NOT_IMPLEMENTED),
+        (
+            json!({"format": "pdf", "from": "last week"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"format": "pdf", "from": "2026-11-27", "to": "2026-11-01"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     ] {
         let (s, b) = app.api_post(&exports, &owner, body.clone()).await;
         assert_eq!(s, status, "{body}: {b}");
@@ -136,6 +143,50 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     assert!(out.contains("1 withheld"), "{out}");
     let (ok, out) = python("tamper.py", &[path, dir.path().to_str().unwrap()]);
     assert!(ok, "{out}");
+
+    // The evidence pack: a PDF whose text can be searched, the withheld entry shown only
+    // by its place, and the bundle carries the same pack.
+    let r = app
+        .http
+        .post(format!("{}{exports}", app.base))
+        .bearer_auth(&owner)
+        .json(&json!({"format": "pdf", "withhold": [entries[1]], "reason": "names a neighbour"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .ends_with(".pdf\""));
+    let pdf = dir.path().join("pack.pdf");
+    std::fs::write(&pdf, r.bytes().await.unwrap()).unwrap();
+    let o = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&o.stdout);
+    for want in [
+        "Evidence pack",
+        "Patient A",
+        "Fourteen messages overnight",
+        "Left a card at my home",
+        "names a neighbour",
+        "Summary of contacts",
+        "How to check this pack",
+        &vkey,
+    ] {
+        assert!(text.contains(want), "{want} not in the pack:\n{text}");
+    }
+    assert!(
+        !text.contains("Sam Neighbour"),
+        "a withheld entry's words are in the pack"
+    );
+    assert!(
+        python_zip_contains(path, "%PDF-").0,
+        "the bundle carries the pack"
+    );
 
     // The export is in the access audit.
     let (_, audit) = app

@@ -53,6 +53,7 @@ fn bundle(withhold: bool) -> Vec<u8> {
         signer: &s,
         events,
         attachments: Vec::new(),
+        pdf: Some(b"%PDF-1.7 not checked".to_vec()),
     })
     .unwrap()
 }

@@ -33,8 +33,9 @@ pub struct BundleReport {
     pub vkey: String,
 }
 
-const KNOWN: [&str; 5] = [
+const KNOWN: [&str; 6] = [
     "README.txt",
+    "evidence.pdf",
     "manifest.json",
     "manifest.sig",
     "checkpoint.txt",

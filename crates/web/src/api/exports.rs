@@ -7,7 +7,6 @@ use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use boundary_app::exports::Export;
 use boundary_app::AppError;
@@ -17,7 +16,7 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct ExportIn {
-    /// `bundle` (the verifiable zip) or `pdf` (the evidence pack; not available yet).
+    /// `bundle` (the verifiable zip, with the PDF in it) or `pdf` (the evidence pack).
     format: String,
     /// Entries (with their corrections and files) or attached files to withhold: each
     /// appears only as its hash, with `reason`.
@@ -25,6 +24,9 @@ pub(crate) struct ExportIn {
     withhold: Vec<String>,
     /// Why they are withheld, shown in the bundle.
     reason: Option<String>,
+    /// For the PDF: the first and last day of contacts to include (YYYY-MM-DD).
+    from: Option<String>,
+    to: Option<String>,
 }
 
 pub(crate) fn download(export: Export) -> Response {
@@ -44,7 +46,7 @@ pub(crate) fn download(export: Export) -> Response {
 /// Export the case: the verifiable bundle. The case's owner; recorded in the access audit.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/exports", params(("id" = String, Path)), request_body = ExportIn,
     responses((status = 200, description = "The file", content_type = "application/zip"), (status = 404),
-        (status = 422, description = "Invalid fields"), (status = 501, description = "The PDF is not available yet")),
+        (status = 422, description = "Invalid fields")),
     security(("bearer" = [])))]
 pub(crate) async fn export(
     State(state): State<AppState>,
@@ -60,15 +62,19 @@ pub(crate) async fn export(
                 .export_bundle(&actor, id, &body.withhold, body.reason.as_deref())
                 .await?,
         )),
-        "pdf" => {
-            // Who may export is checked first, so that a stranger learns nothing.
-            state.app.export_bundle_allowed(&actor, id).await?;
-            Err(ApiError::new(
-                StatusCode::NOT_IMPLEMENTED,
-                "Not available yet",
-                "The PDF evidence pack is not built yet; the verifiable bundle is.",
-            ))
-        }
+        "pdf" => Ok(download(
+            state
+                .app
+                .export_pdf(
+                    &actor,
+                    id,
+                    body.from.as_deref(),
+                    body.to.as_deref(),
+                    &body.withhold,
+                    body.reason.as_deref(),
+                )
+                .await?,
+        )),
         _ => Err(AppError::Invalid(FieldErrors::one(
             "format",
             "Choose the format: bundle or pdf",

@@ -336,20 +336,7 @@ async fn show(
 
 /// The value an amendment set, read from the entry it produces.
 fn describe(field: AmendableField, e: &ContactEntry) -> String {
-    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "(cleared)".into());
-    match field {
-        AmendableField::OccurredAt | AmendableField::OccurredOn | AmendableField::Approximate => {
-            format::occurred(&e.occurred)
-        }
-        AmendableField::Channel => e.channel.label().into(),
-        AmendableField::WhatHappened => e.what_happened.clone(),
-        AmendableField::Platform => text(&e.platform),
-        AmendableField::Location => text(&e.location),
-        AmendableField::Witnesses => text(&e.witnesses),
-        AmendableField::EffectOnMe => text(&e.effect_on_me),
-        AmendableField::MyResponse => text(&e.my_response),
-        AmendableField::PoliceReference => text(&e.police_reference),
-    }
+    boundary_domain::words::field_value(field, e)
 }
 
 fn amend_page(me: &SignedIn, id: EntryId, case: &CaseRow, form: FormState) -> Response {

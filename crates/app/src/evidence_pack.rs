@@ -1,0 +1,212 @@
+//! The evidence pack (PDF) of a case, or of a period of it: drafted from the case's
+//! entries, files and records, with each entry's place and hash in the log and the
+//! checkpoint it was made from. The case's owner; recorded in the access audit first.
+
+use crate::exports::Export;
+use crate::{authorise, Actor, App, AppError, Result};
+use boundary_domain::occurred::iso_date;
+use boundary_domain::words::{date_time, field_value, occurred_parts};
+use boundary_domain::{CaseId, EntryId, FieldErrors};
+use boundary_report::pdf::{evidence_pack, PackEntry, PackInput};
+use std::collections::BTreeSet;
+use time::Date;
+
+fn day(raw: Option<&str>, field: &str) -> Result<Option<Date>> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => iso_date::parse(s)
+            .map(Some)
+            .map_err(|_| FieldErrors::one(field, "Enter the date like 2026-11-27").into()),
+    }
+}
+
+fn size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+impl App {
+    /// The evidence pack, for contacts from `from` to `to` (UK dates, either open), with
+    /// chosen entries withheld.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but the owner; `Invalid` for dates that are not dates or out
+    /// of order, or an entry to withhold that is not the case's.
+    pub async fn export_pdf(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        from: Option<&str>,
+        to: Option<&str>,
+        withhold: &[String],
+        reason: Option<&str>,
+    ) -> Result<Export> {
+        let case = self.store.case(id).await?;
+        authorise::manage_case(actor, &case)?;
+        let (from, to) = (day(from, "from")?, day(to, "to")?);
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                return Err(
+                    FieldErrors::one("to", "The end of the period is before its start").into(),
+                );
+            }
+        }
+        let rows = self.store.entries(&case).await?;
+        let ids: BTreeSet<EntryId> = rows.iter().map(|e| e.id).collect();
+        let mut withheld = BTreeSet::new();
+        for raw in withhold {
+            match raw.parse::<EntryId>().ok().filter(|e| ids.contains(e)) {
+                Some(e) => {
+                    withheld.insert(e);
+                }
+                None => {
+                    return Err(FieldErrors::one(
+                        "withhold",
+                        format!("{raw} is not an entry of this case"),
+                    )
+                    .into())
+                }
+            }
+        }
+        let reason = reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .unwrap_or("withheld by the person who made the pack");
+        self.record_view(actor, &case, "export", None).await?;
+        let pdf = self.pack_pdf(&case, from, to, &withheld, reason).await?;
+        Ok(Export {
+            file_name: format!(
+                "boundary-case-{}-{}.pdf",
+                &id.to_string()[..8],
+                iso_date::format(self.uk_today())
+            ),
+            media_type: "application/pdf",
+            bytes: pdf,
+        })
+    }
+
+    /// The pack's bytes, for a case the caller has already been allowed to export.
+    pub(crate) async fn pack_pdf(
+        &self,
+        case: &crate::CaseRow,
+        from: Option<Date>,
+        to: Option<Date>,
+        withheld: &BTreeSet<EntryId>,
+        reason: &str,
+    ) -> Result<Vec<u8>> {
+        let id = case.id;
+        let rows = self.store.entries(case).await?;
+        let checkpoint = self
+            .store
+            .latest_checkpoint()
+            .await?
+            .ok_or(AppError::Unavailable(
+                "the log has no checkpoint yet".into(),
+            ))?;
+        let files = self.store.attachments(case).await?;
+        let records = self.records_of(case).await?;
+        let mut entries = Vec::new();
+        for e in &rows {
+            let c = e.current();
+            let on = c.occurred.uk_date();
+            if from.is_some_and(|f| on < f) || to.is_some_and(|t| on > t) {
+                continue;
+            }
+            let (date, time) = occurred_parts(&c.occurred);
+            let leaf = self.store.tree_leaf(e.seq.leaf_index()).await?.to_hex();
+            let hidden = withheld.contains(&e.id);
+            let base = PackEntry {
+                seq: e.seq.leaf_index() + 1,
+                leaf_hash: leaf,
+                recorded: date_time(e.recorded_at),
+                date,
+                time,
+                withheld: hidden.then(|| reason.to_owned()),
+                ..PackEntry::default()
+            };
+            if hidden {
+                entries.push(base);
+                continue;
+            }
+            entries.push(PackEntry {
+                channel: c.channel.label().into(),
+                platform: c.platform.clone().unwrap_or_default(),
+                location: c.location.clone().unwrap_or_default(),
+                what_happened: c.what_happened.clone(),
+                witnesses: c.witnesses.clone().unwrap_or_default(),
+                effect_on_me: c.effect_on_me.clone().unwrap_or_default(),
+                my_response: c.my_response.clone().unwrap_or_default(),
+                police_reference: c.police_reference.clone().unwrap_or_default(),
+                amendments: e
+                    .amendments
+                    .iter()
+                    .map(|a| {
+                        let after = e.original.amended(std::iter::once(&a.amendment));
+                        let field = a.amendment.field();
+                        (
+                            date_time(a.recorded_at),
+                            field.label().to_owned(),
+                            field_value(field, &after),
+                            a.amendment.reason.clone(),
+                            a.seq.leaf_index() + 1,
+                        )
+                    })
+                    .collect(),
+                files: files
+                    .iter()
+                    .filter(|f| f.record.entry == Some(e.id))
+                    .map(|f| {
+                        (
+                            f.record.name.clone(),
+                            f.record.media_type.clone(),
+                            size(f.record.size),
+                            f.record.sha256.clone(),
+                        )
+                    })
+                    .collect(),
+                ..base
+            });
+        }
+        let mut record_words = records.in_words();
+        record_words.sort_by_key(|w| (w.on, w.recorded_at));
+        let period = match (from, to) {
+            (None, None) => "The whole case".to_owned(),
+            (Some(f), None) => format!("From {}", boundary_domain::advice::dates::human(f)),
+            (None, Some(t)) => format!("Up to {}", boundary_domain::advice::dates::human(t)),
+            (Some(f), Some(t)) => format!(
+                "{} to {}",
+                boundary_domain::advice::dates::human(f),
+                boundary_domain::advice::dates::human(t)
+            ),
+        };
+        let owner = self.store.member(case.owner).await?;
+        let pdf = evidence_pack(&PackInput {
+            case_label: case.person.label.clone(),
+            case_id: id.to_string(),
+            doctor: owner.name,
+            organisation: owner.org_name,
+            period,
+            made_at: date_time(self.now()),
+            checkpoint: checkpoint.note.clone(),
+            tree_size: checkpoint.size,
+            vkey: self.store.signer().verifier().vkey(),
+            entries,
+            records: record_words
+                .into_iter()
+                .filter(|w| from.is_none_or(|f| w.on >= f) && to.is_none_or(|t| w.on <= t))
+                .map(|w| {
+                    (
+                        boundary_domain::advice::dates::human(w.on),
+                        w.title,
+                        w.detail,
+                    )
+                })
+                .collect(),
+        })
+        .map_err(AppError::Internal)?;
+        Ok(pdf)
+    }
+}

@@ -1,0 +1,281 @@
+//! The evidence pack: one case, or part of it, as a PDF a police officer or an adviser
+//! can read — a cover page, a summary table laid out as police stalking diaries are, each
+//! entry in full with its corrections and files, the advice records, and how to check
+//! it all against the log without trusting Boundary.
+
+mod layout;
+
+use layout::{Layout, Orientation};
+
+/// A contact entry as the pack shows it. Times are already in words.
+#[derive(Debug, Clone, Default)]
+pub struct PackEntry {
+    pub seq: u64,
+    pub leaf_hash: String,
+    pub recorded: String,
+    pub date: String,
+    pub time: String,
+    pub channel: String,
+    pub platform: String,
+    pub location: String,
+    pub what_happened: String,
+    pub witnesses: String,
+    pub effect_on_me: String,
+    pub my_response: String,
+    pub police_reference: String,
+    /// Corrections, oldest first: (recorded, field, new value, reason, sequence number).
+    pub amendments: Vec<(String, String, String, String, u64)>,
+    /// Files: (name, kind, size, SHA-256).
+    pub files: Vec<(String, String, String, String)>,
+    /// When withheld: why. The entry then shows only its place and hash.
+    pub withheld: Option<String>,
+}
+
+/// What the pack is made from.
+#[derive(Debug, Clone, Default)]
+pub struct PackInput {
+    pub case_label: String,
+    pub case_id: String,
+    pub doctor: String,
+    pub organisation: String,
+    pub period: String,
+    pub made_at: String,
+    pub checkpoint: String,
+    pub tree_size: u64,
+    pub vkey: String,
+    pub entries: Vec<PackEntry>,
+    /// Warnings, police reports, chaperones, gifts, removal and other records: (date,
+    /// title, detail).
+    pub records: Vec<(String, String, String)>,
+}
+
+fn or_dash(s: &str) -> String {
+    if s.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+fn how_saved(e: &PackEntry) -> String {
+    if e.files.is_empty() {
+        "Written record".to_owned()
+    } else {
+        let kinds: Vec<&str> = e.files.iter().map(|f| f.1.as_str()).collect();
+        format!(
+            "Written record and {} file(s): {}",
+            e.files.len(),
+            kinds.join(", ")
+        )
+    }
+}
+
+/// The evidence pack as PDF bytes.
+///
+/// # Errors
+/// Only if the embedded fonts do not load.
+pub fn evidence_pack(p: &PackInput) -> Result<Vec<u8>, String> {
+    let mut l = Layout::new(
+        &format!("Evidence pack: {}", p.case_label),
+        format!(
+            "Boundary evidence pack · case {} · made {}",
+            p.case_id, p.made_at
+        ),
+    )?;
+    cover(&mut l, p);
+    summary(&mut l, p);
+    entries(&mut l, p);
+    records(&mut l, p);
+    how_to_verify(&mut l, p);
+    Ok(l.finish())
+}
+
+fn cover(l: &mut Layout, p: &PackInput) {
+    l.heading("Evidence pack", 20.0);
+    l.paragraph(
+        "A record of unwanted contact, kept at the time in Boundary, a tamper-evident log.",
+        10.0,
+        false,
+    );
+    l.gap(4.0);
+    let withheld = p.entries.iter().filter(|e| e.withheld.is_some()).count();
+    let rows = vec![
+        vec!["Person of concern".into(), p.case_label.clone()],
+        vec![
+            "Kept by".into(),
+            format!("{}, {}", p.doctor, p.organisation),
+        ],
+        vec!["Period".into(), p.period.clone()],
+        vec![
+            "Entries".into(),
+            if withheld == 0 {
+                p.entries.len().to_string()
+            } else {
+                format!(
+                    "{} ({withheld} withheld, shown by their place in the log only)",
+                    p.entries.len()
+                )
+            },
+        ],
+        vec!["Made".into(), p.made_at.clone()],
+        vec!["Case".into(), p.case_id.clone()],
+        vec![
+            "Made from the log as of".into(),
+            format!("its signed checkpoint of {} events (below)", p.tree_size),
+        ],
+        vec!["Log's verifier key".into(), p.vkey.clone()],
+    ];
+    let w = l.width();
+    l.table(&[45.0, w - 45.0], &["", ""], &rows, 9.0);
+    l.heading("Signed checkpoint", 11.0);
+    l.paragraph(&p.checkpoint, 8.0, false);
+}
+
+fn summary(l: &mut Layout, p: &PackInput) {
+    l.new_page(Orientation::Landscape);
+    l.heading("Summary of contacts", 14.0);
+    l.paragraph("In the order they happened. Each is given in full, with its corrections, in the pages after.", 9.0, false);
+    let widths = [20.0, 14.0, 26.0, 70.0, 24.0, 32.0, 30.0, 26.0, 25.0];
+    let rows: Vec<Vec<String>> = p
+        .entries
+        .iter()
+        .map(|e| match &e.withheld {
+            Some(why) => vec![
+                or_dash(&e.date),
+                "".into(),
+                "".into(),
+                format!("Entry {} withheld: {why}", e.seq),
+                "".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+            ],
+            None => vec![
+                e.date.clone(),
+                or_dash(&e.time),
+                or_dash(&e.location),
+                format!("{}: {}", e.channel, e.what_happened),
+                or_dash(&e.witnesses),
+                or_dash(&e.effect_on_me),
+                or_dash(&e.my_response),
+                how_saved(e),
+                or_dash(&e.police_reference),
+            ],
+        })
+        .collect();
+    l.table(
+        &widths,
+        &[
+            "Date",
+            "Time",
+            "Where",
+            "What happened",
+            "Witnesses",
+            "Effect on me",
+            "My response",
+            "How it is saved",
+            "Police reference",
+        ],
+        &rows,
+        7.5,
+    );
+}
+
+fn entries(l: &mut Layout, p: &PackInput) {
+    l.new_page(Orientation::Portrait);
+    l.heading("Entries in full", 14.0);
+    let w = l.width();
+    for e in &p.entries {
+        l.heading(&format!("Entry {} — {} {}", e.seq, e.date, e.time), 11.0);
+        if let Some(why) = &e.withheld {
+            l.paragraph(
+                &format!("Withheld: {why}. Leaf hash {}.", e.leaf_hash),
+                9.0,
+                false,
+            );
+            continue;
+        }
+        let mut rows = vec![
+            vec![
+                "How".into(),
+                or_dash([e.channel.as_str(), e.platform.as_str()].join(" ").trim()),
+            ],
+            vec!["Where".into(), or_dash(&e.location)],
+            vec!["What happened".into(), e.what_happened.clone()],
+            vec!["Witnesses".into(), or_dash(&e.witnesses)],
+            vec!["Effect on me".into(), or_dash(&e.effect_on_me)],
+            vec!["My response".into(), or_dash(&e.my_response)],
+            vec!["Police reference".into(), or_dash(&e.police_reference)],
+            vec!["Recorded".into(), e.recorded.clone()],
+            vec![
+                "In the log".into(),
+                format!("event {}, leaf hash {}", e.seq, e.leaf_hash),
+            ],
+        ];
+        for (name, kind, size, sha) in &e.files {
+            rows.push(vec![
+                "File".into(),
+                format!("{name} ({kind}, {size}), SHA-256 {sha}"),
+            ]);
+        }
+        l.table(&[35.0, w - 35.0], &["", ""], &rows, 8.5);
+        for (recorded, field, value, reason, seq) in &e.amendments {
+            l.paragraph(
+                &format!("Corrected {recorded} (event {seq}): {field} became “{value}”, because: {reason}. The original above is unchanged."),
+                8.5,
+                false,
+            );
+        }
+    }
+}
+
+fn records(l: &mut Layout, p: &PackInput) {
+    if p.records.is_empty() {
+        return;
+    }
+    l.heading(
+        "Warnings, police reports, chaperones, gifts and other records",
+        12.0,
+    );
+    let w = l.width();
+    let rows: Vec<Vec<String>> = p
+        .records
+        .iter()
+        .map(|(d, t, x)| vec![d.clone(), t.clone(), x.clone()])
+        .collect();
+    l.table(
+        &[28.0, 50.0, w - 78.0],
+        &["Date", "Record", "Detail"],
+        &rows,
+        8.5,
+    );
+}
+
+fn how_to_verify(l: &mut Layout, p: &PackInput) {
+    l.new_page(Orientation::Portrait);
+    l.heading("How to check this pack", 14.0);
+    for text in [
+        "Every entry in this pack was written into Boundary's log when it was recorded. The log is a chain of fingerprints (SHA-256 hashes, as in RFC 9162): each entry's fingerprint is shown with it above as its leaf hash, and all of them together make one root fingerprint, which the log signs. That signed root is the checkpoint on the first page.",
+        "If anyone changed, removed or added an entry after it was recorded, the fingerprints would no longer lead to the signed root. You do not need to trust Boundary, or whoever runs it, to check this.",
+        "Ask for the case's verifiable bundle (a .zip file made with this pack). It holds each entry exactly as it was fingerprinted, with its proof, the checkpoint and the log's key. Then either run `boundary verify --bundle FILE.zip`, which needs no network and no database, or follow the published description of the format (docs/bundle-format.md in Boundary's source) — it is short enough to check by hand or with your own program.",
+    ] {
+        l.paragraph(text, 9.5, false);
+    }
+    l.paragraph(
+        &format!(
+            "Check that the log's key in the bundle is the one printed here: {}. A bundle can only prove it comes from the log whose key you trust.",
+            p.vkey
+        ),
+        9.5,
+        false,
+    );
+    l.paragraph(
+        "An entry shown as withheld is still proved to be in the log at its place: the person who made this pack chose not to show its content, and said why.",
+        9.5,
+        false,
+    );
+}
+
+#[cfg(test)]
+mod tests;
