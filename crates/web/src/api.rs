@@ -5,7 +5,7 @@ mod advice;
 pub(crate) mod attachments;
 mod cases;
 mod entries;
-mod exports;
+pub(crate) mod exports;
 pub(crate) mod gifts;
 pub(crate) mod ledger;
 mod letters;

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod cases;
 mod entries;
+mod exports;
 mod files;
 mod gifts;
 pub(crate) mod layout;
@@ -46,6 +47,7 @@ pub(crate) fn router() -> Routes {
         .merge(advice::router())
         .merge(cases::router())
         .merge(entries::router())
+        .merge(exports::router())
         .merge(files::router())
         .merge(gifts::router())
         .merge(letters::router())

@@ -208,3 +208,56 @@ fn python_zip_contains(path: &str, needle: &str) -> (bool, String) {
     let out = String::from_utf8_lossy(&o.stdout).trim().to_owned();
     (out == "True", out)
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn the_owner_downloads_the_pack_and_the_bundle_from_the_case_page(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let case = app.open_case_page("Patient A").await;
+    let r = app
+        .log_contact_page(
+            &case,
+            &[
+                ("channel", "email"),
+                ("when", "now"),
+                ("what_happened", "Wrote again"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = format!("/cases/{case}");
+    let (_, html) = app.get_html(&page).await;
+    assert!(
+        html.contains("Evidence for the police or your defence body"),
+        "{html}"
+    );
+    for (format, media_type, ending) in [
+        ("pdf", "application/pdf", ".pdf\""),
+        ("bundle", "application/zip", ".zip\""),
+    ] {
+        let r = app
+            .submit(
+                &page,
+                &format!("/cases/{case}/exports"),
+                &[("format", format)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{format}");
+        assert_eq!(r.headers()["content-type"], media_type);
+        assert!(r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(ending));
+    }
+    let r = app
+        .submit(
+            &page,
+            &format!("/cases/{case}/exports"),
+            &[("format", "pdf"), ("from", "soon")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -160,6 +160,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("GET", "/attachments/{id}", "SANANNNNSSA"),
     // Exports: the case's owner alone.
     ("POST", "/api/v1/cases/{id}/exports", "SANNNNNNSSN"),
+    ("POST", "/cases/{id}/exports", "SANNNNNNSSN"),
     // Letters: drafted and kept by those who record on the case, read by all who see it.
     ("GET", "/cases/{id}/letters/new", "SANNNNNNSSA"),
     ("POST", "/cases/{id}/letters", "SANNNNNNSSA"),
@@ -497,6 +498,7 @@ fn form_fields(world: &World, path: &str) -> Vec<(String, String)> {
         ]),
         "/admin/members/{id}/roles" => f(&[("roles", "manager")]),
         "/cases/{id}/letters" => f(&[("kind", "warning"), ("text", "Dear Patient A")]),
+        "/cases/{id}/exports" => f(&[("format", "bundle")]),
         "/admin/letters/{kind}" => f(&[("text", "Dear {{ patient }}")]),
         "/cases/{id}/gifts" => vec![("gift_id".into(), world.values["gift_id"].clone())],
         "/gifts" => f(&[
