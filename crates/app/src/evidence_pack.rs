@@ -161,7 +161,10 @@ impl App {
                     .map(|f| {
                         (
                             f.record.name.clone(),
-                            f.record.media_type.clone(),
+                            match &f.record.photo {
+                                Some(p) => format!("{}; {}", f.record.media_type, p.words()),
+                                None => f.record.media_type.clone(),
+                            },
                             size(f.record.size),
                             f.record.sha256.clone(),
                         )

@@ -22,6 +22,68 @@ pub struct Attachment {
     /// The entry it belongs to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<EntryId>,
+    /// What a photo says of itself (EXIF): when it was taken, on what.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<PhotoFacts>,
+}
+
+/// A photo's own record of when and on what it was taken. It can be wrong or edited;
+/// it is shown beside the time the doctor gave, never instead of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoFacts {
+    /// As the camera wrote it, e.g. `2026-11-27 23:10:04`, with its offset when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken: Option<String>,
+    /// Maker and model, e.g. `Apple iPhone 12`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+}
+
+impl PhotoFacts {
+    /// In words, saying whose account it is.
+    #[must_use]
+    pub fn words(&self) -> String {
+        let mut s = String::from("By the photo's own data: taken");
+        if let Some(t) = &self.taken {
+            s.push_str(&format!(" {t}"));
+        }
+        if let Some(d) = &self.device {
+            s.push_str(&format!(" on {d}"));
+        }
+        s
+    }
+}
+
+/// Reads a photo's EXIF time taken and device, if it has them.
+#[must_use]
+pub fn photo_facts(bytes: &[u8]) -> Option<PhotoFacts> {
+    use exif::{In, Tag, Value};
+    let exif = exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(bytes))
+        .ok()?;
+    let ascii = |tag: Tag| -> Option<String> {
+        match &exif.get_field(tag, In::PRIMARY)?.value {
+            Value::Ascii(v) => v
+                .first()
+                .map(|b| String::from_utf8_lossy(b).trim().to_owned())
+                .filter(|s| !s.is_empty() && !s.chars().any(char::is_control)),
+            _ => None,
+        }
+    };
+    let taken = ascii(Tag::DateTimeOriginal).map(|t| {
+        // EXIF writes dates with colons: 2026:11:27 23:10:04.
+        let t = t.replacen(':', "-", 2);
+        match ascii(Tag::OffsetTimeOriginal) {
+            Some(offset) => format!("{t} {offset}"),
+            None => t,
+        }
+    });
+    let device = match (ascii(Tag::Make), ascii(Tag::Model)) {
+        (Some(make), Some(model)) if model.starts_with(&make) => Some(model),
+        (Some(make), Some(model)) => Some(format!("{make} {model}")),
+        (one, other) => one.or(other),
+    };
+    (taken.is_some() || device.is_some()).then_some(PhotoFacts { taken, device })
 }
 
 /// The types Boundary keeps, as decided from the bytes: pictures, PDFs, sound and video
@@ -132,6 +194,10 @@ impl Attachment {
         let name = clean_name(name).map_err(fail)?;
         Ok(Self {
             sha256,
+            photo: media_type
+                .starts_with("image/")
+                .then(|| photo_facts(bytes))
+                .flatten(),
             media_type: media_type.to_owned(),
             size,
             name,
@@ -189,6 +255,56 @@ mod tests {
             assert!(clean_name(bad).is_err(), "{bad:?}");
         }
         assert!(clean_name(&"x".repeat(NAME_MAX + 1)).is_err());
+    }
+
+    /// A JPEG whose EXIF says it was taken on 27 Nov 2026 at 23:10:04 on an iPhone 12.
+    fn photo() -> Vec<u8> {
+        let entry = |tag: u16, kind: u16, count: u32, value: u32| {
+            [
+                tag.to_le_bytes().as_slice(),
+                &kind.to_le_bytes(),
+                &count.to_le_bytes(),
+                &value.to_le_bytes(),
+            ]
+            .concat()
+        };
+        let mut tiff = b"II*\0".to_vec();
+        tiff.extend(8u32.to_le_bytes());
+        tiff.extend(3u16.to_le_bytes());
+        tiff.extend(entry(0x010F, 2, 6, 50)); // Make
+        tiff.extend(entry(0x0110, 2, 10, 56)); // Model
+        tiff.extend(entry(0x8769, 4, 1, 66)); // the Exif IFD
+        tiff.extend(0u32.to_le_bytes());
+        tiff.extend(b"Apple\0iPhone 12\0");
+        tiff.extend(1u16.to_le_bytes());
+        tiff.extend(entry(0x9003, 2, 20, 84)); // DateTimeOriginal
+        tiff.extend(0u32.to_le_bytes());
+        tiff.extend(b"2026:11:27 23:10:04\0");
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        jpeg.extend(u16::try_from(2 + 6 + tiff.len()).unwrap().to_be_bytes());
+        jpeg.extend(b"Exif\0\0");
+        jpeg.extend(tiff);
+        jpeg.extend([0xFF, 0xD9]);
+        jpeg
+    }
+
+    #[test]
+    fn a_photo_says_when_and_on_what_it_was_taken() {
+        let a = Attachment::check(&photo(), "ab".into(), "IMG_0001.JPG", None).unwrap();
+        assert_eq!(a.media_type, "image/jpeg");
+        assert_eq!(
+            a.photo,
+            Some(PhotoFacts {
+                taken: Some("2026-11-27 23:10:04".into()),
+                device: Some("Apple iPhone 12".into()),
+            })
+        );
+        assert_eq!(
+            Attachment::check(&png(), "ab".into(), "a.png", None)
+                .unwrap()
+                .photo,
+            None
+        );
     }
 
     #[test]

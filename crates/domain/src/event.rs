@@ -430,6 +430,7 @@ mod tests {
                     size: 40,
                     name: "screenshot.png".into(),
                     entry: Some(EntryId::from_random([4; 16])),
+                    photo: None,
                 },
             },
         ];

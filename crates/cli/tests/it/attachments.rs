@@ -153,6 +153,19 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     let (s, mail) = upload(&app, &owner, &case, "message.eml", EML.to_vec(), &[]).await;
     assert_eq!(s, StatusCode::CREATED, "{mail}");
     assert_eq!(mail["media_type"], "message/rfc822");
+    // E-mails that real mail programs saved are recognised too.
+    let samples =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples/imports/email");
+    for name in [
+        "mail-parser--thirdparty-019-thunderbird-related-attachment.eml",
+        "mail-parser--legacy-008-outlook-mixed-qp-base64.eml",
+    ] {
+        let bytes =
+            std::fs::read(samples.join(name)).expect("../shared/samples beside the repository");
+        let (s, b) = upload(&app, &owner, &case, name, bytes, &[]).await;
+        assert_eq!(s, StatusCode::CREATED, "{name}: {b}");
+        assert_eq!(b["media_type"], "message/rfc822", "{name}");
+    }
 
     // Sealed at rest: the e-mail's words are not in the data folder's files.
     let dir = app.db.dir.path().join("attachments");
@@ -195,7 +208,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     let (_, list) = app
         .api_get(&format!("/api/v1/cases/{case}/attachments"), &owner)
         .await;
-    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list.as_array().unwrap().len(), 4);
     let (_, audit) = app
         .api_get(&format!("/api/v1/cases/{case}/audit"), &owner)
         .await;
@@ -218,7 +231,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     let o = boundary(&["verify", "--bundle", path], None);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(o.status.success(), "{out}");
-    assert!(out.contains("and 1 attached files checked"), "{out}");
+    assert!(out.contains("and 3 attached files checked"), "{out}");
     assert!(
         out.contains("withheld: attached file") && out.contains("private e-mail"),
         "{out}"

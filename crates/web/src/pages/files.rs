@@ -23,6 +23,8 @@ pub(crate) struct FileView {
     pub sha256: String,
     pub added: String,
     pub image: bool,
+    /// What the photo says of when and on what it was taken.
+    pub photo: Option<String>,
 }
 
 fn kind(media_type: &str) -> &'static str {
@@ -65,6 +67,7 @@ pub(crate) async fn views(
                 a.record.media_type.as_str(),
                 "image/jpeg" | "image/png" | "image/gif" | "image/webp"
             ),
+            photo: a.record.photo.as_ref().map(|p| p.words()),
             sha256: a.record.sha256,
             name: a.record.name,
             added: format::date_time(a.recorded_at),
