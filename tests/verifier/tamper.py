@@ -5,6 +5,7 @@ good one and rejects each copy, naming the problem.
     python3 tamper.py GOOD-BUNDLE.zip WORK-DIR
 """
 
+import base64
 import json
 import os
 import subprocess
@@ -65,12 +66,17 @@ def main(good, work):
         return "\n".join(lines).encode()
 
     def forge_signature(name, data):
+        # One bit of the Ed25519 signature itself (after the 4-byte key id) flipped.
         if name != "checkpoint.txt":
             return data
         text = data.decode()
         head, sig = text.rstrip("\n").rsplit(" ", 1)
-        flipped = ("A" if sig[5] != "A" else "B")
-        return (head + " " + sig[:5] + flipped + sig[6:] + "\n").encode()
+        blob = bytearray(base64.b64decode(sig))
+        blob[10] ^= 1
+        return (head + " " + base64.b64encode(bytes(blob)).decode() + "\n").encode()
+
+    def swap_pdf(name, data):
+        return b"%PDF-1.7 a different pack" if name == "evidence.pdf" else data
 
     other = events[1] if len(events) > 1 else first
 
@@ -99,6 +105,8 @@ def main(good, work):
         ("a changed checkpoint", change_checkpoint, (), "checkpoint.txt"),
         ("a forged signature", forge_signature, (), "checkpoint.txt"),
         ("an added file", lambda n, d: d, (("events/000000999999.json", b"{}"),), "does not list"),
+        ("a swapped evidence pack", swap_pdf, (), "evidence.pdf is not the one the manifest names"),
+        ("a second copy under the same name", lambda n, d: d, ((first, b"{}"),), "twice"),
     ]
     if not attached:
         cases = cases[1:]

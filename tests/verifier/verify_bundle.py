@@ -163,6 +163,16 @@ def check(path, trusted=None):
     if open_note(text_of(files, "manifest.sig"), "manifest.sig", name, key_id, public) != statement:
         raise Bad("manifest.json is not the manifest the log signed")
 
+    for fname, key in (("README.txt", "readme_sha256"), ("evidence.pdf", "pdf_sha256")):
+        signed = manifest.get(key)
+        if fname in files and signed is None:
+            raise Bad("the bundle holds %s, which the manifest does not list" % fname)
+        if signed is not None:
+            if fname not in files:
+                raise Bad(fname + " is missing from the bundle")
+            if hashlib.sha256(files[fname]).hexdigest() != signed:
+                raise Bad(fname + " is not the one the manifest names (it was changed)")
+
     body = open_note(text_of(files, "checkpoint.txt"), "checkpoint.txt", name, key_id, public)
     lines = body.split("\n")
     if len(lines) < 4 or lines[0] != name or not re.fullmatch(r"[0-9]+", lines[1]):
@@ -250,6 +260,8 @@ def main(argv):
         case, checked, size, len(withheld)))
     for what, reason in withheld:
         print("withheld: %s: %s" % (what if isinstance(what, str) else "event %d" % what, reason))
+    if trusted is None:
+        print("key: checked with the key the bundle carries; compare it with one you obtained separately, or pass --vkey")
     return 0
 
 

@@ -102,21 +102,26 @@ impl App {
         let attachment = AttachmentId::from_random(self.random.bytes16());
         self.store
             .put_file(&key, id, attachment, &record.sha256, upload.bytes)?;
-        let mut w = self.store.begin_write().await?;
-        w.append(
-            case.key,
-            &key,
-            &self.event(
-                actor,
-                id,
-                EventBody::AttachmentAdded {
-                    attachment,
-                    record: record.clone(),
-                },
-            ),
-        )
-        .await?;
-        w.commit().await?;
+        let event = self.event(
+            actor,
+            id,
+            EventBody::AttachmentAdded {
+                attachment,
+                record: record.clone(),
+            },
+        );
+        let appended = async {
+            let mut w = self.store.begin_write().await?;
+            w.append(case.key, &key, &event).await?;
+            w.commit().await?;
+            Ok::<_, boundary_store::StoreError>(())
+        }
+        .await;
+        if let Err(e) = appended {
+            // No event names the file: it goes, so that a refusal stores nothing.
+            self.store.remove_file(attachment);
+            return Err(e.into());
+        }
         Ok((attachment, record))
     }
 

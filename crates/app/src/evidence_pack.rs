@@ -2,13 +2,13 @@
 //! entries, files and records, with each entry's place and hash in the log and the
 //! checkpoint it was made from. The case's owner; recorded in the access audit first.
 
-use crate::exports::Export;
+use crate::exports::{Export, Withheld};
 use crate::{authorise, Actor, App, AppError, Result};
 use boundary_domain::occurred::iso_date;
 use boundary_domain::words::{date_time, field_value, occurred_parts};
-use boundary_domain::{CaseId, EntryId, FieldErrors};
+use boundary_domain::{CaseId, FieldErrors};
 use boundary_report::pdf::{evidence_pack, PackEntry, PackInput};
-use std::collections::BTreeSet;
+use boundary_store::ledger::StoredCheckpoint;
 use time::Date;
 
 fn day(raw: Option<&str>, field: &str) -> Result<Option<Date>> {
@@ -54,35 +54,13 @@ impl App {
                 );
             }
         }
-        let rows = self.store.entries(&case).await?;
-        let ids: BTreeSet<EntryId> = rows.iter().map(|e| e.id).collect();
-        let mut withheld = BTreeSet::new();
-        for raw in withhold {
-            match raw.parse::<EntryId>().ok().filter(|e| ids.contains(e)) {
-                Some(e) => {
-                    withheld.insert(e);
-                }
-                None => {
-                    return Err(FieldErrors::one(
-                        "withhold",
-                        format!("{raw} is not an entry of this case"),
-                    )
-                    .into())
-                }
-            }
-        }
-        let reason = reason
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .unwrap_or("withheld by the person who made the pack");
-        self.record_view(actor, &case, "export", None).await?;
-        let pdf = self.pack_pdf(&case, from, to, &withheld, reason).await?;
+        let withheld = self.withheld(&case, withhold, reason).await?;
+        let checkpoint = self.export_snapshot(actor, &case).await?;
+        let pdf = self
+            .pack_pdf(&case, from, to, &withheld, &checkpoint)
+            .await?;
         Ok(Export {
-            file_name: format!(
-                "boundary-case-{}-{}.pdf",
-                &id.to_string()[..8],
-                iso_date::format(self.uk_today())
-            ),
+            file_name: self.export_name(id, "pdf"),
             media_type: "application/pdf",
             bytes: pdf,
         })
@@ -94,19 +72,26 @@ impl App {
         case: &crate::CaseRow,
         from: Option<Date>,
         to: Option<Date>,
-        withheld: &BTreeSet<EntryId>,
-        reason: &str,
+        withheld: &Withheld,
+        checkpoint: &StoredCheckpoint,
     ) -> Result<Vec<u8>> {
         let id = case.id;
-        let rows = self.store.entries(case).await?;
-        let checkpoint = self
+        // Only what the checkpoint covers: the pack and its bundle say the same.
+        let covered = |seq: boundary_domain::Seq| seq.leaf_index() < checkpoint.size;
+        let rows: Vec<_> = self
             .store
-            .latest_checkpoint()
+            .entries(case)
             .await?
-            .ok_or(AppError::Unavailable(
-                "the log has no checkpoint yet".into(),
-            ))?;
-        let files = self.store.attachments(case).await?;
+            .into_iter()
+            .filter(|e| covered(e.seq))
+            .collect();
+        let files: Vec<_> = self
+            .store
+            .attachments(case)
+            .await?
+            .into_iter()
+            .filter(|f| covered(f.seq) && !withheld.files.contains(&f.id))
+            .collect();
         let records = self.records_of(case).await?;
         let mut entries = Vec::new();
         for e in &rows {
@@ -117,14 +102,11 @@ impl App {
             }
             let (date, time) = occurred_parts(&c.occurred);
             let leaf = self.store.tree_leaf(e.seq.leaf_index()).await?.to_hex();
-            let hidden = withheld.contains(&e.id);
+            let hidden = withheld.entries.contains(&e.id);
             let base = PackEntry {
                 seq: e.seq.leaf_index() + 1,
                 leaf_hash: leaf,
-                recorded: date_time(e.recorded_at),
-                date,
-                time,
-                withheld: hidden.then(|| reason.to_owned()),
+                withheld: hidden.then(|| withheld.reason.clone()),
                 ..PackEntry::default()
             };
             if hidden {
@@ -132,6 +114,9 @@ impl App {
                 continue;
             }
             entries.push(PackEntry {
+                recorded: date_time(e.recorded_at),
+                date,
+                time,
                 channel: c.channel.label().into(),
                 platform: c.platform.clone().unwrap_or_default(),
                 location: c.location.clone().unwrap_or_default(),

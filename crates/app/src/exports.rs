@@ -1,10 +1,12 @@
-//! Exports of a case for the people it is handed to: the verifiable bundle (and, to
-//! come, the PDF evidence pack). An export is recorded in the access audit before it is
-//! made, so the bundle includes the record of its own making.
+//! Exports of a case for the people it is handed to: the verifiable bundle and the PDF
+//! evidence pack. An export is recorded in the access audit before it is made, and made
+//! from one checkpoint taken after that record, so it includes the record of its own
+//! making and nothing the checkpoint does not cover.
 
-use crate::{authorise, Actor, App, AppError, Result};
+use crate::{authorise, Actor, App, AppError, CaseRow, Result};
 use boundary_domain::{AttachmentId, CaseId, EntryId, EventBody, FieldErrors, Seq};
 use boundary_report::bundle::{self, BundleAttachment, BundleEvent, BundleInput};
+use boundary_store::ledger::StoredCheckpoint;
 use std::collections::BTreeSet;
 
 /// A file to download.
@@ -15,13 +17,101 @@ pub struct Export {
     pub bytes: Vec<u8>,
 }
 
+/// What an export leaves out, and why.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Withheld {
+    pub entries: BTreeSet<EntryId>,
+    pub files: BTreeSet<AttachmentId>,
+    pub reason: String,
+}
+
+impl Withheld {
+    /// Whether an event is withheld: an entry, its corrections and its files, or a file.
+    fn hides(&self, body: &EventBody) -> bool {
+        match body {
+            EventBody::EntryLogged { entry, .. } | EventBody::EntryAmended { entry, .. } => {
+                self.entries.contains(entry)
+            }
+            EventBody::AttachmentAdded { attachment, record } => {
+                self.files.contains(attachment)
+                    || record.entry.is_some_and(|e| self.entries.contains(&e))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Why withheld entries are left out, when no reason is given.
 const WITHHELD: &str = "withheld by the person who exported the case";
 
 impl App {
+    /// Reads the ids to withhold: each an entry or a file of the case.
+    pub(crate) async fn withheld(
+        &self,
+        case: &CaseRow,
+        raw: &[String],
+        reason: Option<&str>,
+    ) -> Result<Withheld> {
+        let entries: BTreeSet<EntryId> = self
+            .store
+            .entries(case)
+            .await?
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        let files: BTreeSet<AttachmentId> = self
+            .store
+            .attachments(case)
+            .await?
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        let mut out = Withheld {
+            reason: reason
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .unwrap_or(WITHHELD)
+                .to_owned(),
+            ..Withheld::default()
+        };
+        for id in raw {
+            if let Some(e) = id.parse::<EntryId>().ok().filter(|e| entries.contains(e)) {
+                out.entries.insert(e);
+            } else if let Some(a) = id
+                .parse::<AttachmentId>()
+                .ok()
+                .filter(|a| files.contains(a))
+            {
+                out.files.insert(a);
+            } else {
+                return Err(FieldErrors::one(
+                    "withhold",
+                    format!("{id} is neither an entry nor a file of this case"),
+                )
+                .into());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records the export in the access audit, then takes the checkpoint it is made from.
+    pub(crate) async fn export_snapshot(
+        &self,
+        actor: &Actor,
+        case: &CaseRow,
+    ) -> Result<StoredCheckpoint> {
+        self.record_view(actor, case, "export", None).await?;
+        self.store
+            .latest_checkpoint()
+            .await?
+            .ok_or(AppError::Unavailable(
+                "the log has no checkpoint yet".into(),
+            ))
+    }
+
     /// The case's verifiable bundle, with the chosen entries (with their corrections and
-    /// files) and attached files withheld: an entry shows only its leaf hash, its proof
-    /// and `reason`; a file, only its hash and `reason`. The case's owner.
+    /// files) and files withheld: each shows only its leaf hash, its proof and the reason.
+    /// The case's owner.
     ///
     /// # Errors
     /// `NotFound` for anyone but the owner; `Invalid` for something to withhold that is
@@ -35,76 +125,27 @@ impl App {
     ) -> Result<Export> {
         let (case, key) = self.store.case_and_key(id).await?;
         authorise::manage_case(actor, &case)?;
-        let entries: BTreeSet<EntryId> = self
-            .store
-            .entries(&case)
-            .await?
-            .iter()
-            .map(|e| e.id)
-            .collect();
-        let files = self.store.attachments(&case).await?;
-        let mut withheld = BTreeSet::new();
-        let mut withheld_files = BTreeSet::new();
-        for raw in withhold {
-            if let Some(e) = raw.parse::<EntryId>().ok().filter(|e| entries.contains(e)) {
-                withheld.insert(e);
-            } else if let Some(a) = raw
-                .parse::<AttachmentId>()
-                .ok()
-                .filter(|a| files.iter().any(|f| f.id == *a))
-            {
-                withheld_files.insert(a);
-            } else {
-                return Err(FieldErrors::one(
-                    "withhold",
-                    format!("{raw} is neither an entry nor a file of this case"),
-                )
-                .into());
-            }
-        }
-        let reason = reason
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .unwrap_or(WITHHELD);
-        self.record_view(actor, &case, "export", None).await?;
-        let checkpoint = self
-            .store
-            .latest_checkpoint()
-            .await?
-            .ok_or(AppError::Unavailable(
-                "the log has no checkpoint yet".into(),
-            ))?;
+        let withheld = self.withheld(&case, withhold, reason).await?;
+        let checkpoint = self.export_snapshot(actor, &case).await?;
         let size = checkpoint.size;
         let last = Seq::new(i64::try_from(size).unwrap_or(i64::MAX))
             .map_err(|e| AppError::Internal(e.to_string()))?;
+        let files = self.store.attachments(&case).await?;
         let mut events = Vec::new();
         let mut attachments = Vec::new();
         for stored in self.store.case_events(id, last).await? {
             let (event, bytes) = self.store.open_event(&stored, &key)?;
-            let hidden = match &event.body {
-                EventBody::EntryLogged { entry, .. } | EventBody::EntryAmended { entry, .. } => {
-                    withheld.contains(entry)
-                }
-                EventBody::AttachmentAdded { record, .. } => {
-                    record.entry.is_some_and(|e| withheld.contains(&e))
-                }
-                _ => false,
-            };
+            let hidden = withheld.hides(&event.body);
             if let (EventBody::AttachmentAdded { attachment, record }, false) =
                 (&event.body, hidden)
             {
                 let row = files.iter().find(|f| f.id == *attachment).ok_or_else(|| {
                     AppError::Internal(format!("attachment {attachment} has no record"))
                 })?;
-                let keep = !withheld_files.contains(attachment);
                 attachments.push(BundleAttachment {
                     sha256: record.sha256.clone(),
-                    content: if keep {
-                        Some(self.store.get_file(&key, row)?)
-                    } else {
-                        None
-                    },
-                    withheld: (!keep).then(|| reason.to_owned()),
+                    content: Some(self.store.get_file(&key, row)?),
+                    withheld: None,
                 });
             }
             let index = stored.seq.leaf_index();
@@ -113,10 +154,12 @@ impl App {
                 leaf_hash: boundary_ledger::leaf_hash(&bytes),
                 proof: self.store.inclusion_proof(size, index).await?,
                 content: (!hidden).then_some(bytes),
-                withheld: hidden.then(|| reason.to_owned()),
+                withheld: hidden.then(|| withheld.reason.clone()),
             });
         }
-        let pdf = self.pack_pdf(&case, None, None, &withheld, reason).await?;
+        let pdf = self
+            .pack_pdf(&case, None, None, &withheld, &checkpoint)
+            .await?;
         let bytes = bundle::write(&BundleInput {
             case: id,
             made_at: self.now().to_string(),
@@ -129,13 +172,18 @@ impl App {
         })
         .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(Export {
-            file_name: format!(
-                "boundary-case-{}-{}.zip",
-                &id.to_string()[..8],
-                boundary_domain::occurred::iso_date::format(self.uk_today())
-            ),
+            file_name: self.export_name(id, "zip"),
             media_type: "application/zip",
             bytes,
         })
+    }
+
+    /// `boundary-case-` the case id's first eight digits, the date, and the extension.
+    pub(crate) fn export_name(&self, id: CaseId, extension: &str) -> String {
+        format!(
+            "boundary-case-{}-{}.{extension}",
+            &id.to_string()[..8],
+            boundary_domain::occurred::iso_date::format(self.uk_today())
+        )
     }
 }

@@ -163,6 +163,13 @@ pub fn clean_name(raw: &str) -> Result<String, String> {
     if raw.contains(['/', '\\']) || raw.split('.').all(str::is_empty) {
         return Err("The file's name cannot contain / or \\ or be only dots".into());
     }
+    // Line breaks, tabs and right-to-left overrides could make a name read as another.
+    if raw
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+    {
+        return Err("The file's name contains characters that cannot be kept".into());
+    }
     text::required(raw, NAME_MAX, "The file needs a name").map_err(|e| e.to_string())
 }
 
@@ -251,6 +258,9 @@ mod tests {
             "",
             "bad\u{0}name.png",
             "bell\u{7}.png",
+            "two\nlines.png",
+            "tab\t.png",
+            "photo\u{202E}gnp.exe",
         ] {
             assert!(clean_name(bad).is_err(), "{bad:?}");
         }

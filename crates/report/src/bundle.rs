@@ -68,6 +68,10 @@ pub(crate) struct Manifest {
     pub case: String,
     pub made_at: String,
     pub tree_size: u64,
+    /// SHA-256 of README.txt and of evidence.pdf, so that neither can be swapped.
+    pub readme_sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf_sha256: Option<String>,
     pub events: Vec<ManifestEvent>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<ManifestAttachment>,
@@ -114,6 +118,14 @@ pub(crate) fn event_file(seq: u64) -> String {
     format!("events/{seq:012}.json")
 }
 
+/// The same file attached twice is one file in the bundle.
+fn distinct(all: &[BundleAttachment]) -> Vec<&BundleAttachment> {
+    let mut seen = std::collections::BTreeSet::new();
+    all.iter()
+        .filter(|a| seen.insert(a.sha256.as_str()))
+        .collect()
+}
+
 pub(crate) fn attachment_file(sha256: &str) -> String {
     format!("attachments/{sha256}")
 }
@@ -125,11 +137,14 @@ const README: &str = include_str!("bundle/README.txt");
 /// # Errors
 /// Only if the zip cannot be written, which in memory it can.
 pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
+    use sha2::{Digest, Sha256};
     let manifest = Manifest {
         format: FORMAT.into(),
         case: input.case.to_string(),
         made_at: input.made_at.clone(),
         tree_size: input.tree_size,
+        readme_sha256: hex::encode(Sha256::digest(README.as_bytes())),
+        pdf_sha256: input.pdf.as_ref().map(|p| hex::encode(Sha256::digest(p))),
         events: input
             .events
             .iter()
@@ -142,9 +157,8 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
                 proof: e.proof.iter().map(Hash::to_hex).collect(),
             })
             .collect(),
-        attachments: input
-            .attachments
-            .iter()
+        attachments: distinct(&input.attachments)
+            .into_iter()
             .map(|a| ManifestAttachment {
                 sha256: a.sha256.clone(),
                 file: a.content.as_ref().map(|_| attachment_file(&a.sha256)),
@@ -181,7 +195,7 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
             put(&event_file(e.seq), content)?;
         }
     }
-    for a in &input.attachments {
+    for a in distinct(&input.attachments) {
         if let Some(content) = &a.content {
             put(&attachment_file(&a.sha256), content)?;
         }

@@ -187,7 +187,15 @@ fn entries(l: &mut Layout, p: &PackInput) {
     l.heading("Entries in full", 14.0);
     let w = l.width();
     for e in &p.entries {
-        l.heading(&format!("Entry {} — {} {}", e.seq, e.date, e.time), 11.0);
+        let when = format!("{} {}", e.date, e.time);
+        l.heading(
+            &if when.trim().is_empty() {
+                format!("Entry {}", e.seq)
+            } else {
+                format!("Entry {} — {}", e.seq, when.trim())
+            },
+            11.0,
+        );
         if let Some(why) = &e.withheld {
             l.paragraph(
                 &format!("Withheld: {why}. Leaf hash {}.", e.leaf_hash),

@@ -64,7 +64,21 @@ impl Store {
         f.write_all(&sealed).map_err(io)?;
         f.sync_all().map_err(io)?;
         std::fs::rename(&tmp, &path).map_err(io)?;
+        // The rename is durable only once the folder itself is synced.
+        if let Some(dir) = path.parent() {
+            std::fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io)?;
+        }
         Ok(())
+    }
+
+    /// Removes a file whose event was never committed. Best effort: a file left behind
+    /// is sealed and named by no event.
+    pub fn remove_file(&self, id: AttachmentId) {
+        if let Ok(path) = self.blob_path(id) {
+            let _ = std::fs::remove_file(path);
+        }
     }
 
     /// Reads and opens a file, checking it is the one the ledger names.

@@ -39,10 +39,15 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     let owner = app.owner_token().await;
     let case = app.api_case(&owner, "Patient A").await;
     let mut entries = Vec::new();
+    let long = format!(
+        "{}END-OF-A-LONG-ENTRY",
+        "They wrote again and again. ".repeat(700)
+    );
     for what in [
         "Fourteen messages overnight",
         "Came to the surgery with Sam Neighbour, who shouted",
         "Left a card at my home",
+        long.as_str(),
     ] {
         let (s, e) = app
             .api_post(
@@ -57,6 +62,7 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     let exports = format!("/api/v1/cases/{case}/exports");
 
     // Refusals first: nothing is exported, nothing recorded.
+    let events_before = app.app.store.event_count().await.unwrap();
     for (body, status) in [
         (
             json!({"format": "tarball"}),
@@ -87,6 +93,7 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
         .api_post(&exports, &other, json!({"format": "bundle"}))
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(app.app.store.event_count().await.unwrap(), events_before);
 
     let r = app
         .http
@@ -143,6 +150,27 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     assert!(out.contains("1 withheld"), "{out}");
     let (ok, out) = python("tamper.py", &[path, dir.path().to_str().unwrap()]);
     assert!(ok, "{out}");
+    // Boundary's own check refuses every tampered copy too.
+    let mut tampered = 0;
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        let f = f.unwrap().path();
+        if f.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("tampered-")
+        {
+            let o = boundary(&["verify", "--bundle", f.to_str().unwrap()], None);
+            assert_eq!(
+                o.status.code(),
+                Some(1),
+                "{}: {}",
+                f.display(),
+                String::from_utf8_lossy(&o.stdout)
+            );
+            tampered += 1;
+        }
+    }
+    assert!(tampered >= 8, "{tampered} tampered copies");
 
     // The evidence pack: a PDF whose text can be searched, the withheld entry shown only
     // by its place, and the bundle carries the same pack.
@@ -173,6 +201,7 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
         "Fourteen messages overnight",
         "Left a card at my home",
         "names a neighbour",
+        "END-OF-A-LONG-ENTRY",
         "Summary of contacts",
         "How to check this pack",
         &vkey,

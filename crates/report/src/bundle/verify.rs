@@ -45,6 +45,11 @@ const KNOWN: [&str; 6] = [
 fn files(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("the file is not a readable zip archive ({e})"))?;
+    // The zip reader keeps one entry per name; a second with the same name would be
+    // silently skipped, so a bundle that has one is refused outright.
+    if zip.has_duplicate_names() {
+        return Err("the archive holds two files with the same name".into());
+    }
     if zip.len() > MAX_FILES {
         return Err(format!("the archive holds more than {MAX_FILES} files"));
     }
@@ -127,6 +132,27 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
         return Err("manifest.json is not the manifest the log signed: an event was added, removed or changed in it".into());
     }
 
+    for (name, signed) in [
+        ("README.txt", Some(&manifest.readme_sha256)),
+        ("evidence.pdf", manifest.pdf_sha256.as_ref()),
+    ] {
+        use sha2::{Digest, Sha256};
+        match (files.get(name), signed) {
+            (Some(bytes), Some(hash)) if hex::encode(Sha256::digest(bytes)) == *hash => {}
+            (None, None) => {}
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "{name} is not the one the manifest names — it was changed"
+                ))
+            }
+            (None, Some(_)) => return Err(format!("{name} is missing from the bundle")),
+            (Some(_), None) => {
+                return Err(format!(
+                    "the bundle holds {name}, which the manifest does not list"
+                ))
+            }
+        }
+    }
     let checkpoint = verifier
         .open_checkpoint(text(&files, "checkpoint.txt")?)
         .map_err(|e| format!("checkpoint.txt: {e}"))?;
@@ -208,6 +234,7 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
                 a.sha256
             ));
         }
+        // recorded_files is a set: the same file attached twice needs one member.
         match (&a.file, &a.withheld) {
             (None, Some(reason)) if !reason.trim().is_empty() => {
                 withheld_files.push((a.sha256.clone(), reason.clone()));

@@ -276,16 +276,34 @@ impl Layout {
             let right = MARGIN + widths.iter().sum::<f32>();
             self.rule(self.y, MARGIN, right);
         }
+        let bottom = self.size().1 - MARGIN - 8.0;
         for row in rows {
-            let wrapped = cells(self, row, false);
-            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + pad;
-            if self.y + height > self.size().1 - MARGIN - 8.0 {
+            let mut wrapped = cells(self, row, false);
+            // A row taller than what is left of the page goes on over the next pages,
+            // line by line, so that nothing is cut.
+            loop {
+                let needed = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+                let room = ((bottom - self.y - pad) / lh).floor().max(0.0) as usize;
+                if needed <= room {
+                    draw(self, &wrapped, false);
+                    break;
+                }
+                if room >= 3 {
+                    let (now, later): (Vec<_>, Vec<_>) = wrapped
+                        .into_iter()
+                        .map(|mut lines| {
+                            let rest = lines.split_off(lines.len().min(room));
+                            (lines, rest)
+                        })
+                        .unzip();
+                    draw(self, &now, false);
+                    wrapped = later;
+                }
                 self.new_page(self.orientation);
                 if has_head {
                     draw(self, &head, true);
                 }
             }
-            draw(self, &wrapped, false);
         }
         self.y += lh;
     }

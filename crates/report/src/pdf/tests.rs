@@ -40,10 +40,23 @@ fn a_pack_is_a_pdf_with_one_page_per_part_at_least() {
     assert!(pdf.len() > 1000);
 }
 
+fn pages(pdf: &[u8]) -> usize {
+    lopdf::Document::load_mem(pdf).unwrap().get_pages().len()
+}
+
 #[test]
 fn a_long_case_runs_over_many_pages_without_losing_an_entry() {
-    let pdf = evidence_pack(&sample(300)).unwrap();
-    let pages = pdf.windows(b"/Type /Page\n".len()).count();
-    assert!(pages > 0);
-    assert!(pdf.len() > 10_000);
+    assert_eq!(pages(&evidence_pack(&sample(3)).unwrap()), 4);
+    assert!(pages(&evidence_pack(&sample(300)).unwrap()) > 20);
+}
+
+#[test]
+fn an_entry_longer_than_a_page_goes_on_over_the_next_pages() {
+    let mut p = sample(1);
+    let short = pages(&evidence_pack(&p).unwrap());
+    p.entries[0].what_happened = "All night long they wrote again. ".repeat(600);
+    assert!(
+        pages(&evidence_pack(&p).unwrap()) >= short + 6,
+        "20,000 characters need several pages in the summary and in full"
+    );
 }
