@@ -113,6 +113,60 @@ def inclusion_ok(index, size, leaf, proof, root):
     return sn == 0 and r == root
 
 
+def consistency_ok(first, second, first_root, second_root, proof):
+    """RFC 9162, section 2.1.4.2."""
+    if first > second or first == 0:
+        return False
+    if first == second:
+        return not proof and first_root == second_root
+    if not proof:
+        return False
+    path = list(proof)
+    if first & (first - 1) == 0:
+        path.insert(0, first_root)
+    fn, sn = first - 1, second - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            if fn & 1 == 0:
+                while fn & 1 == 0 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and fr == first_root and sr == second_root
+
+
+def timestamp_time(body, token, pem):
+    """Checks an RFC 3161 token over `body` with `openssl ts`; returns its time."""
+    with tempfile.TemporaryDirectory() as d:
+        paths = {n: os.path.join(d, n) for n in ("body", "token.tsr", "tsa.pem")}
+        for n, data in (("body", body), ("token.tsr", token), ("tsa.pem", pem)):
+            with open(paths[n], "wb") as f:
+                f.write(data)
+        r = subprocess.run(
+            ["openssl", "ts", "-verify", "-data", paths["body"], "-in", paths["token.tsr"],
+             "-token_in", "-CAfile", paths["tsa.pem"], "-partial_chain"],
+            capture_output=True, text=True)
+        if r.returncode != 0 or "Verification: OK" not in r.stdout:
+            raise Bad("timestamp/token.tsr does not verify: " + (r.stdout + r.stderr).strip().splitlines()[-1])
+        t = subprocess.run(["openssl", "ts", "-reply", "-in", paths["token.tsr"], "-token_in", "-text"],
+                           capture_output=True, text=True)
+        for line in t.stdout.splitlines():
+            if line.startswith("Time stamp:"):
+                return line.split(":", 1)[1].strip()
+        return "(time not read)"
+
+
 def canonical(obj):
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -238,10 +292,29 @@ def check(path, trusted=None):
         files_checked += 1
     if recorded:
         raise Bad("attachment %s is recorded by an event but the manifest does not account for it" % sorted(recorded)[0])
+    stamp, stamped = manifest.get("timestamp"), None
+    if stamp is not None:
+        sbody = open_note(text_of(files, "timestamp/checkpoint.txt"), "timestamp/checkpoint.txt", name, key_id, public)
+        slines = sbody.split("\n")
+        if slines[0] != name or int(slines[1]) != stamp["tree_size"]:
+            raise Bad("the timestamped checkpoint is not the one the manifest names")
+        sroot = base64.b64decode(slines[2], validate=True)
+        proof = [bytes.fromhex(p) for p in stamp["consistency"]]
+        if not consistency_ok(stamp["tree_size"], size, sroot, root, proof):
+            raise Bad("the log did not grow from the timestamped checkpoint")
+        pem = files.get("timestamp/tsa.pem", b"")
+        if hashlib.sha256(pem).hexdigest() != stamp["tsa_cert_sha256"]:
+            raise Bad("timestamp/tsa.pem is not the certificate the manifest names")
+        token = files.get("timestamp/token.tsr")
+        if token is None:
+            raise Bad("timestamp/token.tsr is missing from the bundle")
+        when = timestamp_time(sbody.encode(), token, pem)
+        stamped = "the log of %d events existed by %s" % (stamp["tree_size"], when)
+        listed.update({"timestamp/checkpoint.txt", "timestamp/token.tsr", "timestamp/tsa.pem"})
     extra = sorted(set(files) - listed)
     if extra:
         raise Bad("the bundle holds %s, which the manifest does not list" % extra[0])
-    return case, checked, withheld, size
+    return case, checked, withheld, size, stamped
 
 
 def main(argv):
@@ -252,7 +325,7 @@ def main(argv):
     if len(argv) == 3 and argv[1] == "--vkey":
         trusted = argv[2]
     try:
-        case, checked, withheld, size = check(argv[0], trusted)
+        case, checked, withheld, size, stamped = check(argv[0], trusted)
     except (Bad, ValueError, KeyError, TypeError) as e:
         print("FAILED: %s" % e)
         return 1
@@ -260,6 +333,8 @@ def main(argv):
         case, checked, size, len(withheld)))
     for what, reason in withheld:
         print("withheld: %s: %s" % (what if isinstance(what, str) else "event %d" % what, reason))
+    if stamped:
+        print("timestamp: " + stamped)
     if trusted is None:
         print("key: checked with the key the bundle carries; compare it with one you obtained separately, or pass --vkey")
     return 0

@@ -5,7 +5,7 @@
 
 use crate::{authorise, Actor, App, AppError, CaseRow, Result};
 use boundary_domain::{AttachmentId, CaseId, EntryId, EventBody, FieldErrors, Seq};
-use boundary_report::bundle::{self, BundleAttachment, BundleEvent, BundleInput};
+use boundary_report::bundle::{self, BundleAttachment, BundleEvent, BundleInput, BundleTimestamp};
 use boundary_store::ledger::StoredCheckpoint;
 use std::collections::BTreeSet;
 
@@ -160,6 +160,24 @@ impl App {
         let pdf = self
             .pack_pdf(&case, None, None, &withheld, &checkpoint)
             .await?;
+        // The newest checkpoint a timestamping authority stamped, when one is set up.
+        let timestamp = match (&self.tsa, self.store.latest_timestamped(size).await?) {
+            (Some(config), Some(stamped)) => match stamped.tsa_token {
+                Some(token) => Some(BundleTimestamp {
+                    consistency: if stamped.size == size {
+                        Vec::new()
+                    } else {
+                        self.store.consistency_proof(size, stamped.size).await?
+                    },
+                    checkpoint: stamped.note,
+                    tree_size: stamped.size,
+                    token,
+                    tsa_cert_pem: config.cert_pem.clone(),
+                }),
+                None => None,
+            },
+            _ => None,
+        };
         let bytes = bundle::write(&BundleInput {
             case: id,
             made_at: self.now().to_string(),
@@ -169,6 +187,7 @@ impl App {
             events,
             attachments,
             pdf: Some(pdf),
+            timestamp,
         })
         .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(Export {

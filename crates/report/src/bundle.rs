@@ -44,6 +44,21 @@ pub struct BundleAttachment {
     pub withheld: Option<String>,
 }
 
+/// A checkpoint a timestamping authority stamped (RFC 3161), earlier than or the same as
+/// the bundle's, with the proof that the bundle's log grew from it.
+#[derive(Debug, Clone)]
+pub struct BundleTimestamp {
+    /// The stamped checkpoint, exactly as signed.
+    pub checkpoint: String,
+    pub tree_size: u64,
+    /// The token (DER), over the checkpoint's text.
+    pub token: Vec<u8>,
+    /// The authority's certificate (PEM).
+    pub tsa_cert_pem: String,
+    /// Consistency proof from `tree_size` to the bundle's tree size.
+    pub consistency: Vec<Hash>,
+}
+
 /// What a bundle is made from.
 #[derive(Debug)]
 pub struct BundleInput<'a> {
@@ -60,6 +75,7 @@ pub struct BundleInput<'a> {
     pub attachments: Vec<BundleAttachment>,
     /// The evidence pack made with the bundle, for people to read.
     pub pdf: Option<Vec<u8>>,
+    pub timestamp: Option<BundleTimestamp>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -75,6 +91,16 @@ pub(crate) struct Manifest {
     pub events: Vec<ManifestEvent>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<ManifestAttachment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<ManifestTimestamp>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ManifestTimestamp {
+    pub tree_size: u64,
+    pub consistency: Vec<String>,
+    /// SHA-256 of `timestamp/tsa.pem`, so the certificate cannot be swapped.
+    pub tsa_cert_sha256: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -165,6 +191,11 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
                 withheld: a.withheld.clone(),
             })
             .collect(),
+        timestamp: input.timestamp.as_ref().map(|t| ManifestTimestamp {
+            tree_size: t.tree_size,
+            consistency: t.consistency.iter().map(Hash::to_hex).collect(),
+            tsa_cert_sha256: hex::encode(Sha256::digest(t.tsa_cert_pem.as_bytes())),
+        }),
     };
     let manifest_bytes =
         serde_json::to_vec_pretty(&manifest).map_err(|e| BundleError::Write(e.to_string()))?;
@@ -189,6 +220,11 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
     )?;
     if let Some(pdf) = &input.pdf {
         put("evidence.pdf", pdf)?;
+    }
+    if let Some(t) = &input.timestamp {
+        put("timestamp/checkpoint.txt", t.checkpoint.as_bytes())?;
+        put("timestamp/token.tsr", &t.token)?;
+        put("timestamp/tsa.pem", t.tsa_cert_pem.as_bytes())?;
     }
     for e in &input.events {
         if let Some(content) = &e.content {

@@ -159,6 +159,21 @@ impl Store {
         r.as_ref().map(checkpoint_from_row).transpose()
     }
 
+    /// The newest checkpoint a timestamping authority stamped, of at most `size` events.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn latest_timestamped(&self, size: u64) -> Result<Option<StoredCheckpoint>> {
+        let r = sqlx::query(
+            "SELECT tree_size, root, note, created_at, tsa_token, tsa_time FROM checkpoints \
+             WHERE tsa_token IS NOT NULL AND tree_size <= $1 ORDER BY tree_size DESC LIMIT 1",
+        )
+        .bind(to_i64(size)?)
+        .fetch_optional(self.pool())
+        .await?;
+        r.as_ref().map(checkpoint_from_row).transpose()
+    }
+
     /// The first checkpoint whose tree includes event `seq`: the one to put on its receipt.
     ///
     /// # Errors

@@ -93,6 +93,9 @@ pub(crate) fn verify_bundle(g: &Global, path: &Path, vkey: Option<&str>) -> anyh
                 for (sha256, why) in &r.withheld_files {
                     println!("withheld: attached file {sha256}: {why}");
                 }
+                if let Some((size, time)) = &r.timestamped {
+                    println!("timestamp: the log of {size} events existed by {time}, by the timestamping authority's token (RFC 3161) and its certificate in the bundle; check that certificate against the authority's own");
+                }
                 if vkey.is_none() {
                     println!("key: checked with the key the bundle carries, {}; compare it with one you trust, or pass --vkey", r.vkey);
                 }

@@ -214,6 +214,38 @@ async fn checkpoints_are_timestamped_and_a_failing_tsa_never_blocks_logging() {
     let o = run(data, &["verify"], None);
     assert_eq!(o.status.code(), Some(0), "{}", last_line(&o));
 
+    // The case's bundle carries the newest stamped checkpoint, its token and the TSA's
+    // certificate, with the proof that the log grew from it; both verifiers check them.
+    let r = http
+        .post(format!("{base}/api/v1/cases/{case}/exports"))
+        .bearer_auth(&clinician)
+        .json(&json!({"format": "bundle"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    let bundle = tsa_dir.join("bundle.zip");
+    std::fs::write(&bundle, r.bytes().await.unwrap()).unwrap();
+    let bundle = bundle.to_str().unwrap();
+    let o = boundary(&["verify", "--bundle", bundle], None);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("timestamp: the log of"), "{out}");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/verifier/verify_bundle.py");
+    let o = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(bundle)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("timestamp: the log of"), "{out}");
+
     // A token changed in the database is caught by verify.
     let mut token = row.0.clone();
     let at = token.len() - 20;

@@ -54,6 +54,7 @@ fn bundle(withhold: bool) -> Vec<u8> {
         events,
         attachments: Vec::new(),
         pdf: Some(b"%PDF-1.7 not checked".to_vec()),
+        timestamp: None,
     })
     .unwrap()
 }

@@ -29,6 +29,8 @@ pub struct BundleReport {
     pub withheld: Vec<(u64, String)>,
     /// Attached files withheld: (SHA-256, reason).
     pub withheld_files: Vec<(String, String)>,
+    /// The tree size a timestamping authority stamped, and the time it gives.
+    pub timestamped: Option<(u64, String)>,
     /// The verifier key used: the bundle's own, unless one was given.
     pub vkey: String,
 }
@@ -265,6 +267,54 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
             "attachment {missing} is recorded by an event but the manifest does not account for it"
         ));
     }
+    let timestamped = match &manifest.timestamp {
+        None => None,
+        Some(t) => {
+            use sha2::{Digest, Sha256};
+            let stamped = verifier
+                .open_checkpoint(text(&files, "timestamp/checkpoint.txt")?)
+                .map_err(|e| format!("timestamp/checkpoint.txt: {e}"))?;
+            if stamped.size != t.tree_size {
+                return Err("the timestamped checkpoint is not the one the manifest names".into());
+            }
+            let proof = t
+                .consistency
+                .iter()
+                .map(|p| hash(p, "a hash in the timestamp's consistency proof"))
+                .collect::<Result<Vec<_>, _>>()?;
+            if stamped.size != checkpoint.size || !proof.is_empty() {
+                boundary_ledger::verify_consistency(
+                    stamped.size,
+                    checkpoint.size,
+                    &stamped.root,
+                    &checkpoint.root,
+                    &proof,
+                )
+                .map_err(|e| {
+                    format!("the log did not grow from the timestamped checkpoint: {e}")
+                })?;
+            }
+            let pem = text(&files, "timestamp/tsa.pem")?;
+            if hex::encode(Sha256::digest(pem.as_bytes())) != t.tsa_cert_sha256 {
+                return Err("timestamp/tsa.pem is not the certificate the manifest names".into());
+            }
+            let cert = boundary_ledger::timestamp::TsaCertificate::from_pem(pem)
+                .map_err(|e| format!("timestamp/tsa.pem: {e}"))?;
+            let token = files
+                .get("timestamp/token.tsr")
+                .ok_or("timestamp/token.tsr is missing from the bundle")?;
+            let time = boundary_ledger::timestamp::verify(token, stamped.body().as_bytes(), &cert)
+                .map_err(|e| format!("timestamp/token.tsr: {e}"))?;
+            for name in [
+                "timestamp/checkpoint.txt",
+                "timestamp/token.tsr",
+                "timestamp/tsa.pem",
+            ] {
+                listed.push(name.to_owned());
+            }
+            Some((stamped.size, time))
+        }
+    };
     if let Some(extra) = files.keys().find(|name| !listed.contains(name)) {
         return Err(format!(
             "the bundle holds {extra}, which the manifest does not list"
@@ -278,6 +328,7 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
         attachments,
         withheld,
         withheld_files,
+        timestamped,
         vkey,
     })
 }
