@@ -69,7 +69,10 @@ pub(crate) fn verify_bundle(g: &Global, path: &Path, vkey: Option<&str>) -> anyh
                     serde_json::json!({
                         "ok": true, "case": r.case, "log": r.origin, "tree_size": r.tree_size,
                         "events": r.events,
+                        "attachments": r.attachments,
                         "withheld": r.withheld.iter().map(|(seq, why)| serde_json::json!({"seq": seq, "reason": why})).collect::<Vec<_>>(),
+                        "withheld_files": r.withheld_files.iter().map(|(sha, why)| serde_json::json!({"sha256": sha, "reason": why})).collect::<Vec<_>>(),
+                        "timestamp": r.timestamped.as_ref().map(|(size, time)| serde_json::json!({"tree_size": size, "time": time})),
                         "vkey": r.vkey,
                     })
                 );

@@ -126,6 +126,10 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     assert!(o.status.success(), "{out}{}", stderr(&o));
     assert!(out.starts_with(&format!("ok: case {case}:")), "{out}");
     assert!(out.contains("names a neighbour"), "{out}");
+    let o = boundary(&["--json", "verify", "--bundle", path], None);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["withheld"][0]["reason"], "names a neighbour", "{v}");
     let vkey = app.app.store.signer().verifier().vkey();
     assert!(
         boundary(&["verify", "--bundle", path, "--vkey", &vkey], None)
