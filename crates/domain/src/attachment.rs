@@ -54,6 +54,17 @@ impl PhotoFacts {
     }
 }
 
+/// A copy of a picture (JPEG, PNG or WebP) without its EXIF data — the time, the device
+/// and often the place it was taken — for a doctor who asks before sending it on. The
+/// original, whose hash the ledger holds, is unchanged.
+#[must_use]
+pub fn without_photo_data(bytes: &[u8]) -> Option<Vec<u8>> {
+    use img_parts::{Bytes, DynImage, ImageEXIF};
+    let mut image = DynImage::from_bytes(Bytes::copy_from_slice(bytes)).ok()??;
+    image.set_exif(None);
+    Some(image.encoder().bytes().to_vec())
+}
+
 /// Reads a photo's EXIF time taken and device, if it has them.
 #[must_use]
 pub fn photo_facts(bytes: &[u8]) -> Option<PhotoFacts> {
@@ -315,6 +326,15 @@ mod tests {
                 .photo,
             None
         );
+    }
+
+    #[test]
+    fn a_copy_can_leave_without_the_photos_own_data() {
+        let stripped = without_photo_data(&photo()).unwrap();
+        assert_eq!(photo_facts(&stripped), None);
+        assert!(stripped.starts_with(&[0xFF, 0xD8]) && stripped.len() < photo().len());
+        assert!(photo_facts(&photo()).is_some(), "the original is unchanged");
+        assert_eq!(without_photo_data(b"%PDF-1.7"), None, "only pictures");
     }
 
     #[test]

@@ -195,6 +195,26 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
         .unwrap()
         .contains("screenshot.jpg"));
     assert_eq!(r.bytes().await.unwrap().to_vec(), shot);
+    // A copy to send on, without the picture's own data; the original stays as it was.
+    let real = hex::decode("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da636460f85f0f0002870180eb47ba920000000049454e44ae426082").unwrap();
+    let (_, pic) = upload(&app, &owner, &case, "dot.png", real.clone(), &[]).await;
+    let r = app
+        .http
+        .get(format!(
+            "{}/api/v1/attachments/{}?without_photo_data=true",
+            app.base,
+            pic["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("copy of dot.png"));
+    assert!(r.bytes().await.unwrap().starts_with(&real[..8]));
     let other = app.clinician_with_token("other@example.nhs.uk").await;
     let (s, _) = app
         .api_get(
@@ -208,7 +228,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     let (_, list) = app
         .api_get(&format!("/api/v1/cases/{case}/attachments"), &owner)
         .await;
-    assert_eq!(list.as_array().unwrap().len(), 4);
+    assert_eq!(list.as_array().unwrap().len(), 5);
     let (_, audit) = app
         .api_get(&format!("/api/v1/cases/{case}/audit"), &owner)
         .await;
@@ -231,7 +251,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     let o = boundary(&["verify", "--bundle", path], None);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(o.status.success(), "{out}");
-    assert!(out.contains("and 3 attached files checked"), "{out}");
+    assert!(out.contains("and 4 attached files checked"), "{out}");
     assert!(
         out.contains("withheld: event") && out.contains("private e-mail"),
         "{out}"

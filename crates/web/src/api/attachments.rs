@@ -5,7 +5,7 @@ use super::ApiActor;
 use crate::error::ApiError;
 use crate::routes::Routes;
 use crate::AppState;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -194,16 +194,32 @@ pub(crate) fn file_response(name: &str, media_type: &str, bytes: Vec<u8>) -> Res
         .into_response()
 }
 
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub(crate) struct DownloadQuery {
+    /// A copy of a picture without its EXIF data (time, device, place), to send on.
+    without_photo_data: Option<bool>,
+}
+
 /// One attached file; the look is recorded in the access audit.
-#[utoipa::path(get, path = "/api/v1/attachments/{id}", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", params(("id" = String, Path), DownloadQuery),
     responses((status = 200, description = "The file"), (status = 404)), security(("bearer" = [])))]
 pub(crate) async fn download(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
+    Query(q): Query<DownloadQuery>,
 ) -> Result<Response, ApiError> {
     let id: AttachmentId = id.parse().map_err(|_| AppError::NotFound)?;
     let (record, bytes) = state.app.attachment_file(&actor, id).await?;
+    if q.without_photo_data.unwrap_or(false) {
+        if let Some(copy) = boundary_domain::attachment::without_photo_data(&bytes) {
+            return Ok(file_response(
+                &format!("copy of {}", record.name),
+                &record.media_type,
+                copy,
+            ));
+        }
+    }
     Ok(file_response(&record.name, &record.media_type, bytes))
 }
 

@@ -78,6 +78,8 @@ pub(crate) async fn views(
 #[derive(Debug, Deserialize)]
 struct FileQuery {
     view: Option<String>,
+    /// A copy without the photo's own data (EXIF), to send on.
+    without_photo_data: Option<String>,
 }
 
 async fn file(
@@ -102,6 +104,15 @@ async fn file(
             bytes,
         )
             .into_response());
+    }
+    if q.without_photo_data.is_some() {
+        if let Some(copy) = boundary_domain::attachment::without_photo_data(&bytes) {
+            return Ok(file_response(
+                &format!("copy of {}", record.name),
+                &record.media_type,
+                copy,
+            ));
+        }
     }
     Ok(file_response(&record.name, &record.media_type, bytes))
 }
