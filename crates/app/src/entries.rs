@@ -46,6 +46,24 @@ impl App {
         input: &EntryInput,
         chaperone: Option<&ChaperoneInput>,
     ) -> Result<Logged<EntryId>> {
+        self.log_with_files(actor, case, input, chaperone, &[])
+            .await
+    }
+
+    /// Logs a contact with the files that came with it — (name, bytes) — in one
+    /// transaction: the entry and every file are kept, or none is.
+    ///
+    /// # Errors
+    /// As [`App::log_consultation`]; field errors under `file` for a file that cannot be
+    /// kept, naming it.
+    pub async fn log_with_files(
+        &self,
+        actor: &Actor,
+        case: CaseId,
+        input: &EntryInput,
+        chaperone: Option<&ChaperoneInput>,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<Logged<EntryId>> {
         let (row, key) = self.store.case_and_key(case).await?;
         authorise::log_contact(actor, &row, self.share_of(actor, &row).await?)?;
         self.ensure_writable()?;
@@ -62,15 +80,51 @@ impl App {
         if chaperone.is_none() && row.chaperone_required {
             self.require_chaperone_record(&row, &contact).await?;
         }
+        crate::attachments::check_uploads(files)?;
         let entry = EntryId::from_random(self.random.bytes16());
-        let mut w = self.store.begin_write().await?;
-        if let Some(record) = chaperone {
-            let event = self.event(actor, case, EventBody::ChaperoneRecorded { record });
-            w.append(row.key, &key, &event).await?;
+        let mut attached = Vec::with_capacity(files.len());
+        for (name, bytes) in files {
+            use sha2::Digest;
+            let sha256 = hex::encode(sha2::Sha256::digest(bytes));
+            let record =
+                boundary_domain::attachment::Attachment::check(bytes, sha256, name, Some(entry))?;
+            let id = boundary_domain::AttachmentId::from_random(self.random.bytes16());
+            self.store.put_file(&key, case, id, &record.sha256, bytes)?;
+            attached.push((id, record));
         }
-        let event = self.event(actor, case, EventBody::EntryLogged { entry, contact });
-        let appended = w.append(row.key, &key, &event).await?;
-        let checkpoint = w.commit().await?;
+        let committed = async {
+            let mut w = self.store.begin_write().await?;
+            if let Some(record) = chaperone {
+                let event = self.event(actor, case, EventBody::ChaperoneRecorded { record });
+                w.append(row.key, &key, &event).await?;
+            }
+            let event = self.event(actor, case, EventBody::EntryLogged { entry, contact });
+            let appended = w.append(row.key, &key, &event).await?;
+            for (attachment, record) in &attached {
+                let event = self.event(
+                    actor,
+                    case,
+                    EventBody::AttachmentAdded {
+                        attachment: *attachment,
+                        record: record.clone(),
+                    },
+                );
+                w.append(row.key, &key, &event).await?;
+            }
+            let checkpoint = w.commit().await?;
+            Ok::<_, boundary_store::StoreError>((appended, checkpoint))
+        }
+        .await;
+        let (appended, checkpoint) = match committed {
+            Ok(done) => done,
+            Err(e) => {
+                // Nothing names these files now: they go, so that nothing is half kept.
+                for (id, _) in &attached {
+                    self.store.remove_file(*id);
+                }
+                return Err(e.into());
+            }
+        };
         tracing::info!(%case, seq = %appended.seq, "contact logged");
         Ok(Logged {
             id: entry,

@@ -219,43 +219,30 @@ async fn log(
     if !state.app.may_log(&me.actor, &case).await? {
         return Err(PageError(AppError::NotFound));
     }
-    // Files are checked before anything is logged, so a refused file loses nothing.
-    let result = match (
-        entry_input(&form),
-        boundary_app::attachments::check_uploads(&posted.files),
-    ) {
-        (Ok(input), Ok(())) => {
+    // The entry and its files are kept together, or not at all.
+    let result = match entry_input(&form) {
+        Ok(input) => {
             let chaperone = chaperone_input(&form);
             state
                 .app
-                .log_consultation(&me.actor, case.id, &input, chaperone.as_ref())
+                .log_with_files(
+                    &me.actor,
+                    case.id,
+                    &input,
+                    chaperone.as_ref(),
+                    &posted.files,
+                )
                 .await
         }
-        (Err(mut errors), files) => {
-            if let Err(f) = files {
+        Err(mut errors) => {
+            if let Err(f) = boundary_app::attachments::check_uploads(&posted.files) {
                 errors.extend(f);
             }
             Err(AppError::Invalid(errors))
         }
-        (Ok(_), Err(f)) => Err(AppError::Invalid(f)),
     };
     match result {
         Ok(logged) => {
-            for (name, bytes) in &posted.files {
-                state
-                    .app
-                    .attach(
-                        &me.actor,
-                        case.id,
-                        &boundary_app::attachments::Upload {
-                            bytes,
-                            name,
-                            entry: Some(logged.id),
-                            sha256: None,
-                        },
-                    )
-                    .await?;
-            }
             Ok(Redirect::to(&format!("/cases/{}?logged={}", case.id, logged.id)).into_response())
         }
         Err(AppError::Invalid(errors)) => {
