@@ -4,21 +4,11 @@
 
 use crate::exports::{Export, Withheld};
 use crate::{authorise, Actor, App, AppError, Result};
-use boundary_domain::occurred::iso_date;
 use boundary_domain::words::{date_time, field_value, occurred_parts};
-use boundary_domain::{CaseId, FieldErrors};
+use boundary_domain::CaseId;
 use boundary_report::pdf::{evidence_pack, PackEntry, PackInput};
 use boundary_store::ledger::StoredCheckpoint;
 use time::Date;
-
-fn day(raw: Option<&str>, field: &str) -> Result<Option<Date>> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => iso_date::parse(s)
-            .map(Some)
-            .map_err(|_| FieldErrors::one(field, "Enter the date like 2026-11-27").into()),
-    }
-}
 
 fn size(bytes: u64) -> String {
     if bytes >= 1024 * 1024 {
@@ -46,14 +36,7 @@ impl App {
     ) -> Result<Export> {
         let case = self.store.case(id).await?;
         authorise::manage_case(actor, &case)?;
-        let (from, to) = (day(from, "from")?, day(to, "to")?);
-        if let (Some(f), Some(t)) = (from, to) {
-            if f > t {
-                return Err(
-                    FieldErrors::one("to", "The end of the period is before its start").into(),
-                );
-            }
-        }
+        let (from, to) = crate::exports::period(from, to)?;
         let withheld = self.withheld(&case, withhold, reason).await?;
         let checkpoint = self.export_snapshot(actor, &case).await?;
         let pdf = self

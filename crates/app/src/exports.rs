@@ -8,6 +8,7 @@ use boundary_domain::{AttachmentId, CaseId, EntryId, EventBody, FieldErrors, Seq
 use boundary_report::bundle::{self, BundleAttachment, BundleEvent, BundleInput, BundleTimestamp};
 use boundary_store::ledger::StoredCheckpoint;
 use std::collections::BTreeSet;
+use time::Date;
 
 /// A file to download.
 #[derive(Debug, Clone)]
@@ -23,22 +24,63 @@ pub(crate) struct Withheld {
     pub entries: BTreeSet<EntryId>,
     pub files: BTreeSet<AttachmentId>,
     pub reason: String,
+    /// Entries whose contact falls outside the period asked for.
+    pub outside: BTreeSet<EntryId>,
 }
 
+/// Why an entry outside the period asked for is left out.
+const OUTSIDE: &str = "outside the period asked for";
+
 impl Withheld {
-    /// Whether an event is withheld: an entry, its corrections and its files, or a file.
-    fn hides(&self, body: &EventBody) -> bool {
-        match body {
-            EventBody::EntryLogged { entry, .. } | EventBody::EntryAmended { entry, .. } => {
-                self.entries.contains(entry)
-            }
-            EventBody::AttachmentAdded { attachment, record } => {
-                self.files.contains(attachment)
-                    || record.entry.is_some_and(|e| self.entries.contains(&e))
-            }
-            _ => false,
+    fn entry_reason(&self, entry: &EntryId) -> Option<&str> {
+        if self.entries.contains(entry) {
+            Some(&self.reason)
+        } else if self.outside.contains(entry) {
+            Some(OUTSIDE)
+        } else {
+            None
         }
     }
+
+    /// Why an event is withheld, if it is: an entry, its corrections and its files, or a
+    /// file.
+    pub(crate) fn hides(&self, body: &EventBody) -> Option<&str> {
+        match body {
+            EventBody::EntryLogged { entry, .. } | EventBody::EntryAmended { entry, .. } => {
+                self.entry_reason(entry)
+            }
+            EventBody::AttachmentAdded { attachment, record } => {
+                if self.files.contains(attachment) {
+                    Some(&self.reason)
+                } else {
+                    record.entry.and_then(|e| self.entry_reason(&e))
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The period asked for: the first and last day of contacts (UK dates, either open).
+///
+/// # Errors
+/// Field errors for a date that is not one, or an end before the start.
+pub(crate) fn period(from: Option<&str>, to: Option<&str>) -> Result<(Option<Date>, Option<Date>)> {
+    let day = |raw: Option<&str>, field: &str| -> Result<Option<Date>> {
+        match raw.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => boundary_domain::occurred::iso_date::parse(s)
+                .map(Some)
+                .map_err(|_| FieldErrors::one(field, "Enter the date like 2026-11-27").into()),
+        }
+    };
+    let (from, to) = (day(from, "from")?, day(to, "to")?);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(FieldErrors::one("to", "The end of the period is before its start").into());
+        }
+    }
+    Ok((from, to))
 }
 
 /// Why withheld entries are left out, when no reason is given.
@@ -120,12 +162,21 @@ impl App {
         &self,
         actor: &Actor,
         id: CaseId,
+        (from, to): (Option<&str>, Option<&str>),
         withhold: &[String],
         reason: Option<&str>,
     ) -> Result<Export> {
         let (case, key) = self.store.case_and_key(id).await?;
         authorise::manage_case(actor, &case)?;
-        let withheld = self.withheld(&case, withhold, reason).await?;
+        let (from, to) = period(from, to)?;
+        let mut withheld = self.withheld(&case, withhold, reason).await?;
+        // Entries outside the period stay in the bundle as their place in the log.
+        for e in self.store.entries(&case).await? {
+            let on = e.current().occurred.uk_date();
+            if from.is_some_and(|f| on < f) || to.is_some_and(|t| on > t) {
+                withheld.outside.insert(e.id);
+            }
+        }
         let checkpoint = self.export_snapshot(actor, &case).await?;
         let size = checkpoint.size;
         let last = Seq::new(i64::try_from(size).unwrap_or(i64::MAX))
@@ -135,7 +186,8 @@ impl App {
         let mut attachments = Vec::new();
         for stored in self.store.case_events(id, last).await? {
             let (event, bytes) = self.store.open_event(&stored, &key)?;
-            let hidden = withheld.hides(&event.body);
+            let why = withheld.hides(&event.body).map(str::to_owned);
+            let hidden = why.is_some();
             if let (EventBody::AttachmentAdded { attachment, record }, false) =
                 (&event.body, hidden)
             {
@@ -154,11 +206,11 @@ impl App {
                 leaf_hash: boundary_ledger::leaf_hash(&bytes),
                 proof: self.store.inclusion_proof(size, index).await?,
                 content: (!hidden).then_some(bytes),
-                withheld: hidden.then(|| withheld.reason.clone()),
+                withheld: why,
             });
         }
         let pdf = self
-            .pack_pdf(&case, None, None, &withheld, &checkpoint)
+            .pack_pdf(&case, from, to, &withheld, &checkpoint)
             .await?;
         // The newest checkpoint a timestamping authority stamped, when one is set up.
         let timestamp = match (&self.tsa, self.store.latest_timestamped(size).await?) {

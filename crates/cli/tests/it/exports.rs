@@ -221,6 +221,39 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
         "the bundle carries the pack"
     );
 
+    // A period: in the bundle, contacts outside it stay as their place in the log.
+    let tomorrow = boundary_domain::occurred::iso_date::format(
+        boundary_domain::advice::dates::plus_days(app.app.uk_today(), 1),
+    );
+    let r = app
+        .http
+        .post(format!("{}{exports}", app.base))
+        .bearer_auth(&owner)
+        .json(&json!({"format": "bundle", "from": tomorrow}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let later = dir.path().join("later.zip");
+    std::fs::write(&later, r.bytes().await.unwrap()).unwrap();
+    let o = boundary(&["verify", "--bundle", later.to_str().unwrap()], None);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{out}");
+    assert_eq!(
+        out.matches("outside the period asked for").count(),
+        4,
+        "{out}"
+    );
+    assert!(!python_zip_contains(later.to_str().unwrap(), "Fourteen messages").0);
+    let (s, _) = app
+        .api_post(
+            &exports,
+            &owner,
+            json!({"format": "bundle", "from": "soon"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+
     // The export is in the access audit.
     let (_, audit) = app
         .api_get(&format!("/api/v1/cases/{case}/audit"), &owner)

@@ -24,7 +24,8 @@ pub(crate) struct ExportIn {
     withhold: Vec<String>,
     /// Why they are withheld, shown in the bundle.
     reason: Option<String>,
-    /// For the PDF: the first and last day of contacts to include (YYYY-MM-DD).
+    /// The first and last day of contacts to include (YYYY-MM-DD); in the bundle, entries
+    /// outside the period are withheld, still proved in place.
     from: Option<String>,
     to: Option<String>,
 }
@@ -59,7 +60,13 @@ pub(crate) async fn export(
         "bundle" => Ok(download(
             state
                 .app
-                .export_bundle(&actor, id, &body.withhold, body.reason.as_deref())
+                .export_bundle(
+                    &actor,
+                    id,
+                    (body.from.as_deref(), body.to.as_deref()),
+                    &body.withhold,
+                    body.reason.as_deref(),
+                )
                 .await?,
         )),
         "pdf" => Ok(download(

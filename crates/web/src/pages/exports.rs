@@ -28,7 +28,13 @@ async fn export(
         "bundle" => {
             state
                 .app
-                .export_bundle(&me.actor, id, &withhold, reason.as_deref())
+                .export_bundle(
+                    &me.actor,
+                    id,
+                    (form.opt("from").as_deref(), form.opt("to").as_deref()),
+                    &withhold,
+                    reason.as_deref(),
+                )
                 .await?
         }
         "pdf" => {
