@@ -314,16 +314,46 @@ impl App {
         let mut codes = Vec::with_capacity(RECOVERY_CODES);
         let mut hashes = Vec::with_capacity(RECOVERY_CODES);
         for _ in 0..RECOVERY_CODES {
-            let chars: String = self
-                .random
-                .bytes16()
-                .iter()
-                .take(RECOVERY_CODE_LEN)
-                .map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()]))
-                .collect();
+            let mut bytes = std::iter::repeat_with(|| self.random.bytes16()).flatten();
+            let chars = code_chars(&mut bytes, RECOVERY_CODE_LEN);
             hashes.push(self.hash_password(&chars).await?);
             codes.push(format!("{}-{}", &chars[..5], &chars[5..]));
         }
         Ok((codes, hashes))
+    }
+}
+
+/// `len` characters of the code alphabet, each equally likely: a byte is used only below
+/// the largest multiple of the alphabet's size (248 for 31 letters), so that no letter is
+/// more likely than another.
+fn code_chars(bytes: &mut impl Iterator<Item = u8>, len: usize) -> String {
+    let n = CODE_ALPHABET.len();
+    let limit = 256 - 256 % n;
+    bytes
+        .filter(|b| usize::from(*b) < limit)
+        .take(len)
+        .map(|b| char::from(CODE_ALPHABET[usize::from(b) % n]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_code_letters_are_equally_likely() {
+        // 248..=255 would favour the first eight letters: they are skipped.
+        let mut bytes = [255u8, 0, 248, 30, 247, 31].into_iter();
+        assert_eq!(code_chars(&mut bytes, 4), "a99a");
+        let mut every = (0u8..=255).cycle().take(256 * 4);
+        let code = code_chars(&mut every, 248 * 4);
+        for c in CODE_ALPHABET {
+            assert_eq!(
+                code.bytes().filter(|b| b == c).count(),
+                32,
+                "{}",
+                char::from(*c)
+            );
+        }
     }
 }
