@@ -332,8 +332,12 @@ impl App {
         self.checklist_of(&case, &records).await
     }
 
-    /// The checklist of a case whose records are already read.
-    pub(crate) async fn checklist_of(
+    /// The checklist of a case whose records are already read — through a use case that
+    /// checked who may — so that the case page opens its records once.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn checklist_of(
         &self,
         case: &CaseRow,
         records: &AdviceRecords,

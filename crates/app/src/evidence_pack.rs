@@ -10,14 +10,6 @@ use boundary_report::pdf::{evidence_pack, PackEntry, PackInput};
 use boundary_store::ledger::StoredCheckpoint;
 use time::Date;
 
-fn size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    } else {
-        format!("{} KB", bytes.div_ceil(1024))
-    }
-}
-
 impl App {
     /// The evidence pack, for contacts from `from` to `to` (UK dates, either open), with
     /// chosen entries withheld.
@@ -133,7 +125,7 @@ impl App {
                                 Some(p) => format!("{}; {}", f.record.media_type, p.words()),
                                 None => f.record.media_type.clone(),
                             },
-                            size(f.record.size),
+                            boundary_domain::words::file_size(f.record.size),
                             f.record.sha256.clone(),
                         )
                     })

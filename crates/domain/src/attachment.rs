@@ -115,6 +115,15 @@ const ALLOWED: [&str; 13] = [
     "video/quicktime",
 ];
 
+/// Whether a kept file is a picture a browser shows in place (HEIC is kept, not shown).
+#[must_use]
+pub fn is_picture(media_type: &str) -> bool {
+    matches!(
+        media_type,
+        "image/jpeg" | "image/png" | "image/gif" | "image/webp"
+    )
+}
+
 /// An e-mail saved as a file (.eml) has no magic number: it is text whose first lines
 /// are headers, with at least one that every e-mail has.
 fn looks_like_email(bytes: &[u8]) -> bool {

@@ -17,6 +17,16 @@ pub fn date_time(t: Timestamp) -> String {
         .unwrap_or_default()
 }
 
+/// A file's size for people: `812 bytes`, `24 KB`, `3.2 MB`.
+#[must_use]
+pub fn file_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{} KB", b.div_ceil(1024)),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// When a contact happened, as (date, time): the time is empty for a date alone, and
 /// both begin "About" when approximate.
 #[must_use]

@@ -46,6 +46,20 @@ async fn upload(
     )
 }
 
+/// An attached file as the API gives it back.
+async fn download(app: &TestApp, token: &str, attached: &Value, query: &str) -> reqwest::Response {
+    app.http
+        .get(format!(
+            "{}/api/v1/attachments/{}{query}",
+            app.base,
+            attached["id"].as_str().unwrap()
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
 fn sha256_hex(b: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(b))
@@ -178,17 +192,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     }
 
     // Read back whole, by those who may see the case, and recorded in the audit.
-    let r = app
-        .http
-        .get(format!(
-            "{}/api/v1/attachments/{}",
-            app.base,
-            a["id"].as_str().unwrap()
-        ))
-        .bearer_auth(&owner)
-        .send()
-        .await
-        .unwrap();
+    let r = download(&app, &owner, &a, "").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers()["content-disposition"]
         .to_str()
@@ -198,17 +202,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     // A copy to send on, without the picture's own data; the original stays as it was.
     let real = hex::decode("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da636460f85f0f0002870180eb47ba920000000049454e44ae426082").unwrap();
     let (_, pic) = upload(&app, &owner, &case, "dot.png", real.clone(), &[]).await;
-    let r = app
-        .http
-        .get(format!(
-            "{}/api/v1/attachments/{}?without_photo_data=true",
-            app.base,
-            pic["id"].as_str().unwrap()
-        ))
-        .bearer_auth(&owner)
-        .send()
-        .await
-        .unwrap();
+    let r = download(&app, &owner, &pic, "?without_photo_data=true").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers()["content-disposition"]
         .to_str()

@@ -279,7 +279,8 @@ async fn show(
     } else {
         Vec::new()
     };
-    let checklist = state.app.checklist(&me.actor, case.id).await?;
+    let records = state.app.records_on(&case).await?;
+    let checklist = state.app.checklist_of(&case, &records).await?;
     let next_step = boundary_domain::advice::checklist::next_step(
         &checklist
             .iter()
@@ -288,7 +289,6 @@ async fn show(
     )
     .map(|s| s.words().0);
     let contacts: Vec<_> = entries.iter().map(EntryRow::current).collect();
-    let records = state.app.records_on(&case).await?;
     let prompts = state
         .app
         .prompts_for(&case, &contacts)

@@ -38,14 +38,6 @@ fn kind(media_type: &str) -> &'static str {
     }
 }
 
-fn size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-        b if b >= 1024 => format!("{} KB", b.div_ceil(1024)),
-        b => format!("{b} bytes"),
-    }
-}
-
 /// The files of a case the member may see, or of one of its entries.
 pub(crate) async fn views(
     state: &AppState,
@@ -62,11 +54,8 @@ pub(crate) async fn views(
         .map(|a| FileView {
             id: a.id.to_string(),
             kind: kind(&a.record.media_type),
-            size: size(a.record.size),
-            image: matches!(
-                a.record.media_type.as_str(),
-                "image/jpeg" | "image/png" | "image/gif" | "image/webp"
-            ),
+            size: boundary_domain::words::file_size(a.record.size),
+            image: boundary_domain::attachment::is_picture(&a.record.media_type),
             photo: a.record.photo.as_ref().map(|p| p.words()),
             sha256: a.record.sha256,
             name: a.record.name,
@@ -90,10 +79,7 @@ async fn file(
 ) -> Result<Response, PageError> {
     let id: AttachmentId = id.parse().map_err(|_| AppError::NotFound)?;
     let (record, bytes) = state.app.attachment_file(&me.actor, id).await?;
-    let picture = matches!(
-        record.media_type.as_str(),
-        "image/jpeg" | "image/png" | "image/gif" | "image/webp"
-    );
+    let picture = boundary_domain::attachment::is_picture(&record.media_type);
     if q.view.is_some() && picture {
         // Only pictures are shown in place; their type was decided from their bytes.
         return Ok((
