@@ -100,8 +100,10 @@ impl App {
         }
         self.ensure_writable()?;
         let attachment = AttachmentId::from_random(self.random.bytes16());
-        self.store
-            .put_file(&key, id, attachment, &record.sha256, upload.bytes)?;
+        let put = self
+            .store
+            .put_file(&key, id, &record.sha256, upload.bytes)
+            .await?;
         let event = self.event(
             actor,
             id,
@@ -119,7 +121,7 @@ impl App {
         .await;
         if let Err(e) = appended {
             // No event names the file: it goes, so that a refusal stores nothing.
-            self.store.remove_file(attachment);
+            self.store.discard_file(id, &record.sha256, put).await;
             return Err(e.into());
         }
         Ok((attachment, record))
@@ -154,9 +156,21 @@ impl App {
             .find(|a| a.id == attachment)
             .ok_or(AppError::NotFound)?;
         let key = self.store.data_key(case.key).await?;
-        let bytes = self.store.get_file(&key, &row)?;
+        let bytes = self.store.get_file(&key, &row).await?;
         self.record_view(actor, &case, "attachment", row.record.entry)
             .await?;
         Ok((row.record, bytes))
+    }
+
+    /// Files kept for an entry whose events were never committed: nothing names them
+    /// now, so they go, and nothing is half kept.
+    pub(crate) async fn discard_files(
+        &self,
+        case: CaseId,
+        kept: &[(AttachmentId, Attachment, boundary_store::blobs::Put)],
+    ) {
+        for (_, record, put) in kept {
+            self.store.discard_file(case, &record.sha256, *put).await;
+        }
     }
 }

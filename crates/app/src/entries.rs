@@ -89,8 +89,14 @@ impl App {
             let record =
                 boundary_domain::attachment::Attachment::check(bytes, sha256, name, Some(entry))?;
             let id = boundary_domain::AttachmentId::from_random(self.random.bytes16());
-            self.store.put_file(&key, case, id, &record.sha256, bytes)?;
-            attached.push((id, record));
+            let put = match self.store.put_file(&key, case, &record.sha256, bytes).await {
+                Ok(put) => put,
+                Err(e) => {
+                    self.discard_files(case, &attached).await;
+                    return Err(e.into());
+                }
+            };
+            attached.push((id, record, put));
         }
         let committed = async {
             let mut w = self.store.begin_write().await?;
@@ -100,7 +106,7 @@ impl App {
             }
             let event = self.event(actor, case, EventBody::EntryLogged { entry, contact });
             let appended = w.append(row.key, &key, &event).await?;
-            for (attachment, record) in &attached {
+            for (attachment, record, _) in &attached {
                 let event = self.event(
                     actor,
                     case,
@@ -118,10 +124,7 @@ impl App {
         let (appended, checkpoint) = match committed {
             Ok(done) => done,
             Err(e) => {
-                // Nothing names these files now: they go, so that nothing is half kept.
-                for (id, _) in &attached {
-                    self.store.remove_file(*id);
-                }
+                self.discard_files(case, &attached).await;
                 return Err(e.into());
             }
         };

@@ -196,7 +196,7 @@ impl App {
                 })?;
                 attachments.push(BundleAttachment {
                     sha256: record.sha256.clone(),
-                    content: Some(self.store.get_file(&key, row)?),
+                    content: Some(self.store.get_file(&key, row).await?),
                     withheld: None,
                 });
             }

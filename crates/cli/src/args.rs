@@ -37,6 +37,42 @@ pub(crate) struct Global {
     /// Print one JSON object instead of plain text.
     #[arg(long, global = true)]
     pub json: bool,
+    #[command(flatten)]
+    pub files: FileStorage,
+}
+
+/// Where attached files are kept: the data folder, unless a bucket is named. Several
+/// servers sharing one PostgreSQL database need a bucket. The bucket's credentials come
+/// from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` in the environment.
+#[derive(Debug, clap::Args)]
+pub(crate) struct FileStorage {
+    /// An S3-compatible bucket for attached files, instead of the data folder.
+    #[arg(long, global = true, env = "BOUNDARY_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// The bucket's server, for anything but AWS, e.g. https://minio.example.org:9000.
+    #[arg(
+        long,
+        global = true,
+        env = "BOUNDARY_S3_ENDPOINT",
+        requires = "s3_bucket"
+    )]
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region (default: AWS_REGION, else us-east-1).
+    #[arg(
+        long,
+        global = true,
+        env = "BOUNDARY_S3_REGION",
+        requires = "s3_bucket"
+    )]
+    pub s3_region: Option<String>,
+    /// A folder inside the bucket for Boundary's files.
+    #[arg(
+        long,
+        global = true,
+        env = "BOUNDARY_S3_PREFIX",
+        requires = "s3_bucket"
+    )]
+    pub s3_prefix: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@ use crate::args::Global;
 use crate::user_error;
 use anyhow::Context;
 use boundary_app::App;
+use boundary_store::blobs::{Blobs, S3Settings};
 use boundary_store::data_folder::{DataFolder, DataFolderError};
 use boundary_store::{DatabaseUrl, MasterKey, Store};
 
@@ -70,7 +71,27 @@ pub(crate) async fn open(g: &Global) -> anyhow::Result<App> {
     let store = Store::open(&url, key, signer)
         .await
         .with_context(|| format!("could not open the database {}", url.redacted()))?
-        .with_blob_dir(folder.path().join("attachments"));
+        .with_blobs(blobs(g, &folder).await?);
     bind_keys(&store).await?;
     Ok(App::new(store))
+}
+
+/// The data folder's `attachments/`, or the bucket the flags name, checked to answer.
+pub(crate) async fn blobs(g: &Global, folder: &DataFolder) -> anyhow::Result<Blobs> {
+    let Some(bucket) = &g.files.s3_bucket else {
+        return Ok(Blobs::Folder(folder.path().join("attachments")));
+    };
+    let settings = S3Settings {
+        bucket: bucket.clone(),
+        endpoint: g.files.s3_endpoint.clone(),
+        region: g.files.s3_region.clone(),
+        prefix: g.files.s3_prefix.clone(),
+        credentials: None,
+    };
+    Blobs::bucket(&settings).await.map_err(|e| {
+        user_error(format!(
+            "{e}: check --s3-bucket, --s3-endpoint and the AWS_ACCESS_KEY_ID and \
+             AWS_SECRET_ACCESS_KEY the server is given"
+        ))
+    })
 }

@@ -1,14 +1,15 @@
 //! Attached files: their records (a projection of `attachment_added` events) and their
-//! bytes, sealed with the case key and kept in the data folder. The associated data binds
-//! each sealed file to its case and its SHA-256, so files cannot be swapped unseen.
+//! bytes, sealed with the case key and kept in a folder or bucket (`blobs`). The
+//! associated data binds each sealed file to its case and its SHA-256, so files cannot
+//! be swapped unseen.
 
+use crate::blobs::{Blobs, Put};
 use crate::crypto::{ad, DataKey};
 use crate::reads::CaseRow;
 use crate::{get_id, Result, Store, StoreError};
 use boundary_domain::attachment::Attachment;
 use boundary_domain::{AttachmentId, CaseId, MemberId, Seq, Timestamp};
 use sqlx::Row;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -21,6 +22,11 @@ pub struct AttachmentRow {
     pub record: Attachment,
 }
 
+/// Kept by content: one object per file per case.
+fn blob_key(case: CaseId, sha256: &str) -> String {
+    format!("{case}/{sha256}")
+}
+
 fn blob_ad(case: &CaseId, sha256: &str) -> Vec<u8> {
     format!("boundary/attachment-file/v1|{case}|{sha256}").into_bytes()
 }
@@ -28,56 +34,53 @@ fn blob_ad(case: &CaseId, sha256: &str) -> Vec<u8> {
 impl Store {
     /// Keeps attached files under `dir` (the data folder's `attachments/`).
     #[must_use]
-    pub fn with_blob_dir(mut self, dir: PathBuf) -> Self {
-        self.blob_dir = Some(dir);
+    pub fn with_blob_dir(self, dir: PathBuf) -> Self {
+        self.with_blobs(Blobs::Folder(dir))
+    }
+
+    /// Keeps attached files in `blobs`: a folder or a bucket.
+    #[must_use]
+    pub fn with_blobs(mut self, blobs: Blobs) -> Self {
+        self.blobs = Some(blobs);
         self
     }
 
-    fn blob_path(&self, id: AttachmentId) -> Result<PathBuf> {
-        let dir = self.blob_dir.as_ref().ok_or_else(|| {
-            StoreError::Corrupt("attachments need a data folder to be kept in".into())
-        })?;
-        Ok(dir.join(id.to_string()))
+    /// Where attached files are kept, for the server's start-up lines.
+    #[must_use]
+    pub fn files_location(&self) -> Option<String> {
+        self.blobs.as_ref().map(Blobs::describe)
     }
 
-    /// Seals a file with the case key and writes it, durably, before its event is
-    /// committed: a crash leaves at worst a file no event names.
+    fn blobs(&self) -> Result<&Blobs> {
+        self.blobs
+            .as_ref()
+            .ok_or_else(|| StoreError::Files("no folder or bucket is set for them".into()))
+    }
+
+    /// Seals a file with the case key and keeps it, durably, before its event is
+    /// committed: a crash leaves at worst a sealed file no event names. A file already
+    /// kept for the case (the same bytes attached before) is left as it is.
     ///
     /// # Errors
-    /// The folder cannot be written.
-    pub fn put_file(
+    /// The folder or bucket cannot be written.
+    pub async fn put_file(
         &self,
         key: &DataKey,
         case: CaseId,
-        id: AttachmentId,
         sha256: &str,
         bytes: &[u8],
-    ) -> Result<()> {
-        let path = self.blob_path(id)?;
+    ) -> Result<Put> {
         let sealed = key.seal(bytes, &blob_ad(&case, sha256))?;
-        let io = |e: std::io::Error| StoreError::Corrupt(format!("writing an attachment: {e}"));
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        let tmp = path.with_extension("part");
-        let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(&sealed).map_err(io)?;
-        f.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, &path).map_err(io)?;
-        // The rename is durable only once the folder itself is synced.
-        if let Some(dir) = path.parent() {
-            std::fs::File::open(dir)
-                .and_then(|d| d.sync_all())
-                .map_err(io)?;
-        }
-        Ok(())
+        self.blobs()?.put(&blob_key(case, sha256), sealed).await
     }
 
-    /// Removes a file whose event was never committed. Best effort: a file left behind
-    /// is sealed and named by no event.
-    pub fn remove_file(&self, id: AttachmentId) {
-        if let Ok(path) = self.blob_path(id) {
-            let _ = std::fs::remove_file(path);
+    /// Removes a file whose event was never committed, if this request wrote it.
+    /// Best effort: a file left behind is sealed and named by no event.
+    pub async fn discard_file(&self, case: CaseId, sha256: &str, put: Put) {
+        if put == Put::Written {
+            if let Ok(blobs) = self.blobs() {
+                blobs.delete(&blob_key(case, sha256)).await;
+            }
         }
     }
 
@@ -85,12 +88,12 @@ impl Store {
     ///
     /// # Errors
     /// A missing file, or one that does not open or hash as recorded.
-    pub fn get_file(&self, key: &DataKey, row: &AttachmentRow) -> Result<Vec<u8>> {
+    pub async fn get_file(&self, key: &DataKey, row: &AttachmentRow) -> Result<Vec<u8>> {
         use sha2::{Digest, Sha256};
-        let path = self.blob_path(row.id)?;
-        let sealed = std::fs::read(&path).map_err(|e| {
-            StoreError::Corrupt(format!("attachment {} cannot be read: {e}", row.id))
-        })?;
+        let sealed = self
+            .blobs()?
+            .get(&blob_key(row.case, &row.record.sha256), &row.id.to_string())
+            .await?;
         let bytes = key.open(&sealed, &blob_ad(&row.case, &row.record.sha256))?;
         if hex::encode(Sha256::digest(&bytes)) != row.record.sha256 {
             return Err(StoreError::Corrupt(format!(

@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod baseline;
+pub mod blobs;
 pub mod crypto;
 pub mod data_folder;
 pub mod engine;
@@ -57,6 +58,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     WrongKey(String),
+    /// The folder or bucket that keeps attached files cannot be read or written.
+    #[error("attached files cannot be reached: {0}")]
+    Files(String),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
@@ -83,8 +87,8 @@ pub struct Store {
     /// SQLite has one writer at a time anyway; queueing appends here first spares them
     /// SQLite's busy-wait polling.
     local_writer: Arc<tokio::sync::Mutex<()>>,
-    /// Where attached files are kept (sealed), when there is a data folder.
-    blob_dir: Option<std::path::PathBuf>,
+    /// Where attached files are kept (sealed): a folder or a bucket.
+    blobs: Option<blobs::Blobs>,
 }
 
 impl std::fmt::Debug for Store {
@@ -128,7 +132,7 @@ impl Store {
             signer: Arc::new(signer),
             frontier: Arc::new(std::sync::Mutex::new(None)),
             local_writer: Arc::new(tokio::sync::Mutex::new(())),
-            blob_dir: None,
+            blobs: None,
         })
     }
 

@@ -10,6 +10,7 @@ use boundary_store::Store;
 /// Creates keys that do not exist yet; with `refuse_existing`, existing keys are an error.
 pub(crate) async fn prepare(g: &Global, refuse_existing: bool) -> anyhow::Result<Store> {
     let folder = DataFolder::new(&g.data);
+    let blobs = crate::context::blobs(g, &folder).await?;
     let created = !folder.has_keys() || refuse_existing;
     if created {
         let write_master = std::env::var(MASTER_KEY_ENV).is_err();
@@ -22,7 +23,7 @@ pub(crate) async fn prepare(g: &Global, refuse_existing: bool) -> anyhow::Result
     let store = Store::open(&url, master_key(&folder)?, crate::context::signer(&folder)?)
         .await
         .with_context(|| format!("could not open the database {}", url.redacted()))?
-        .with_blob_dir(folder.path().join("attachments"));
+        .with_blobs(blobs);
     if let Err(e) = crate::context::bind_keys(&store).await {
         // New keys for a database that already has a log are worse than none: take them back.
         if created {

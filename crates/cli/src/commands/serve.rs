@@ -61,6 +61,9 @@ pub(crate) async fn run(
         eprintln!("Boundary has no organisation yet. Open this link to set it up (it works once, within 24 hours):");
         println!("{}/setup/{secret}", public.trim_end_matches('/'));
     }
+    if let Some(files) = app.store.files_location() {
+        eprintln!("Attached files are kept in {files}.");
+    }
     eprintln!("Boundary is listening on http://{addr} (public address {public}).");
     let state = AppState {
         app,

@@ -181,15 +181,35 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
         assert_eq!(b["media_type"], "message/rfc822", "{name}");
     }
 
-    // Sealed at rest: the e-mail's words are not in the data folder's files.
-    let dir = app.db.dir.path().join("attachments");
-    for f in std::fs::read_dir(&dir).unwrap() {
-        let raw = std::fs::read(f.unwrap().path()).unwrap();
+    // Sealed at rest, kept by content: `attachments/<case>/<sha256>`, and the e-mail's
+    // words are in none of them.
+    let dir = app.db.dir.path().join("attachments").join(&case);
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .collect();
+    assert!(kept
+        .iter()
+        .any(|p| p.file_name().unwrap().to_str() == Some(sha256_hex(EML).as_str())));
+    for path in kept {
+        let raw = std::fs::read(path).unwrap();
         assert!(
             !raw.windows(15).any(|w| w == b"MARKER-EML-7731"),
             "a file is stored in the clear"
         );
     }
+
+    // A file kept before files were kept by content (named by its id) is still found.
+    let legacy = app
+        .db
+        .dir
+        .path()
+        .join("attachments")
+        .join(mail["id"].as_str().unwrap());
+    std::fs::rename(dir.join(sha256_hex(EML)), &legacy).unwrap();
+    let r = download(&app, &owner, &mail, "").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), EML);
 
     // Read back whole, by those who may see the case, and recorded in the audit.
     let r = download(&app, &owner, &a, "").await;

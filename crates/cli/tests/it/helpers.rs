@@ -4,6 +4,7 @@
 
 use boundary_app::{App, Clock};
 use boundary_domain::Timestamp;
+use boundary_store::blobs::Blobs;
 use boundary_store::data_folder::DataFolder;
 use boundary_store::testing::TestDb;
 use boundary_store::{Engine, Store};
@@ -51,6 +52,16 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 
 /// The server, told that people reach it at `public_url` (for example behind a TLS proxy).
 pub async fn spawn_app_at(engine: Engine, public_url: Option<&str>) -> TestApp {
+    spawn_app_keeping_files(engine, public_url, None).await
+}
+
+/// The server, keeping attached files in `files` (a bucket, say) instead of the data
+/// folder's `attachments/`.
+pub async fn spawn_app_keeping_files(
+    engine: Engine,
+    public_url: Option<&str>,
+    files: Option<Blobs>,
+) -> TestApp {
     let db = TestDb::new(engine).await.expect("test database");
     let folder = DataFolder::new(db.dir.path());
     folder.init(true).expect("data folder");
@@ -61,7 +72,7 @@ pub async fn spawn_app_at(engine: Engine, public_url: Option<&str>) -> TestApp {
     )
     .await
     .expect("store")
-    .with_blob_dir(db.dir.path().join("attachments"));
+    .with_blobs(files.unwrap_or_else(|| Blobs::Folder(db.dir.path().join("attachments"))));
     store.bind_keys().await.expect("keys bound");
     let clock = Arc::new(TestClock(Mutex::new(boundary_app::SystemClock.now())));
     let mut app = App::new(store);
@@ -437,12 +448,18 @@ pub fn serve(args: &[&str], extra: &[&str]) -> Server {
 
 /// As [`serve`], with the log at `level`.
 pub fn serve_logging(args: &[&str], extra: &[&str], level: &str) -> Server {
+    serve_with_env(args, extra, level, &[])
+}
+
+/// As [`serve_logging`], with these environment variables set for the server.
+pub fn serve_with_env(args: &[&str], extra: &[&str], level: &str, env: &[(&str, &str)]) -> Server {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_boundary"))
         .args(args)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(extra)
+        .envs(env.iter().copied())
         .env_remove("BOUNDARY_MASTER_KEY")
         .env("BOUNDARY_LOG", level)
         .stdout(Stdio::null())

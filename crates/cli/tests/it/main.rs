@@ -20,6 +20,7 @@ mod ledger;
 mod letters;
 mod mail;
 mod matrix;
+mod object_storage;
 mod pages;
 mod people;
 mod rebuild;

@@ -1,0 +1,217 @@
+//! Where sealed attachment files are kept: a folder (the data folder's `attachments/`)
+//! or an S3-compatible bucket, so that several servers on one PostgreSQL share them.
+//! Files are kept by content — `<case>/<sha256>` — so the same file attached twice to a
+//! case is one object; what is kept is only ever sealed bytes.
+
+use crate::{Result, StoreError};
+use object_store::aws::AmazonS3Builder;
+use object_store::path::Path as ObjectPath;
+use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
+use secrecy::{ExposeSecret, SecretString};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// An S3-compatible bucket. Credentials are not here: they come from the environment
+/// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), never a flag.
+#[derive(Debug, Clone, Default)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// For anything but AWS itself, e.g. `https://minio.example.org:9000`.
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    /// A folder inside the bucket, when the bucket is shared with other things.
+    pub prefix: Option<String>,
+    /// An access key id and secret, instead of the environment's.
+    pub credentials: Option<(String, SecretString)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Blobs {
+    Folder(PathBuf),
+    Bucket {
+        objects: Arc<dyn ObjectStore>,
+        prefix: ObjectPath,
+        name: String,
+    },
+}
+
+/// Whether a put wrote a new file or found it already kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    Written,
+    AlreadyKept,
+}
+
+fn unavailable(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Files(format!("{what}: {e}"))
+}
+
+impl Blobs {
+    /// A bucket, checked by listing it once, so that a wrong name, endpoint or credential
+    /// stops the server at start instead of at a doctor's first upload.
+    ///
+    /// # Errors
+    /// Settings the client refuses, or a bucket that does not answer.
+    pub async fn bucket(s: &S3Settings) -> Result<Self> {
+        let mut b = AmazonS3Builder::from_env()
+            .with_bucket_name(&s.bucket)
+            .with_retry(RetryConfig {
+                max_retries: 3,
+                retry_timeout: Duration::from_secs(20),
+                ..RetryConfig::default()
+            })
+            .with_client_options(ClientOptions::new().with_timeout(Duration::from_secs(60)));
+        if let Some(endpoint) = &s.endpoint {
+            b = b
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        if let Some((id, secret)) = &s.credentials {
+            b = b
+                .with_access_key_id(id)
+                .with_secret_access_key(secret.expose_secret());
+        }
+        if let Some(region) = &s.region {
+            b = b.with_region(region);
+        }
+        let objects: Arc<dyn ObjectStore> =
+            Arc::new(b.build().map_err(|e| unavailable("settings", e))?);
+        let prefix = ObjectPath::from(s.prefix.as_deref().unwrap_or_default());
+        objects
+            .list_with_delimiter(Some(&prefix))
+            .await
+            .map_err(|e| StoreError::Files(explain(&s.bucket, &e)))?;
+        Ok(Self::Bucket {
+            objects,
+            prefix,
+            name: s.bucket.clone(),
+        })
+    }
+
+    /// For the server's start-up line: where files go, without credentials.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Folder(dir) => dir.display().to_string(),
+            Self::Bucket { name, prefix, .. } => format!("s3://{name}/{prefix}"),
+        }
+    }
+
+    fn object(prefix: &ObjectPath, key: &str) -> ObjectPath {
+        key.split('/')
+            .fold(prefix.clone(), |p, part| p.join(part.to_owned()))
+    }
+
+    /// Keeps `sealed` under `key` unless something is kept there already. In a folder
+    /// the write is synced, rename and all, before this returns.
+    pub(crate) async fn put(&self, key: &str, sealed: Vec<u8>) -> Result<Put> {
+        match self {
+            Self::Folder(dir) => {
+                let path = dir.join(key);
+                if path.exists() {
+                    return Ok(Put::AlreadyKept);
+                }
+                tokio::task::spawn_blocking(move || write_synced(&path, &sealed))
+                    .await
+                    .map_err(|e| unavailable("writing", e))??;
+                Ok(Put::Written)
+            }
+            Self::Bucket {
+                objects, prefix, ..
+            } => {
+                let at = Self::object(prefix, key);
+                match objects.head(&at).await {
+                    Ok(_) => return Ok(Put::AlreadyKept),
+                    Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(unavailable("checking", e)),
+                }
+                objects
+                    .put(&at, PutPayload::from(sealed))
+                    .await
+                    .map_err(|e| unavailable("writing", e))?;
+                Ok(Put::Written)
+            }
+        }
+    }
+
+    /// The sealed bytes under `key`, or under `legacy` (a folder's name for files kept
+    /// before files were kept by content).
+    pub(crate) async fn get(&self, key: &str, legacy: &str) -> Result<Vec<u8>> {
+        match self {
+            Self::Folder(dir) => {
+                let read = |p: &Path| std::fs::read(p);
+                read(&dir.join(key))
+                    .or_else(|_| read(&dir.join(legacy)))
+                    .map_err(|e| unavailable(&format!("file {key} cannot be read"), e))
+            }
+            Self::Bucket {
+                objects, prefix, ..
+            } => {
+                let got = objects
+                    .get(&Self::object(prefix, key))
+                    .await
+                    .map_err(|e| unavailable(&format!("file {key} cannot be read"), e))?;
+                Ok(got
+                    .bytes()
+                    .await
+                    .map_err(|e| unavailable(&format!("file {key} cannot be read"), e))?
+                    .to_vec())
+            }
+        }
+    }
+
+    /// Best effort: a file left behind is sealed and named by no event.
+    pub(crate) async fn delete(&self, key: &str) {
+        match self {
+            Self::Folder(dir) => {
+                let _ = std::fs::remove_file(dir.join(key));
+            }
+            Self::Bucket {
+                objects, prefix, ..
+            } => {
+                let _ = objects.delete(&Self::object(prefix, key)).await;
+            }
+        }
+    }
+}
+
+/// S3 errors carry the server's whole XML answer; a person needs the gist.
+fn explain(bucket: &str, e: &object_store::Error) -> String {
+    let said = e.to_string();
+    let gist = [
+        ("NoSuchBucket", "there is no such bucket"),
+        ("InvalidAccessKeyId", "the access key is not known there"),
+        ("SignatureDoesNotMatch", "the secret access key is wrong"),
+        ("AccessDenied", "access is denied to these credentials"),
+    ]
+    .iter()
+    .find(|(code, _)| said.contains(code))
+    .map_or_else(
+        || said.chars().take(300).collect::<String>(),
+        |(_, gist)| (*gist).to_owned(),
+    );
+    format!("bucket {bucket}: {gist}")
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io = |e: std::io::Error| unavailable("writing", e);
+    let dir = path
+        .parent()
+        .ok_or_else(|| unavailable("writing", "no folder"))?;
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let tmp = path.with_extension("part");
+    let mut f = std::fs::File::create(&tmp).map_err(io)?;
+    f.write_all(bytes).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)?;
+    // The rename is durable only once the folder itself is synced; a new case's folder
+    // is named in its parent, which is synced too.
+    for d in [Some(dir), dir.parent()].into_iter().flatten() {
+        std::fs::File::open(d)
+            .and_then(|d| d.sync_all())
+            .map_err(io)?;
+    }
+    Ok(())
+}
