@@ -4,9 +4,12 @@
 
 use crate::exports::{Export, Withheld};
 use crate::{authorise, Actor, App, AppError, Result};
+use boundary_domain::attachment::is_picture;
 use boundary_domain::words::{date_time, field_value, occurred_parts};
-use boundary_domain::CaseId;
+use boundary_domain::{CaseId, EntryId};
 use boundary_report::pdf::{evidence_pack, PackEntry, PackInput};
+use boundary_report::pictures::{thumbnail, PACK_SIDE};
+use boundary_store::attachments::AttachmentRow;
 use boundary_store::ledger::StoredCheckpoint;
 use time::Date;
 
@@ -130,6 +133,7 @@ impl App {
                         )
                     })
                     .collect(),
+                pictures: self.pack_pictures(case, &files, e.id).await?,
                 ..base
             });
         }
@@ -171,5 +175,34 @@ impl App {
         })
         .map_err(AppError::Internal)?;
         Ok(pdf)
+    }
+
+    /// An entry's pictures, made small enough for the pack. A picture that cannot be
+    /// read is listed with its hash but not drawn.
+    async fn pack_pictures(
+        &self,
+        case: &crate::CaseRow,
+        files: &[AttachmentRow],
+        entry: EntryId,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut out = Vec::new();
+        let pictures: Vec<_> = files
+            .iter()
+            .filter(|f| f.record.entry == Some(entry) && is_picture(&f.record.media_type))
+            .collect();
+        if pictures.is_empty() {
+            return Ok(out);
+        }
+        let key = self.store.data_key(case.key).await?;
+        for f in pictures {
+            let bytes = self.store.get_file(&key, f).await?;
+            let small = tokio::task::spawn_blocking(move || thumbnail(&bytes, PACK_SIDE))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            if let Some(jpeg) = small {
+                out.push((f.record.name.clone(), jpeg));
+            }
+        }
+        Ok(out)
     }
 }

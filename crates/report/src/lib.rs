@@ -9,6 +9,7 @@
 pub mod bundle;
 mod letters;
 pub mod pdf;
+pub mod pictures;
 
 pub use letters::{
     check_template, default_template, draft, LetterFacts, RemovalFacts, PLACEHOLDERS, TEMPLATE_MAX,

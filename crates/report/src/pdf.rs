@@ -27,6 +27,9 @@ pub struct PackEntry {
     pub amendments: Vec<(String, String, String, String, u64)>,
     /// Files: (name, kind, size, SHA-256).
     pub files: Vec<(String, String, String, String)>,
+    /// The entry's pictures as drawn in the pack: (name, a JPEG made small, e.g. by
+    /// `pictures::thumbnail` at `pictures::PACK_SIDE`).
+    pub pictures: Vec<(String, Vec<u8>)>,
     /// When withheld: why. The entry then shows only its place and hash.
     pub withheld: Option<String>,
 }
@@ -234,6 +237,11 @@ fn entries(l: &mut Layout, p: &PackInput) {
                 8.5,
                 false,
             );
+        }
+        for (name, jpeg) in &e.pictures {
+            if let Some(picture) = crate::pictures::decode(jpeg) {
+                l.picture(picture.to_rgb8(), &format!("Attached picture: {name}"));
+            }
         }
     }
 }

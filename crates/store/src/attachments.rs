@@ -27,6 +27,14 @@ fn blob_key(case: CaseId, sha256: &str) -> String {
     format!("{case}/{sha256}")
 }
 
+fn thumbnail_key(case: CaseId, sha256: &str) -> String {
+    format!("{case}/{sha256}.thumbnail")
+}
+
+fn thumbnail_ad(case: &CaseId, sha256: &str) -> Vec<u8> {
+    format!("boundary/attachment-thumbnail/v1|{case}|{sha256}").into_bytes()
+}
+
 fn blob_ad(case: &CaseId, sha256: &str) -> Vec<u8> {
     format!("boundary/attachment-file/v1|{case}|{sha256}").into_bytes()
 }
@@ -102,6 +110,42 @@ impl Store {
             )));
         }
         Ok(bytes)
+    }
+
+    /// Keeps a picture's thumbnail beside it, sealed like the file. It is made from the
+    /// file, so it is not in the ledger; one made again is the same picture.
+    ///
+    /// # Errors
+    /// The folder or bucket cannot be written.
+    pub async fn put_thumbnail(
+        &self,
+        key: &DataKey,
+        row: &AttachmentRow,
+        jpeg: &[u8],
+    ) -> Result<()> {
+        let sealed = key.seal(jpeg, &thumbnail_ad(&row.case, &row.record.sha256))?;
+        self.blobs()?
+            .put(&thumbnail_key(row.case, &row.record.sha256), sealed)
+            .await?;
+        Ok(())
+    }
+
+    /// A picture's thumbnail, if one has been made.
+    ///
+    /// # Errors
+    /// The folder or bucket cannot be read, or the thumbnail does not open.
+    pub async fn thumbnail(&self, key: &DataKey, row: &AttachmentRow) -> Result<Option<Vec<u8>>> {
+        let Some(sealed) = self
+            .blobs()?
+            .get_if_kept(&thumbnail_key(row.case, &row.record.sha256))
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(key.open(
+            &sealed,
+            &thumbnail_ad(&row.case, &row.record.sha256),
+        )?))
     }
 
     /// The files attached to a case, oldest first.

@@ -139,26 +139,33 @@ impl Blobs {
     /// The sealed bytes under `key`, or under `legacy` (a folder's name for files kept
     /// before files were kept by content).
     pub(crate) async fn get(&self, key: &str, legacy: &str) -> Result<Vec<u8>> {
+        let missing = || unavailable(&format!("file {key} cannot be read"), "it is missing");
+        match self.get_if_kept(key).await? {
+            Some(bytes) => Ok(bytes),
+            None => match self {
+                Self::Folder(dir) => std::fs::read(dir.join(legacy)).map_err(|_| missing()),
+                Self::Bucket { .. } => Err(missing()),
+            },
+        }
+    }
+
+    /// The sealed bytes under `key`, or `None` when nothing is kept there.
+    pub(crate) async fn get_if_kept(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        let failed =
+            |e: &dyn std::fmt::Display| unavailable(&format!("file {key} cannot be read"), e);
         match self {
-            Self::Folder(dir) => {
-                let read = |p: &Path| std::fs::read(p);
-                read(&dir.join(key))
-                    .or_else(|_| read(&dir.join(legacy)))
-                    .map_err(|e| unavailable(&format!("file {key} cannot be read"), e))
-            }
+            Self::Folder(dir) => match std::fs::read(dir.join(key)) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(failed(&e)),
+            },
             Self::Bucket {
                 objects, prefix, ..
-            } => {
-                let got = objects
-                    .get(&Self::object(prefix, key))
-                    .await
-                    .map_err(|e| unavailable(&format!("file {key} cannot be read"), e))?;
-                Ok(got
-                    .bytes()
-                    .await
-                    .map_err(|e| unavailable(&format!("file {key} cannot be read"), e))?
-                    .to_vec())
-            }
+            } => match objects.get(&Self::object(prefix, key)).await {
+                Ok(got) => Ok(Some(got.bytes().await.map_err(|e| failed(&e))?.to_vec())),
+                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Err(e) => Err(failed(&e)),
+            },
         }
     }
 
@@ -201,7 +208,9 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .ok_or_else(|| unavailable("writing", "no folder"))?;
     std::fs::create_dir_all(dir).map_err(io)?;
-    let tmp = path.with_extension("part");
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    let tmp = PathBuf::from(tmp);
     let mut f = std::fs::File::create(&tmp).map_err(io)?;
     f.write_all(bytes).map_err(io)?;
     f.sync_all().map_err(io)?;

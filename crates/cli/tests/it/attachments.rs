@@ -328,8 +328,9 @@ async fn files_come_with_a_contact_from_the_log_form(#[case] engine: Engine) {
     assert_eq!(app.app.store.event_count().await.unwrap(), before);
 
     // Two files with the entry: on its page, the picture shown small, both downloadable.
+    let photo = photo(1200, 900);
     let r = post(
-        vec![("shot.png", png()), ("mail.eml", EML.to_vec())],
+        vec![("shot.png", photo.clone()), ("mail.eml", EML.to_vec())],
         "Fourteen messages and an e-mail",
     )
     .await;
@@ -347,8 +348,49 @@ async fn files_come_with_a_contact_from_the_log_form(#[case] engine: Engine) {
         main.contains("Attached files") && main.contains("mail.eml") && main.contains("e-mail"),
         "{html}"
     );
-    assert!(html.contains("class=\"boundary-thumb\""), "{html}");
-    assert!(html.contains(&sha256_hex(&png())));
+    assert_eq!(thumbnail_sizes(&html), [(320, 240)], "{html}");
+    assert!(html.contains(&sha256_hex(&photo)));
+    // Kept sealed beside the file, made once.
+    let kept = app.db.dir.path().join(format!(
+        "attachments/{case}/{}.thumbnail",
+        sha256_hex(&photo)
+    ));
+    assert!(!std::fs::read(&kept).unwrap().starts_with(&[0xFF, 0xD8]));
+    // The timeline shows it too, and the page's view is one look in the audit, not one
+    // per picture.
+    let before = app.app.store.event_count().await.unwrap();
+    let (_, html) = app.get_html(&format!("/cases/{case}")).await;
+    assert_eq!(thumbnail_sizes(&html), [(320, 240)]);
+    assert_eq!(app.app.store.event_count().await.unwrap(), before + 1);
+    // The evidence pack draws the picture (the e-mail is listed, not drawn).
+    let page = format!("/cases/{case}");
+    let r = app
+        .submit(
+            &page,
+            &format!("/cases/{case}/exports"),
+            &[("format", "pdf")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("pack.pdf");
+    std::fs::write(&pdf, r.bytes().await.unwrap()).unwrap();
+    let o = std::process::Command::new("pdfimages")
+        .args(["-list", pdf.to_str().unwrap()])
+        .output()
+        .expect("pdfimages (poppler-utils)");
+    let listed = String::from_utf8_lossy(&o.stdout);
+    let images: Vec<Vec<&str>> = listed
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(images.len(), 1, "{listed}");
+    // Drawn as a JPEG, its shape kept, sharp enough to print (printpdf may make it
+    // smaller than the 1,200 pixels it is given).
+    let (w, h): (u32, u32) = (images[0][3].parse().unwrap(), images[0][4].parse().unwrap());
+    assert_eq!(images[0][8], "jpeg", "{listed}");
+    assert!(w >= 900 && (w * 3).abs_diff(h * 4) <= 4, "{listed}");
     let id = html
         .split("/attachments/")
         .nth(1)
@@ -360,5 +402,36 @@ async fn files_come_with_a_contact_from_the_log_form(#[case] engine: Engine) {
     let r = app.get(&format!("/attachments/{id}?view=1")).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "image/png");
-    assert_eq!(r.bytes().await.unwrap().to_vec(), png());
+    assert_eq!(r.bytes().await.unwrap().to_vec(), photo);
+}
+
+/// A real PNG: a gradient `width` × `height`.
+fn photo(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// The width and height of each thumbnail drawn in a page.
+fn thumbnail_sizes(html: &str) -> Vec<(u32, u32)> {
+    use base64::Engine;
+    html.split("src=\"data:image/jpeg;base64,")
+        .skip(1)
+        .map(|rest| {
+            let b64 = rest
+                .split('"')
+                .next()
+                .unwrap()
+                .replace("&#x2f;", "/")
+                .replace("&#43;", "+");
+            let jpeg = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .unwrap();
+            let picture = image::load_from_memory(&jpeg).unwrap();
+            (picture.width(), picture.height())
+        })
+        .collect()
 }

@@ -2,9 +2,11 @@
 //! page breaks, in an embedded Unicode font so that every character stays selectable
 //! and searchable.
 
+use image::RgbImage;
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem,
+    PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rgb, TextItem,
+    XObjectTransform,
 };
 
 static REGULAR: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
@@ -306,6 +308,39 @@ impl Layout {
             }
         }
         self.y += lh;
+    }
+
+    /// A picture across at most three quarters of the page's width and 100 mm of its
+    /// height, keeping its shape, with a caption under it.
+    pub(crate) fn picture(&mut self, picture: RgbImage, caption: &str) {
+        #[allow(clippy::cast_precision_loss)] // pictures are at most a few thousand pixels
+        let (px_w, px_h) = (picture.width() as f32, picture.height() as f32);
+        if px_w < 1.0 || px_h < 1.0 {
+            return;
+        }
+        let scale = (self.width() * 0.75 / px_w).min(100.0 / px_h);
+        let (w, h) = (px_w * scale, px_h * scale);
+        self.room(h + Self::line_height(8.0) * 2.0);
+        let id = self.doc.add_image(&RawImage {
+            width: picture.width() as usize,
+            height: picture.height() as usize,
+            pixels: RawImageData::U8(picture.into_raw()),
+            data_format: RawImageFormat::RGB8,
+            tag: Vec::new(),
+        });
+        let page_h = self.size().1;
+        self.ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Mm(MARGIN).into_pt()),
+                translate_y: Some(Mm(page_h - self.y - h).into_pt()),
+                // So many pixels per inch that the picture is `w` mm wide.
+                dpi: Some(px_w / (w / 25.4)),
+                ..XObjectTransform::default()
+            },
+        });
+        self.y += h + 1.5;
+        self.paragraph(caption, 8.0, false);
     }
 
     /// The finished PDF, each page footed with the footer and "page n of N".

@@ -327,7 +327,11 @@ async fn show(
         nhs_number: case.person.nhs_number.as_ref().map(ToString::to_string),
         identifiers: case.person.identifiers.clone(),
         opened: format::date_time(case.opened_at),
-        timeline: super::timeline::timeline(&entries, &records),
+        timeline: super::timeline::timeline(
+            &entries,
+            &records,
+            super::files::views(&state, &me, case.id, None).await?,
+        ),
         contact_count: entries.len(),
         logged,
         status_code: case.status.code(),

@@ -1,4 +1,5 @@
-//! Attached files on the pages: listed on an entry with a thumbnail for pictures, and
+//! Attached files on the pages: listed on an entry with a thumbnail for pictures (and
+//! the pictures' thumbnails on the timeline), and
 //! served — to those who may see the case, recorded in the access audit — as a download,
 //! or shown in place when it is a picture.
 
@@ -22,9 +23,12 @@ pub(crate) struct FileView {
     pub size: String,
     pub sha256: String,
     pub added: String,
-    pub image: bool,
+    /// A picture's thumbnail as a `data:` address, drawn within the page whose view is
+    /// recorded, so that a page of pictures is one look in the audit, not one per picture.
+    pub thumbnail: Option<String>,
     /// What the photo says of when and on what it was taken.
     pub photo: Option<String>,
+    pub entry: Option<String>,
 }
 
 fn kind(media_type: &str) -> &'static str {
@@ -45,6 +49,8 @@ pub(crate) async fn views(
     case: CaseId,
     entry: Option<EntryId>,
 ) -> Result<Vec<FileView>, PageError> {
+    use base64::Engine;
+    let mut thumbnails = state.app.thumbnails(&me.actor, case, entry).await?;
     Ok(state
         .app
         .attachments(&me.actor, case)
@@ -52,10 +58,16 @@ pub(crate) async fn views(
         .into_iter()
         .filter(|a| entry.is_none() || a.record.entry == entry)
         .map(|a| FileView {
+            thumbnail: thumbnails.remove(&a.id).map(|jpeg| {
+                format!(
+                    "data:image/jpeg;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(jpeg)
+                )
+            }),
+            entry: a.record.entry.map(|e| e.to_string()),
             id: a.id.to_string(),
             kind: kind(&a.record.media_type),
             size: boundary_domain::words::file_size(a.record.size),
-            image: boundary_domain::attachment::is_picture(&a.record.media_type),
             photo: a.record.photo.as_ref().map(|p| p.words()),
             sha256: a.record.sha256,
             name: a.record.name,

@@ -6,6 +6,7 @@ use boundary_app::advice::AdviceRecords;
 use boundary_app::record_words::RecordWords;
 use boundary_app::EntryRow;
 use boundary_domain::Timestamp;
+use std::collections::HashMap;
 use time::Date;
 
 pub(crate) struct TimelineItem {
@@ -17,6 +18,8 @@ pub(crate) struct TimelineItem {
     pub recorded: String,
     pub what: String,
     pub amended: bool,
+    /// A contact's pictures, with their thumbnails.
+    pub pictures: Vec<super::files::FileView>,
     /// Sorts contacts by when they happened, and records after the contacts of their day.
     key: (i64, Timestamp),
 }
@@ -56,17 +59,32 @@ fn record(w: RecordWords) -> TimelineItem {
         recorded: format::date_time(w.recorded_at),
         what: excerpt(&w.detail),
         amended: false,
+        pictures: Vec::new(),
         key: (end_of_day, w.recorded_at),
     }
 }
 
-pub(crate) fn timeline(entries: &[EntryRow], records: &AdviceRecords) -> Vec<TimelineItem> {
+/// `files` are the case's files: each contact shows those of its pictures that have a
+/// thumbnail.
+pub(crate) fn timeline(
+    entries: &[EntryRow],
+    records: &AdviceRecords,
+    files: Vec<super::files::FileView>,
+) -> Vec<TimelineItem> {
+    let mut pictures: HashMap<String, Vec<super::files::FileView>> = HashMap::new();
+    for f in files {
+        if let (Some(entry), Some(_)) = (&f.entry, &f.thumbnail) {
+            pictures.entry(entry.clone()).or_default().push(f);
+        }
+    }
     let mut items: Vec<TimelineItem> = entries
         .iter()
         .map(|e| {
             let c = e.current();
+            let id = e.id.to_string();
             TimelineItem {
-                id: Some(e.id.to_string()),
+                pictures: pictures.remove(&id).unwrap_or_default(),
+                id: Some(id),
                 title: c.channel.label().to_owned(),
                 when: format::occurred(&c.occurred),
                 approximate: c.occurred.approximate,
