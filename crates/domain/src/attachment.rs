@@ -1,7 +1,7 @@
-//! A file attached to a case — a screenshot, a photo, a voice note, an e-mail, a PDF —
-//! as the ledger records it: its SHA-256, its type (decided from its bytes, never its
-//! name), its size and the name it came with. The bytes themselves are stored sealed
-//! with the case key; the hash in the event is what the ledger covers.
+//! A file attached to a case — a screenshot, a photo, a voice note, an e-mail, a PDF, a
+//! letter — as the ledger records it: its SHA-256, its type (decided from its bytes,
+//! never its name), its size and the name it came with. The bytes themselves are stored
+//! sealed with the case key; the hash in the event is what the ledger covers.
 
 use crate::{text, EntryId, FieldErrors};
 use serde::{Deserialize, Serialize};
@@ -97,8 +97,12 @@ pub fn photo_facts(bytes: &[u8]) -> Option<PhotoFacts> {
     (taken.is_some() || device.is_some()).then_some(PhotoFacts { taken, device })
 }
 
+mod document;
+
+pub use document::UNPACKED_MAX;
+
 /// The types Boundary keeps, as decided from the bytes: pictures, PDFs, sound and video
-/// recordings, and e-mails.
+/// recordings (and e-mails and documents, told apart otherwise).
 const ALLOWED: [&str; 13] = [
     "image/jpeg",
     "image/png",
@@ -164,6 +168,11 @@ fn looks_like_email(bytes: &[u8]) -> bool {
 /// # Errors
 /// A sentence for a file whose type is not kept.
 pub fn media_type(bytes: &[u8]) -> Result<&'static str, String> {
+    // Every zip — which infer may call a zip, a .docx, an .epub… — is opened and told
+    // apart by what it holds, so that none is kept without its unpacked size checked.
+    if bytes.starts_with(b"PK\x03\x04") {
+        return document::zipped_document(bytes)?.ok_or_else(not_kept);
+    }
     if let Some(kind) = infer::get(bytes) {
         if let Some(allowed) = ALLOWED.iter().find(|a| **a == kind.mime_type()) {
             return Ok(allowed);
@@ -172,7 +181,11 @@ pub fn media_type(bytes: &[u8]) -> Result<&'static str, String> {
     if looks_like_email(bytes) {
         return Ok("message/rfc822");
     }
-    Err("This kind of file cannot be kept: attach a photo or screenshot (JPEG, PNG, GIF, WebP, HEIC), a PDF, a sound or video recording (MP3, M4A, OGG, WAV, AAC, MP4, MOV), or an e-mail saved as .eml".into())
+    Err(not_kept())
+}
+
+fn not_kept() -> String {
+    "This kind of file cannot be kept: attach a photo or screenshot (JPEG, PNG, GIF, WebP, HEIC), a PDF, a document (Word .docx, OpenDocument .odt), a sound or video recording (MP3, M4A, OGG, WAV, AAC, MP4, MOV), or an e-mail saved as .eml".into()
 }
 
 /// A file's name as shown and exported: no folders, no control characters.

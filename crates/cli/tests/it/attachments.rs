@@ -60,6 +60,24 @@ async fn download(app: &TestApp, token: &str, attached: &Value, query: &str) -> 
         .unwrap()
 }
 
+/// A Word document whose text part is `text`.
+fn docx(text: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, body) in [
+        (
+            "[Content_Types].xml",
+            &b"<?xml version=\"1.0\"?><Types/>"[..],
+        ),
+        ("word/document.xml", text),
+    ] {
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(body).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
 fn sha256_hex(b: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(b))
@@ -120,6 +138,22 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
             "not part of this case",
         ),
         (
+            "letter.docx",
+            docx(&vec![b'A'; 101 * 1024 * 1024]),
+            vec![],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file",
+            "unpacks to far more than any real document",
+        ),
+        (
+            "archive.zip",
+            b"PK\x03\x04 a zip that is not a document".to_vec(),
+            vec![],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file",
+            "damaged",
+        ),
+        (
             "big.png",
             [png(), vec![0; 20 * 1024 * 1024]].concat(),
             vec![],
@@ -167,6 +201,22 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     let (s, mail) = upload(&app, &owner, &case, "message.eml", EML.to_vec(), &[]).await;
     assert_eq!(s, StatusCode::CREATED, "{mail}");
     assert_eq!(mail["media_type"], "message/rfc822");
+    // A letter as a Word document.
+    let (s, b) = upload(
+        &app,
+        &owner,
+        &case,
+        "letter.docx",
+        docx(b"<w:t>Dear Dr</w:t>"),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    assert_eq!(
+        b["media_type"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+
     // E-mails that real mail programs saved are recognised too.
     let samples =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples/imports/email");
@@ -242,7 +292,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     let (_, list) = app
         .api_get(&format!("/api/v1/cases/{case}/attachments"), &owner)
         .await;
-    assert_eq!(list.as_array().unwrap().len(), 5);
+    assert_eq!(list.as_array().unwrap().len(), 6);
     let (_, audit) = app
         .api_get(&format!("/api/v1/cases/{case}/audit"), &owner)
         .await;
@@ -265,7 +315,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     let o = boundary(&["verify", "--bundle", path], None);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(o.status.success(), "{out}");
-    assert!(out.contains("and 4 attached files checked"), "{out}");
+    assert!(out.contains("and 5 attached files checked"), "{out}");
     assert!(
         out.contains("withheld: event") && out.contains("private e-mail"),
         "{out}"
