@@ -1,12 +1,12 @@
 //! The evidence pack (PDF) of a case, or of a period of it: drafted from the case's
 //! entries, files and records, with each entry's place and hash in the log and the
-//! checkpoint it was made from. The case's owner; recorded in the access audit first.
+//! checkpoint it was made from. Allowed and recorded by `App::prepare_export`.
 
-use crate::exports::{Export, Withheld};
-use crate::{authorise, Actor, App, AppError, Result};
+use crate::exports::{Progress, Withheld};
+use crate::{App, AppError, Result};
 use boundary_domain::attachment::is_picture;
 use boundary_domain::words::{date_time, field_value, occurred_parts};
-use boundary_domain::{CaseId, EntryId};
+use boundary_domain::EntryId;
 use boundary_report::pdf::{evidence_pack, PackEntry, PackInput};
 use boundary_report::pictures::{thumbnail, PACK_SIDE};
 use boundary_store::attachments::AttachmentRow;
@@ -14,44 +14,15 @@ use boundary_store::ledger::StoredCheckpoint;
 use time::Date;
 
 impl App {
-    /// The evidence pack, for contacts from `from` to `to` (UK dates, either open), with
-    /// chosen entries withheld.
-    ///
-    /// # Errors
-    /// `NotFound` for anyone but the owner; `Invalid` for dates that are not dates or out
-    /// of order, or an entry to withhold that is not the case's.
-    pub async fn export_pdf(
-        &self,
-        actor: &Actor,
-        id: CaseId,
-        from: Option<&str>,
-        to: Option<&str>,
-        withhold: &[String],
-        reason: Option<&str>,
-    ) -> Result<Export> {
-        let case = self.store.case(id).await?;
-        authorise::manage_case(actor, &case)?;
-        let (from, to) = crate::exports::period(from, to)?;
-        let withheld = self.withheld(&case, withhold, reason).await?;
-        let checkpoint = self.export_snapshot(actor, &case).await?;
-        let pdf = self
-            .pack_pdf(&case, from, to, &withheld, &checkpoint)
-            .await?;
-        Ok(Export {
-            file_name: self.export_name(id, "pdf"),
-            media_type: "application/pdf",
-            bytes: pdf,
-        })
-    }
-
     /// The pack's bytes, for a case the caller has already been allowed to export.
+    /// One step in `progress` for each entry, and one for the pages.
     pub(crate) async fn pack_pdf(
         &self,
         case: &crate::CaseRow,
-        from: Option<Date>,
-        to: Option<Date>,
+        (from, to): (Option<Date>, Option<Date>),
         withheld: &Withheld,
         checkpoint: &StoredCheckpoint,
+        progress: &Progress,
     ) -> Result<Vec<u8>> {
         let id = case.id;
         // Only what the checkpoint covers: the pack and its bundle say the same.
@@ -73,6 +44,7 @@ impl App {
         let records = self.records_of(case).await?;
         let mut entries = Vec::new();
         for e in &rows {
+            progress.step();
             let c = e.current();
             let on = c.occurred.uk_date();
             if from.is_some_and(|f| on < f) || to.is_some_and(|t| on > t) {
@@ -174,6 +146,7 @@ impl App {
                 .collect(),
         })
         .map_err(AppError::Internal)?;
+        progress.step();
         Ok(pdf)
     }
 

@@ -8,6 +8,7 @@ use boundary_domain::{AttachmentId, CaseId, EntryId, EventBody, FieldErrors, Seq
 use boundary_report::bundle::{self, BundleAttachment, BundleEvent, BundleInput, BundleTimestamp};
 use boundary_store::ledger::StoredCheckpoint;
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use time::Date;
 
 /// A file to download.
@@ -18,6 +19,103 @@ pub struct Export {
     pub bytes: Vec<u8>,
 }
 
+/// What is asked for: the format, a period, what to withhold and why.
+#[derive(Debug, Clone, Default)]
+pub struct ExportRequest {
+    /// `pdf` (the evidence pack) or `bundle` (the verifiable zip, with the pack in it).
+    pub format: String,
+    /// The first and last day of contacts (YYYY-MM-DD), either open.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Entries (with their corrections and files) or files to withhold, by id.
+    pub withhold: Vec<String>,
+    pub reason: Option<String>,
+    /// Whether the bundle keeps the records of who looked at the case, with their
+    /// addresses; they are left out (still proved in place) unless asked for.
+    pub access_records: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Pdf,
+    Bundle,
+}
+
+impl ExportFormat {
+    pub(crate) fn parse(raw: &str) -> Result<Self> {
+        match raw.trim() {
+            "pdf" => Ok(Self::Pdf),
+            "bundle" => Ok(Self::Bundle),
+            _ => Err(FieldErrors::one(
+                "format",
+                "Choose the evidence pack (pdf) or the verifiable bundle (bundle)",
+            )
+            .into()),
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Bundle => "zip",
+        }
+    }
+
+    pub(crate) fn media_type(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Bundle => "application/zip",
+        }
+    }
+
+    /// In words, for pages: "evidence pack" or "verifiable bundle".
+    #[must_use]
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Pdf => "evidence pack",
+            Self::Bundle => "verifiable bundle",
+        }
+    }
+}
+
+/// An export allowed and recorded, with the checkpoint it is made from.
+#[derive(Debug, Clone)]
+pub struct PreparedExport {
+    pub case: CaseRow,
+    pub format: ExportFormat,
+    pub file_name: String,
+    period: (Option<Date>, Option<Date>),
+    withheld: Withheld,
+    checkpoint: StoredCheckpoint,
+}
+
+/// How far an export has got: steps done of steps in all (events proved, entries set
+/// out, the pages made).
+#[derive(Debug, Default)]
+pub struct Progress {
+    done: AtomicU64,
+    total: AtomicU64,
+}
+
+impl Progress {
+    /// (done, total).
+    #[must_use]
+    pub fn get(&self) -> (u64, u64) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    pub(crate) fn add_total(&self, n: u64) {
+        self.total.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub(crate) fn step(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// What an export leaves out, and why.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Withheld {
@@ -26,10 +124,16 @@ pub(crate) struct Withheld {
     pub reason: String,
     /// Entries whose contact falls outside the period asked for.
     pub outside: BTreeSet<EntryId>,
+    /// Whether the records of who looked at the case (with their addresses) are left out.
+    pub access_records: bool,
 }
 
 /// Why an entry outside the period asked for is left out.
 const OUTSIDE: &str = "outside the period asked for";
+
+/// Why the access audit's records are left out, unless asked for.
+const ACCESS_RECORD: &str =
+    "a record of who looked at the case in Boundary, with their address: left out unless asked for";
 
 impl Withheld {
     fn entry_reason(&self, entry: &EntryId) -> Option<&str> {
@@ -56,6 +160,7 @@ impl Withheld {
                     record.entry.and_then(|e| self.entry_reason(&e))
                 }
             }
+            EventBody::CaseViewed { .. } if self.access_records => Some(ACCESS_RECORD),
             _ => None,
         }
     }
@@ -136,40 +241,26 @@ impl App {
         Ok(out)
     }
 
-    /// Records the export in the access audit, then takes the checkpoint it is made from.
-    pub(crate) async fn export_snapshot(
-        &self,
-        actor: &Actor,
-        case: &CaseRow,
-    ) -> Result<StoredCheckpoint> {
-        self.record_view(actor, case, "export", None).await?;
-        self.store
-            .latest_checkpoint()
-            .await?
-            .ok_or(AppError::Unavailable(
-                "the log has no checkpoint yet".into(),
-            ))
-    }
-
-    /// The case's verifiable bundle, with the chosen entries (with their corrections and
-    /// files) and files withheld: each shows only its leaf hash, its proof and the reason.
-    /// The case's owner.
+    /// Checks an export may be made as asked, records it in the access audit, and takes
+    /// the checkpoint it will be made from. Nothing is recorded for a refused request.
     ///
     /// # Errors
-    /// `NotFound` for anyone but the owner; `Invalid` for something to withhold that is
-    /// neither an entry nor a file of the case.
-    pub async fn export_bundle(
+    /// `NotFound` for anyone but the owner; `Invalid` for a format, a date or something to
+    /// withhold that is not right.
+    pub async fn prepare_export(
         &self,
         actor: &Actor,
         id: CaseId,
-        (from, to): (Option<&str>, Option<&str>),
-        withhold: &[String],
-        reason: Option<&str>,
-    ) -> Result<Export> {
-        let (case, key) = self.store.case_and_key(id).await?;
+        request: &ExportRequest,
+    ) -> Result<PreparedExport> {
+        let case = self.store.case(id).await?;
         authorise::manage_case(actor, &case)?;
-        let (from, to) = period(from, to)?;
-        let mut withheld = self.withheld(&case, withhold, reason).await?;
+        let format = ExportFormat::parse(&request.format)?;
+        let (from, to) = period(request.from.as_deref(), request.to.as_deref())?;
+        let mut withheld = self
+            .withheld(&case, &request.withhold, request.reason.as_deref())
+            .await?;
+        withheld.access_records = !request.access_records;
         // Entries outside the period stay in the bundle as their place in the log.
         for e in self.store.entries(&case).await? {
             let on = e.current().occurred.uk_date();
@@ -177,14 +268,80 @@ impl App {
                 withheld.outside.insert(e.id);
             }
         }
-        let checkpoint = self.export_snapshot(actor, &case).await?;
+        self.record_view(actor, &case, "export", None).await?;
+        let checkpoint = self
+            .store
+            .latest_checkpoint()
+            .await?
+            .ok_or(AppError::Unavailable(
+                "the log has no checkpoint yet".into(),
+            ))?;
+        Ok(PreparedExport {
+            file_name: self.export_name(id, format.extension()),
+            case,
+            format,
+            period: (from, to),
+            withheld,
+            checkpoint,
+        })
+    }
+
+    /// Makes an export that `prepare_export` allowed, counting its steps in `progress`.
+    ///
+    /// # Errors
+    /// Storage errors, or a file that does not match its recorded hash.
+    pub async fn make_export(&self, p: &PreparedExport, progress: &Progress) -> Result<Export> {
+        let entries = self.store.entries(&p.case).await?.len() as u64;
+        let bytes = match p.format {
+            ExportFormat::Pdf => {
+                progress.add_total(entries + 1);
+                self.pack_pdf(&p.case, p.period, &p.withheld, &p.checkpoint, progress)
+                    .await?
+            }
+            ExportFormat::Bundle => self.bundle(p, entries, progress).await?,
+        };
+        Ok(Export {
+            file_name: p.file_name.clone(),
+            media_type: p.format.media_type(),
+            bytes,
+        })
+    }
+
+    /// Prepares and makes an export in one go.
+    ///
+    /// # Errors
+    /// As [`App::prepare_export`] and [`App::make_export`].
+    pub async fn export(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        request: &ExportRequest,
+    ) -> Result<Export> {
+        let prepared = self.prepare_export(actor, id, request).await?;
+        self.make_export(&prepared, &Progress::default()).await
+    }
+
+    /// The verifiable bundle: every event of the case up to the checkpoint with its
+    /// proof, withheld ones as their leaf hash and reason, the files, the PDF and any
+    /// trusted timestamp.
+    async fn bundle(
+        &self,
+        p: &PreparedExport,
+        entries: u64,
+        progress: &Progress,
+    ) -> Result<Vec<u8>> {
+        let (case, checkpoint, withheld) = (&p.case, &p.checkpoint, &p.withheld);
+        let id = case.id;
+        let key = self.store.data_key(case.key).await?;
         let size = checkpoint.size;
         let last = Seq::new(i64::try_from(size).unwrap_or(i64::MAX))
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let files = self.store.attachments(&case).await?;
+        let files = self.store.attachments(case).await?;
+        let stored_events = self.store.case_events(id, last).await?;
+        progress.add_total(stored_events.len() as u64 + entries + 1);
         let mut events = Vec::new();
         let mut attachments = Vec::new();
-        for stored in self.store.case_events(id, last).await? {
+        for stored in stored_events {
             let (event, bytes) = self.store.open_event(&stored, &key)?;
             let why = withheld.hides(&event.body).map(str::to_owned);
             let hidden = why.is_some();
@@ -208,9 +365,10 @@ impl App {
                 content: (!hidden).then_some(bytes),
                 withheld: why,
             });
+            progress.step();
         }
         let pdf = self
-            .pack_pdf(&case, from, to, &withheld, &checkpoint)
+            .pack_pdf(case, p.period, withheld, checkpoint, progress)
             .await?;
         // The newest checkpoint a timestamping authority stamped, when one is set up.
         let timestamp = match (&self.tsa, self.store.latest_timestamped(size).await?) {
@@ -230,7 +388,7 @@ impl App {
             },
             _ => None,
         };
-        let bytes = bundle::write(&BundleInput {
+        bundle::write(&BundleInput {
             case: id,
             made_at: self.now().to_string(),
             checkpoint: &checkpoint.note,
@@ -241,12 +399,7 @@ impl App {
             pdf: Some(pdf),
             timestamp,
         })
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Export {
-            file_name: self.export_name(id, "zip"),
-            media_type: "application/zip",
-            bytes,
-        })
+        .map_err(|e| AppError::Internal(e.to_string()))
     }
 
     /// `boundary-case-` the case id's first eight digits, the date, and the extension.

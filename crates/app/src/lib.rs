@@ -15,6 +15,7 @@ pub mod care;
 pub mod cases;
 pub mod entries;
 pub mod evidence_pack;
+pub mod export_jobs;
 pub mod exports;
 pub mod gifts;
 pub mod ledger;

@@ -32,11 +32,17 @@ fn thumbnail_key(case: CaseId, sha256: &str) -> String {
 }
 
 fn thumbnail_ad(case: &CaseId, sha256: &str) -> Vec<u8> {
-    format!("boundary/attachment-thumbnail/v1|{case}|{sha256}").into_bytes()
+    blob_ad_for("attachment-thumbnail", case, sha256)
 }
 
 fn blob_ad(case: &CaseId, sha256: &str) -> Vec<u8> {
-    format!("boundary/attachment-file/v1|{case}|{sha256}").into_bytes()
+    blob_ad_for("attachment-file", case, sha256)
+}
+
+/// Binds a sealed file to what it is, its case and its name, so none can stand in for
+/// another.
+pub(crate) fn blob_ad_for(what: &str, case: &CaseId, name: &str) -> Vec<u8> {
+    format!("boundary/{what}/v1|{case}|{name}").into_bytes()
 }
 
 impl Store {
@@ -59,7 +65,7 @@ impl Store {
         self.blobs.as_ref().map(Blobs::describe)
     }
 
-    fn blobs(&self) -> Result<&Blobs> {
+    pub(crate) fn blobs(&self) -> Result<&Blobs> {
         self.blobs
             .as_ref()
             .ok_or_else(|| StoreError::Files("no folder or bucket is set for them".into()))

@@ -18,6 +18,7 @@ pub mod crypto;
 pub mod data_folder;
 pub mod engine;
 pub mod events;
+pub mod export_jobs;
 pub mod gifts;
 pub mod ledger;
 pub mod letter_templates;

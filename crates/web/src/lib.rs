@@ -31,6 +31,8 @@ pub struct WebConfig {
     /// A reverse proxy whose `X-Forwarded-For` is believed; from anyone else it is ignored,
     /// or a client could choose its own address and escape throttling.
     pub trusted_proxy: Option<std::net::IpAddr>,
+    /// How long the case page waits for an export before showing its progress instead.
+    pub export_wait: std::time::Duration,
 }
 
 impl WebConfig {
@@ -39,6 +41,7 @@ impl WebConfig {
         Self {
             public_url: public_url.trim_end_matches('/').to_owned(),
             trusted_proxy: None,
+            export_wait: std::time::Duration::from_millis(1500),
         }
     }
 

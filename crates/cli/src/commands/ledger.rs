@@ -90,8 +90,17 @@ pub(crate) fn verify_bundle(g: &Global, path: &Path, vkey: Option<&str>) -> anyh
                         format!("; {} withheld, each still proved in place", r.withheld.len())
                     }
                 );
+                // One line per reason: a case looked at often has many access records.
+                let mut by_reason: Vec<(&str, Vec<String>)> = Vec::new();
                 for (seq, why) in &r.withheld {
-                    println!("withheld: event {seq}: {why}");
+                    match by_reason.iter_mut().find(|(w, _)| *w == why.as_str()) {
+                        Some((_, seqs)) => seqs.push(seq.to_string()),
+                        None => by_reason.push((why, vec![seq.to_string()])),
+                    }
+                }
+                for (why, seqs) in by_reason {
+                    let which = if seqs.len() == 1 { "event" } else { "events" };
+                    println!("withheld: {which} {}: {why}", seqs.join(", "));
                 }
                 for (sha256, why) in &r.withheld_files {
                     println!("withheld: attached file {sha256}: {why}");

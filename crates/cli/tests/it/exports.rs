@@ -149,9 +149,30 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     assert!(python_zip_contains(path, "Fourteen messages overnight").0);
 
     // The independent verifier agrees, and catches each kind of tampering.
+    // Two withheld: the entry, and the record of who looked (the export's own), which
+    // is left out unless asked for.
     let (ok, out) = python("verify_bundle.py", &[path]);
     assert!(ok, "{out}");
-    assert!(out.contains("1 withheld"), "{out}");
+    assert!(out.contains("2 withheld"), "{out}");
+    let o = boundary(&["verify", "--bundle", path], None);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("a record of who looked at the case"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let r = app
+        .http
+        .post(format!("{}{exports}", app.base))
+        .bearer_auth(&owner)
+        .json(&json!({"format": "bundle", "access_records": true}))
+        .send()
+        .await
+        .unwrap();
+    let with_views = dir.path().join("with-views.zip");
+    std::fs::write(&with_views, r.bytes().await.unwrap()).unwrap();
+    let (ok, out) = python("verify_bundle.py", &[with_views.to_str().unwrap()]);
+    assert!(ok && out.contains(", 0 withheld"), "{out}");
+    assert!(python_zip_contains(with_views.to_str().unwrap(), "case_viewed").0);
     let (ok, out) = python("tamper.py", &[path, dir.path().to_str().unwrap()]);
     assert!(ok, "{out}");
     // Boundary's own check refuses every tampered copy too.
@@ -239,11 +260,22 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     let o = boundary(&["verify", "--bundle", later.to_str().unwrap()], None);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(o.status.success(), "{out}");
-    assert_eq!(
-        out.matches("outside the period asked for").count(),
-        4,
+    assert!(
+        out.contains("withheld: events 3, 4, 5, 6: outside the period asked for"),
         "{out}"
     );
+    let o = boundary(
+        &["--json", "verify", "--bundle", later.to_str().unwrap()],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let outside = v["withheld"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["reason"] == "outside the period asked for")
+        .count();
+    assert_eq!(outside, 4, "{v}");
     assert!(!python_zip_contains(later.to_str().unwrap(), "Fourteen messages").0);
     let (s, _) = app
         .api_post(
@@ -318,6 +350,106 @@ async fn the_owner_downloads_the_pack_and_the_bundle_from_the_case_page(#[case] 
             .unwrap()
             .ends_with(ending));
     }
+    let r = app
+        .submit(
+            &page,
+            &format!("/cases/{case}/exports"),
+            &[("format", "pdf"), ("from", "soon")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_large_export_shows_its_progress_and_can_be_downloaded_later(#[case] engine: Engine) {
+    // The page waits no time at all, so every export is treated as a large one.
+    let app = spawn_app_with(
+        engine,
+        Setup {
+            export_wait: Some(std::time::Duration::ZERO),
+            ..Setup::default()
+        },
+    )
+    .await;
+    app.set_up("ada@example.nhs.uk").await;
+    let case = app.open_case_page("Patient A").await;
+    for i in 0..3 {
+        let what = format!("Message {i}");
+        let r = app
+            .log_contact_page(
+                &case,
+                &[
+                    ("channel", "email"),
+                    ("when", "now"),
+                    ("what_happened", &what),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let page = format!("/cases/{case}");
+    let (_, html) = app.get_html(&page).await;
+    assert!(html.contains("name=\"access_records\""), "{html}");
+    let r = app
+        .submit(
+            &page,
+            &format!("/cases/{case}/exports"),
+            &[("format", "bundle")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let progress = location(&r);
+    assert!(progress.starts_with("/exports/"), "{progress}");
+
+    // The page looks again by itself while the bundle is made, then offers it.
+    let mut html = String::new();
+    for _ in 0..300 {
+        html = app.get_html(&progress).await.1;
+        if html.contains("It is ready") {
+            break;
+        }
+        assert!(
+            html.contains("Being made") && html.contains("http-equiv=\"refresh\""),
+            "{html}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        html.contains("Your verifiable bundle") && html.contains("It is ready"),
+        "{html}"
+    );
+    assert!(!html.contains("http-equiv=\"refresh\""));
+    let r = app.get(&format!("{progress}/file")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle.zip");
+    std::fs::write(&bundle, r.bytes().await.unwrap()).unwrap();
+    let o = boundary(&["verify", "--bundle", bundle.to_str().unwrap()], None);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && out.contains("3 withheld"), "{out}");
+    // Kept sealed, not in the clear, while it waits to be downloaded.
+    let job = progress.trim_start_matches("/exports/");
+    let kept = std::fs::read(app.db.dir.path().join("attachments/exports").join(job)).unwrap();
+    assert!(!kept.windows(9).any(|w| w == b"Message 1"));
+
+    // An export whose server went away says so instead of spinning for ever.
+    app.sql(&format!(
+        "UPDATE export_jobs SET state = 'working', updated_at = updated_at - 600 WHERE id = '{job}'"
+    ))
+    .await;
+    let (_, html) = app.get_html(&progress).await;
+    assert!(
+        html.contains("It stopped") && !html.contains("http-equiv"),
+        "{html}"
+    );
+    let r = app.get(&format!("{progress}/file")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // A mistake in the form is shown at once; nothing is started.
     let r = app
         .submit(
             &page,

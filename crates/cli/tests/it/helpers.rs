@@ -52,16 +52,33 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 
 /// The server, told that people reach it at `public_url` (for example behind a TLS proxy).
 pub async fn spawn_app_at(engine: Engine, public_url: Option<&str>) -> TestApp {
-    spawn_app_keeping_files(engine, public_url, None).await
+    spawn_app_with(
+        engine,
+        Setup {
+            public_url,
+            ..Setup::default()
+        },
+    )
+    .await
 }
 
-/// The server, keeping attached files in `files` (a bucket, say) instead of the data
-/// folder's `attachments/`.
-pub async fn spawn_app_keeping_files(
-    engine: Engine,
-    public_url: Option<&str>,
-    files: Option<Blobs>,
-) -> TestApp {
+/// What a test server is given beyond the defaults.
+#[derive(Default)]
+pub struct Setup<'a> {
+    /// Where people reach it, for example behind a TLS proxy.
+    pub public_url: Option<&'a str>,
+    /// Where attached files go (a bucket, say) instead of the data folder's `attachments/`.
+    pub files: Option<Blobs>,
+    /// How long the case page waits for an export before showing its progress.
+    pub export_wait: Option<std::time::Duration>,
+}
+
+pub async fn spawn_app_with(engine: Engine, setup: Setup<'_>) -> TestApp {
+    let Setup {
+        public_url,
+        files,
+        export_wait,
+    } = setup;
     let db = TestDb::new(engine).await.expect("test database");
     let folder = DataFolder::new(db.dir.path());
     folder.init(true).expect("data folder");
@@ -81,7 +98,13 @@ pub async fn spawn_app_keeping_files(
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
         app: app.clone(),
-        config: Arc::new(WebConfig::new(public_url.unwrap_or(&base))),
+        config: Arc::new({
+            let mut config = WebConfig::new(public_url.unwrap_or(&base));
+            if let Some(wait) = export_wait {
+                config.export_wait = wait;
+            }
+            config
+        }),
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {

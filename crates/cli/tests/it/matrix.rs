@@ -161,6 +161,9 @@ const TABLE: &[(&str, &str, &str)] = &[
     // Exports: the case's owner alone.
     ("POST", "/api/v1/cases/{id}/exports", "SANNNNNNSSN"),
     ("POST", "/cases/{id}/exports", "SANNNNNNSSN"),
+    // An export the owner started from the case page, made in the background.
+    ("GET", "/exports/{job}", "SANNNNNNSSN"),
+    ("GET", "/exports/{job}/file", "SANNNNNNSSN"),
     // Letters: drafted and kept by those who record on the case, read by all who see it.
     ("GET", "/cases/{id}/letters/new", "SANNNNNNSSA"),
     ("POST", "/cases/{id}/letters", "SANNNNNNSSA"),
@@ -333,6 +336,10 @@ async fn build_world(t: &TestApp) -> World {
     values.insert("owner_member", owner.to_string());
     values.insert("letter_seq", letter_seq);
     values.insert("attachment", attachment.to_string());
+    values.insert(
+        "export_job",
+        finished_export(app, &owner_actor, &case).await,
+    );
     values.insert("gift_id", gift_id);
     values.insert("spare_token_page", spare_token_a);
     values.insert("spare_token_api", spare_token_b);
@@ -413,6 +420,35 @@ async fn futures_spares(app: &App, org: &str) -> Vec<MemberId> {
     v
 }
 
+/// An export of the case started by its owner from the page, waited for until it is
+/// ready to download.
+async fn finished_export(app: &App, owner: &boundary_app::Actor, case: &str) -> String {
+    use boundary_app::export_jobs::{JobState, Started};
+    let request = boundary_app::exports::ExportRequest {
+        format: "pdf".into(),
+        ..Default::default()
+    };
+    let started = app
+        .start_export(
+            owner,
+            case.parse().unwrap(),
+            &request,
+            std::time::Duration::ZERO,
+        )
+        .await
+        .unwrap();
+    let Started::Working(job) = started else {
+        panic!("an export with no time to wait came back at once");
+    };
+    for _ in 0..600 {
+        if app.export_status(owner, &job).await.unwrap().job.state == JobState::Ready {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the export was not made within 30 seconds");
+}
+
 /// The concrete path for a row.
 fn fill(world: &World, method: &str, path: &str) -> String {
     let member = match (method, path) {
@@ -454,6 +490,7 @@ fn fill(world: &World, method: &str, path: &str) -> String {
         .replace("{step}", "told_line_manager")
         .replace("{seq}", &world.values["letter_seq"])
         .replace("{kind}", "warning")
+        .replace("{job}", &world.values["export_job"])
 }
 
 /// Form fields for page posts: valid where validity matters, so that an allowed caller

@@ -177,7 +177,14 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
     let blobs = Blobs::bucket(&s3.settings("evidence", Some("riverside")))
         .await
         .unwrap();
-    let app = spawn_app_keeping_files(engine, None, Some(blobs)).await;
+    let app = spawn_app_with(
+        engine,
+        Setup {
+            files: Some(blobs),
+            ..Setup::default()
+        },
+    )
+    .await;
     let owner = app.owner_token().await;
     let (case, _) = app.logged_contacts(&owner, 1).await;
     let other_case = app.api_case(&owner, "Patient B").await;

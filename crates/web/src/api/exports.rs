@@ -8,9 +8,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use boundary_app::exports::Export;
-use boundary_app::AppError;
-use boundary_domain::FieldErrors;
+use boundary_app::exports::{Export, ExportRequest};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -28,6 +26,10 @@ pub(crate) struct ExportIn {
     /// outside the period are withheld, still proved in place.
     from: Option<String>,
     to: Option<String>,
+    /// Keep in the bundle the records of who looked at the case, with their addresses
+    /// (left out by default, each still proved in place).
+    #[serde(default)]
+    access_records: bool,
 }
 
 pub(crate) fn download(export: Export) -> Response {
@@ -56,38 +58,15 @@ pub(crate) async fn export(
     ApiJson(body): ApiJson<ExportIn>,
 ) -> Result<Response, ApiError> {
     let id = case_id(&id)?;
-    match body.format.as_str() {
-        "bundle" => Ok(download(
-            state
-                .app
-                .export_bundle(
-                    &actor,
-                    id,
-                    (body.from.as_deref(), body.to.as_deref()),
-                    &body.withhold,
-                    body.reason.as_deref(),
-                )
-                .await?,
-        )),
-        "pdf" => Ok(download(
-            state
-                .app
-                .export_pdf(
-                    &actor,
-                    id,
-                    body.from.as_deref(),
-                    body.to.as_deref(),
-                    &body.withhold,
-                    body.reason.as_deref(),
-                )
-                .await?,
-        )),
-        _ => Err(AppError::Invalid(FieldErrors::one(
-            "format",
-            "Choose the format: bundle or pdf",
-        ))
-        .into()),
-    }
+    let request = ExportRequest {
+        format: body.format,
+        from: body.from,
+        to: body.to,
+        withhold: body.withhold,
+        reason: body.reason,
+        access_records: body.access_records,
+    };
+    Ok(download(state.app.export(&actor, id, &request).await?))
 }
 
 pub(super) fn router() -> Routes {

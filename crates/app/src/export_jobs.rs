@@ -1,0 +1,186 @@
+//! Exports made in the background for the case page, so that a large case shows how far
+//! its export has got instead of a page that seems to hang. Small ones still come back
+//! at once. Progress lives in the database, so any server sharing it can show it; the
+//! finished file is kept sealed for an hour.
+
+use crate::exports::{Export, ExportFormat, ExportRequest, PreparedExport, Progress};
+use crate::{authorise, Actor, App, AppError, Result};
+use boundary_domain::CaseId;
+pub use boundary_store::export_jobs::{ExportJob, JobState};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a finished export can be downloaded again.
+pub const KEPT_SECONDS: i64 = 3600;
+/// A job not heard from for this long has stopped: its server went away.
+pub const STALLED_SECONDS: i64 = 60;
+/// How often a job's progress is written down.
+const TICK: Duration = Duration::from_millis(500);
+
+/// What the page shows of a job.
+#[derive(Debug, Clone)]
+pub struct ExportStatus {
+    pub job: ExportJob,
+    pub format: ExportFormat,
+    /// Still "working" but silent for longer than [`STALLED_SECONDS`].
+    pub stalled: bool,
+}
+
+/// How a started export went: finished while the page waited, or still being made.
+#[derive(Debug)]
+pub enum Started {
+    Done(Export),
+    Working(String),
+}
+
+impl App {
+    fn seconds(&self) -> i64 {
+        self.now().unix_micros() / 1_000_000
+    }
+
+    /// Checks, records and starts an export, and waits up to `wait` for it: a small one
+    /// comes back whole; a large one goes on in the background, its job id returned.
+    ///
+    /// # Errors
+    /// As [`App::prepare_export`]: nothing is started for a refused request.
+    pub async fn start_export(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        request: &ExportRequest,
+        wait: Duration,
+    ) -> Result<Started> {
+        let prepared = self.prepare_export(actor, id, request).await?;
+        let now = self.seconds();
+        if let Err(e) = self
+            .store
+            .remove_export_jobs_before(now - KEPT_SECONDS)
+            .await
+        {
+            tracing::warn!("old exports were not removed: {e}");
+        }
+        let job = ExportJob {
+            id: hex::encode(self.random.bytes16()),
+            case: id,
+            member: actor.member,
+            format: request.format.trim().to_owned(),
+            file_name: prepared.file_name.clone(),
+            state: JobState::Working,
+            done: 0,
+            total: 0,
+            failure: None,
+            started_at: now,
+            updated_at: now,
+        };
+        self.store.insert_export_job(&job).await?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let app = self.clone();
+        let job_id = job.id.clone();
+        tokio::spawn(async move { app.run_export_job(job, prepared, tx).await });
+        match tokio::time::timeout(wait, rx).await {
+            Ok(Ok(done)) => Ok(Started::Done(done?)),
+            _ => Ok(Started::Working(job_id)),
+        }
+    }
+
+    /// Makes the export, writing down its progress; hands it to the page if the page is
+    /// still waiting, else keeps it for the progress page to offer.
+    async fn run_export_job(
+        &self,
+        job: ExportJob,
+        prepared: PreparedExport,
+        waiting: tokio::sync::oneshot::Sender<Result<Export>>,
+    ) {
+        let progress = Arc::new(Progress::default());
+        let making = self.make_export(&prepared, &progress);
+        tokio::pin!(making);
+        let mut tick = tokio::time::interval(TICK);
+        let made = loop {
+            tokio::select! {
+                made = &mut making => break made,
+                _ = tick.tick() => {
+                    let at = self.seconds();
+                    let working = JobState::Working;
+                    if let Err(e) = self.store.update_export_job(&job.id, working, progress.get(), None, at).await {
+                        tracing::warn!("an export's progress was not written down: {e}");
+                    }
+                }
+            }
+        };
+        let made = match waiting.send(made) {
+            // The page had it: nothing to keep.
+            Ok(()) => {
+                let _ = self.store.remove_export_job(&job.id).await;
+                return;
+            }
+            Err(made) => made,
+        };
+        let (done, total) = progress.get();
+        let kept = async {
+            let export = made?;
+            let key = self.store.data_key(prepared.case.key).await?;
+            self.store
+                .put_export_file(&key, &job, &export.bytes)
+                .await?;
+            Ok::<_, AppError>(())
+        }
+        .await;
+        let at = self.seconds();
+        let ended = match &kept {
+            Ok(()) => {
+                self.store
+                    .update_export_job(&job.id, JobState::Ready, (total, total), None, at)
+            }
+            Err(e) => {
+                tracing::warn!(job = %job.id, "an export failed: {e}");
+                let why = "Something went wrong while making it. Try again; if it fails again, tell whoever runs Boundary.";
+                self.store.update_export_job(
+                    &job.id,
+                    JobState::Failed,
+                    (done, total),
+                    Some(why),
+                    at,
+                )
+            }
+        };
+        if let Err(e) = ended.await {
+            tracing::warn!("an export's end was not written down: {e}");
+        }
+    }
+
+    /// A job started by the actor, on a case they still manage.
+    ///
+    /// # Errors
+    /// `NotFound` for a job that is not theirs, or gone.
+    pub async fn export_status(&self, actor: &Actor, job: &str) -> Result<ExportStatus> {
+        let job = self.store.export_job(job).await?;
+        if job.member != actor.member {
+            return Err(AppError::NotFound);
+        }
+        authorise::manage_case(actor, &self.store.case(job.case).await?)?;
+        Ok(ExportStatus {
+            format: ExportFormat::parse(&job.format)?,
+            stalled: job.state == JobState::Working
+                && self.seconds() - job.updated_at > STALLED_SECONDS,
+            job,
+        })
+    }
+
+    /// The finished file of a job.
+    ///
+    /// # Errors
+    /// `NotFound` as for [`App::export_status`], or for a job not finished.
+    pub async fn export_job_file(&self, actor: &Actor, job: &str) -> Result<Export> {
+        let status = self.export_status(actor, job).await?;
+        if status.job.state != JobState::Ready {
+            return Err(AppError::NotFound);
+        }
+        let case = self.store.case(status.job.case).await?;
+        let key = self.store.data_key(case.key).await?;
+        Ok(Export {
+            bytes: self.store.export_file(&key, &status.job).await?,
+            file_name: status.job.file_name,
+            media_type: status.format.media_type(),
+        })
+    }
+}
