@@ -26,6 +26,19 @@ pub struct ExportStatus {
     pub stalled: bool,
 }
 
+impl ExportStatus {
+    /// `working`, `stalled`, `ready` or `failed`.
+    #[must_use]
+    pub fn state(&self) -> &'static str {
+        match (self.job.state, self.stalled) {
+            (JobState::Working, false) => "working",
+            (JobState::Working, true) => "stalled",
+            (JobState::Ready, _) => "ready",
+            (JobState::Failed, _) => "failed",
+        }
+    }
+}
+
 /// How a started export went: finished while the page waited, or still being made.
 #[derive(Debug)]
 pub enum Started {
@@ -158,12 +171,30 @@ impl App {
             return Err(AppError::NotFound);
         }
         authorise::manage_case(actor, &self.store.case(job.case).await?)?;
+        self.status_of(job)
+    }
+
+    fn status_of(&self, job: ExportJob) -> Result<ExportStatus> {
         Ok(ExportStatus {
             format: ExportFormat::parse(&job.format)?,
             stalled: job.state == JobState::Working
                 && self.seconds() - job.updated_at > STALLED_SECONDS,
             job,
         })
+    }
+
+    /// The actor's exports of a case in the last hour, newest first, for the case page.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn recent_exports(&self, actor: &Actor, case: CaseId) -> Result<Vec<ExportStatus>> {
+        let now = self.seconds();
+        self.store
+            .export_jobs_of(case, actor.member, now - KEPT_SECONDS)
+            .await?
+            .into_iter()
+            .map(|job| self.status_of(job))
+            .collect()
     }
 
     /// The finished file of a job.

@@ -128,6 +128,35 @@ pub(crate) enum Command {
         #[arg(long, value_name = "VKEY", requires = "bundle")]
         vkey: Option<String>,
     },
+    /// Make one case's evidence pack (PDF) or verifiable bundle (zip), as its owner would
+    /// from the case page; recorded in the case's access history as made from the command
+    /// line. Progress goes to stderr.
+    Export {
+        /// The case's id.
+        #[arg(long)]
+        case: String,
+        /// `pdf` (the evidence pack) or `bundle` (the verifiable zip, with the pack in it).
+        #[arg(long)]
+        format: String,
+        /// Where to write it; an existing file is not overwritten.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The first day of contacts to include (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// The last day of contacts to include (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        /// An entry or attached file to withhold (its id); repeat for more.
+        #[arg(long, value_name = "ID")]
+        withhold: Vec<String>,
+        /// Why they are withheld, shown in the pack and the bundle.
+        #[arg(long)]
+        reason: Option<String>,
+        /// Keep the records of who looked at the case (with their addresses) in the bundle.
+        #[arg(long)]
+        access_records: bool,
+    },
     /// Master key management.
     Keys {
         #[command(subcommand)]

@@ -4,6 +4,7 @@ mod admin;
 mod bench;
 mod bench_ledger;
 mod bench_pdf;
+mod export;
 mod init;
 mod ledger;
 mod mail;
@@ -70,6 +71,26 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             against, receipt, ..
         } => ledger::verify(g, against.as_deref(), receipt.as_deref()).await,
         Command::Checkpoint { vkey } => ledger::checkpoint(g, vkey).await,
+        Command::Export {
+            case,
+            format,
+            out,
+            from,
+            to,
+            withhold,
+            reason,
+            access_records,
+        } => {
+            let request = boundary_app::exports::ExportRequest {
+                format,
+                from,
+                to,
+                withhold,
+                reason,
+                access_records,
+            };
+            export::run(g, &case, &request, &out).await
+        }
         Command::Bench { entries, events } => {
             bench::run(entries).await?;
             bench_ledger::run(events).await?;

@@ -113,32 +113,62 @@ impl Store {
     /// # Errors
     /// `NotFound`, or database errors.
     pub async fn export_job(&self, id: &str) -> Result<ExportJob> {
-        let r = sqlx::query(
-            "SELECT id, case_id, member_id, format, file_name, state, done, total, failure, \
-             started_at, updated_at FROM export_jobs WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let count = |col: &str| -> Result<u64> {
-            Ok(u64::try_from(r.try_get::<i64, _>(col)?).unwrap_or_default())
-        };
-        Ok(ExportJob {
-            id: r.try_get("id")?,
-            case: get_id(&r, "case_id")?,
-            member: get_id(&r, "member_id")?,
-            format: r.try_get("format")?,
-            file_name: r.try_get("file_name")?,
-            state: JobState::parse(&r.try_get::<String, _>("state")?)?,
-            done: count("done")?,
-            total: count("total")?,
-            failure: r.try_get("failure")?,
-            started_at: r.try_get("started_at")?,
-            updated_at: r.try_get("updated_at")?,
-        })
+        let r = sqlx::query(&format!("SELECT {COLUMNS} FROM export_jobs WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        job_of(&r)
     }
 
+    /// A member's exports of a case started since `since`, newest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn export_jobs_of(
+        &self,
+        case: CaseId,
+        member: MemberId,
+        since: i64,
+    ) -> Result<Vec<ExportJob>> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM export_jobs WHERE case_id = $1 AND member_id = $2 \
+             AND started_at >= $3 ORDER BY started_at DESC, id"
+        ))
+        .bind(case.to_string())
+        .bind(member.to_string())
+        .bind(since)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(job_of)
+        .collect()
+    }
+}
+
+const COLUMNS: &str = "id, case_id, member_id, format, file_name, state, done, total, failure, \
+                       started_at, updated_at";
+
+fn job_of(r: &sqlx::any::AnyRow) -> Result<ExportJob> {
+    let count = |col: &str| -> Result<u64> {
+        Ok(u64::try_from(r.try_get::<i64, _>(col)?).unwrap_or_default())
+    };
+    Ok(ExportJob {
+        id: r.try_get("id")?,
+        case: get_id(r, "case_id")?,
+        member: get_id(r, "member_id")?,
+        format: r.try_get("format")?,
+        file_name: r.try_get("file_name")?,
+        state: JobState::parse(&r.try_get::<String, _>("state")?)?,
+        done: count("done")?,
+        total: count("total")?,
+        failure: r.try_get("failure")?,
+        started_at: r.try_get("started_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+impl Store {
     /// Keeps a finished export, sealed with its case's key.
     ///
     /// # Errors

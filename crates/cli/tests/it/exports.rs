@@ -422,6 +422,10 @@ async fn a_large_export_shows_its_progress_and_can_be_downloaded_later(#[case] e
         "{html}"
     );
     assert!(!html.contains("http-equiv=\"refresh\""));
+    // The case page leads back to it.
+    let (_, html) = app.get_html(&page).await;
+    assert!(html.contains(&format!("href=\"{progress}\"")), "{html}");
+    assert!(html.contains("ready to download"), "{html}");
     let r = app.get(&format!("{progress}/file")).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "application/zip");
@@ -458,4 +462,66 @@ async fn a_large_export_shows_its_progress_and_can_be_downloaded_later(#[case] e
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn the_command_line_exports_a_case_as_its_owner_and_says_so_in_the_audit(
+    #[case] engine: Engine,
+) {
+    let app = spawn_app(engine).await;
+    let owner = app.owner_token().await;
+    let (case, _) = app.logged_contacts(&owner, 2).await;
+    let data = app.db.dir.path().to_str().unwrap().to_owned();
+    let mut target = vec!["--data".to_owned(), data];
+    if app.db.postgres_name().is_some() {
+        target.extend(["--database".to_owned(), app.db.url.expose().to_owned()]);
+    }
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("case.zip");
+    let export = |extra: &[&str]| {
+        let mut args: Vec<&str> = target.iter().map(String::as_str).collect();
+        args.extend_from_slice(&["export", "--case", &case]);
+        args.extend_from_slice(extra);
+        boundary(&args, None)
+    };
+    let o = export(&["--format", "bundle", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(last_line(&o), out.to_str().unwrap());
+    let o = boundary(&["verify", "--bundle", out.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let (_, audit) = app
+        .api_get(&format!("/api/v1/cases/{case}/audit"), &owner)
+        .await;
+    assert!(
+        audit.to_string().contains("command line (boundary export)"),
+        "{audit}"
+    );
+
+    // Refused, each in one sentence, and nothing overwritten or recorded.
+    let kept = std::fs::read(&out).unwrap();
+    let events = app.app.store.event_count().await.unwrap();
+    for (extra, says) in [
+        (
+            vec!["--format", "bundle", "--out", out.to_str().unwrap()],
+            "already exists",
+        ),
+        (vec!["--format", "docx", "--out", "/tmp/x.docx"], "format:"),
+        (
+            vec!["--format", "pdf", "--from", "soon", "--out", "/tmp/x.pdf"],
+            "from:",
+        ),
+        (
+            vec!["--format", "pdf", "--out", "/no/such/folder/x.pdf"],
+            "does not exist",
+        ),
+    ] {
+        let o = export(&extra);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{extra:?}: {}", stderr(&o));
+    }
+    assert_eq!(std::fs::read(&out).unwrap(), kept);
+    assert_eq!(app.app.store.event_count().await.unwrap(), events);
 }

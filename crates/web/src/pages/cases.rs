@@ -25,6 +25,14 @@ struct CaseCard {
     last_contact: String,
 }
 
+struct RecentExport {
+    job: String,
+    what: &'static str,
+    started: String,
+    /// `working`, `stalled`, `ready` or `failed`.
+    state: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "cases.html")]
 struct CasesPage {
@@ -93,6 +101,8 @@ struct CasePage {
     status_code: &'static str,
     statuses: Vec<(&'static str, &'static str)>,
     is_owner: bool,
+    /// The member's exports of this case in the last hour.
+    exports: Vec<RecentExport>,
     can_log: bool,
     /// For the owner: (member id, e-mail, name, access).
     shares: Vec<(String, String, String, &'static str)>,
@@ -268,6 +278,28 @@ async fn show(
     } else {
         Vec::new()
     };
+    let exports = if is_owner {
+        state
+            .app
+            .recent_exports(&me.actor, case.id)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let started = boundary_domain::Timestamp::from_datetime(
+                    time::OffsetDateTime::from_unix_timestamp(s.job.started_at)
+                        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+                );
+                RecentExport {
+                    job: s.job.id.clone(),
+                    what: s.format.words(),
+                    started: format::date_time(started),
+                    state: s.state(),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let shares = if is_owner {
         state
             .app
@@ -316,6 +348,7 @@ async fn show(
         steps_total: checklist.len(),
         next_step,
         is_owner,
+        exports,
         can_log,
         shares,
         seen_by,

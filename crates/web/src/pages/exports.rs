@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use boundary_app::export_jobs::{JobState, Started};
+use boundary_app::export_jobs::Started;
 use boundary_app::exports::ExportRequest;
 
 async fn export(
@@ -76,12 +76,7 @@ async fn progress(
         case: j.case.to_string(),
         what: status.format.words(),
         file_name: j.file_name.clone(),
-        state: match (j.state, status.stalled) {
-            (JobState::Working, false) => "working",
-            (JobState::Working, true) => "stalled",
-            (JobState::Ready, _) => "ready",
-            (JobState::Failed, _) => "failed",
-        },
+        state: status.state(),
         done: j.done,
         total: j.total,
         percent: (j.done * 100).checked_div(j.total).unwrap_or(0).min(100),
