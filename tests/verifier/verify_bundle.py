@@ -235,6 +235,18 @@ def check(path, trusted=None):
         raise Bad("the checkpoint's tree size is not the manifest's")
     root = base64.b64decode(lines[2], validate=True)
 
+    last = 0
+    for r in manifest.get("receipts", []):
+        rbody = open_note(r["checkpoint"], "a receipt checkpoint", name, key_id, public)
+        rlines = rbody.split("\n")
+        if len(rlines) < 4 or rlines[0] != name or int(rlines[1]) != r["tree_size"] or r["tree_size"] <= last:
+            raise Bad("the receipt checkpoint of %d events is not the one listed, or out of order" % r["tree_size"])
+        last = r["tree_size"]
+        rroot = base64.b64decode(rlines[2], validate=True)
+        proof = [bytes.fromhex(p) for p in r["consistency"]]
+        if not consistency_ok(r["tree_size"], size, rroot, root, proof):
+            raise Bad("the log did not grow from the receipt checkpoint of %d events" % r["tree_size"])
+
     listed, checked, withheld, last = set(KNOWN), 0, [], 0
     recorded = set()
     for e in manifest["events"]:
@@ -314,7 +326,7 @@ def check(path, trusted=None):
     extra = sorted(set(files) - listed)
     if extra:
         raise Bad("the bundle holds %s, which the manifest does not list" % extra[0])
-    return case, checked, withheld, size, stamped
+    return case, checked, withheld, size, stamped, len(manifest.get("receipts", []))
 
 
 def main(argv):
@@ -325,7 +337,7 @@ def main(argv):
     if len(argv) == 3 and argv[1] == "--vkey":
         trusted = argv[2]
     try:
-        case, checked, withheld, size, stamped = check(argv[0], trusted)
+        case, checked, withheld, size, stamped, receipts = check(argv[0], trusted)
     except (Bad, ValueError, KeyError, TypeError) as e:
         print("FAILED: %s" % e)
         return 1
@@ -335,6 +347,8 @@ def main(argv):
         print("withheld: %s: %s" % (what if isinstance(what, str) else "event %d" % what, reason))
     if stamped:
         print("timestamp: " + stamped)
+    if receipts:
+        print("receipts: the log grew, unchanged, from each of the %d checkpoints on the entries' receipts" % receipts)
     if trusted is None:
         print("key: checked with the key the bundle carries; compare it with one you obtained separately, or pass --vkey")
     return 0

@@ -5,7 +5,9 @@
 
 use crate::{authorise, Actor, App, AppError, CaseRow, Result};
 use boundary_domain::{AttachmentId, CaseId, EntryId, EventBody, FieldErrors, Seq};
-use boundary_report::bundle::{self, BundleAttachment, BundleEvent, BundleInput, BundleTimestamp};
+use boundary_report::bundle::{
+    self, BundleAttachment, BundleEvent, BundleInput, BundleReceipt, BundleTimestamp,
+};
 use boundary_store::ledger::StoredCheckpoint;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -341,8 +343,28 @@ impl App {
         progress.add_total(stored_events.len() as u64 + entries + 1);
         let mut events = Vec::new();
         let mut attachments = Vec::new();
+        let mut receipts: Vec<BundleReceipt> = Vec::new();
         for stored in stored_events {
             let (event, bytes) = self.store.open_event(&stored, &key)?;
+            if matches!(event.body, EventBody::EntryLogged { .. }) {
+                // Entries logged in one go share their receipt's checkpoint: the first
+                // one at or after the entry, so one not yet passed is the same.
+                let covered = receipts
+                    .last()
+                    .is_some_and(|r| r.tree_size > stored.seq.leaf_index());
+                if !covered {
+                    let c = self.store.checkpoint_covering(stored.seq).await?;
+                    receipts.push(BundleReceipt {
+                        consistency: if c.size == size {
+                            Vec::new()
+                        } else {
+                            self.store.consistency_proof(size, c.size).await?
+                        },
+                        tree_size: c.size,
+                        checkpoint: c.note,
+                    });
+                }
+            }
             let why = withheld.hides(&event.body).map(str::to_owned);
             let hidden = why.is_some();
             if let (EventBody::AttachmentAdded { attachment, record }, false) =
@@ -398,6 +420,7 @@ impl App {
             attachments,
             pdf: Some(pdf),
             timestamp,
+            receipts,
         })
         .map_err(|e| AppError::Internal(e.to_string()))
     }

@@ -115,14 +115,16 @@ pub(crate) enum Command {
     Rebuild,
     /// Recompute every leaf and the tree from what is stored and check every kept checkpoint.
     Verify {
-        /// Also check consistency with a checkpoint (signed note) held elsewhere.
+        /// Also check consistency with a checkpoint (signed note) held elsewhere; with
+        /// --bundle, that the bundle's log grew from it.
         #[arg(long, value_name = "FILE")]
         against: Option<PathBuf>,
-        /// Also check one entry's receipt (JSON, as downloaded).
+        /// Also check one entry's receipt (JSON, as downloaded); with --bundle, that the
+        /// entry is in the bundle unchanged and the log grew from the receipt's checkpoint.
         #[arg(long, value_name = "FILE")]
         receipt: Option<PathBuf>,
         /// Check an evidence bundle (.zip) instead, with no database and no network.
-        #[arg(long, value_name = "FILE", conflicts_with_all = ["against", "receipt"])]
+        #[arg(long, value_name = "FILE")]
         bundle: Option<PathBuf>,
         /// With --bundle: the log's verifier key you trust (C2SP vkey), obtained separately.
         #[arg(long, value_name = "VKEY", requires = "bundle")]

@@ -65,8 +65,15 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Verify {
             bundle: Some(bundle),
             vkey,
-            ..
-        } => ledger::verify_bundle(g, &bundle, vkey.as_deref()),
+            against,
+            receipt,
+        } => ledger::verify_bundle(
+            g,
+            &bundle,
+            vkey.as_deref(),
+            against.as_deref(),
+            receipt.as_deref(),
+        ),
         Command::Verify {
             against, receipt, ..
         } => ledger::verify(g, against.as_deref(), receipt.as_deref()).await,

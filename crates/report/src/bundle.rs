@@ -4,8 +4,10 @@
 //! The format is documented in `docs/bundle-format.md`; [`verify`] checks a bundle from
 //! its bytes alone — no database, no network.
 
+mod held;
 mod verify;
 
+pub use held::{check_held, BundleReceipt};
 pub use verify::{verify, BundleReport};
 
 use boundary_domain::CaseId;
@@ -76,6 +78,8 @@ pub struct BundleInput<'a> {
     /// The evidence pack made with the bundle, for people to read.
     pub pdf: Option<Vec<u8>>,
     pub timestamp: Option<BundleTimestamp>,
+    /// The checkpoints on the case's entries' receipts, smallest first.
+    pub receipts: Vec<BundleReceipt>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -93,6 +97,15 @@ pub(crate) struct Manifest {
     pub attachments: Vec<ManifestAttachment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<ManifestTimestamp>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receipts: Vec<ManifestReceipt>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ManifestReceipt {
+    pub tree_size: u64,
+    pub checkpoint: String,
+    pub consistency: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -196,6 +209,7 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
             consistency: t.consistency.iter().map(Hash::to_hex).collect(),
             tsa_cert_sha256: hex::encode(Sha256::digest(t.tsa_cert_pem.as_bytes())),
         }),
+        receipts: input.receipts.iter().map(ManifestReceipt::from).collect(),
     };
     let manifest_bytes =
         serde_json::to_vec_pretty(&manifest).map_err(|e| BundleError::Write(e.to_string()))?;
@@ -239,5 +253,7 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
     Ok(zip.finish().map_err(err)?.into_inner())
 }
 
+#[cfg(test)]
+mod held_tests;
 #[cfg(test)]
 mod tests;

@@ -17,13 +17,7 @@ pub(crate) async fn verify(
     receipt: Option<&Path>,
 ) -> anyhow::Result<()> {
     let against = against.map(|p| read(p, "checkpoint")).transpose()?;
-    let receipt: Option<Receipt> =
-        match receipt {
-            Some(p) => Some(serde_json::from_str(&read(p, "receipt")?).map_err(|e| {
-                user_error(format!("{} is not a Boundary receipt: {e}", p.display()))
-            })?),
-            None => None,
-        };
+    let receipt = receipt.map(read_receipt).transpose()?;
     let app = context::open(g).await?;
     eprintln!("Verifying every event, the Merkle tree and every checkpoint…");
     let report = app.verify_all(against.as_deref(), receipt.as_ref()).await?;
@@ -57,12 +51,39 @@ pub(crate) async fn verify(
     }
 }
 
-/// Checks an evidence bundle from its bytes alone. Exit status 1 when it does not verify.
-pub(crate) fn verify_bundle(g: &Global, path: &Path, vkey: Option<&str>) -> anyhow::Result<()> {
+fn read_receipt(path: &Path) -> anyhow::Result<Receipt> {
+    serde_json::from_str(&read(path, "receipt")?)
+        .map_err(|e| user_error(format!("{} is not a Boundary receipt: {e}", path.display())))
+}
+
+/// Checks an evidence bundle from its bytes alone, and optionally a checkpoint or an
+/// entry's receipt the reader already holds against it. Exit status 1 when it does not
+/// verify.
+pub(crate) fn verify_bundle(
+    g: &Global,
+    path: &Path,
+    vkey: Option<&str>,
+    against: Option<&Path>,
+    receipt: Option<&Path>,
+) -> anyhow::Result<()> {
+    use boundary_report::bundle::check_held;
     let bytes = std::fs::read(path)
         .map_err(|e| user_error(format!("cannot read the bundle {}: {e}", path.display())))?;
-    match boundary_report::bundle::verify(&bytes, vkey) {
-        Ok(r) => {
+    let against = against.map(|p| read(p, "checkpoint")).transpose()?;
+    let receipt = receipt.map(read_receipt).transpose()?;
+    let checked = boundary_report::bundle::verify(&bytes, vkey).and_then(|r| {
+        let mut held = Vec::new();
+        if let Some(note) = &against {
+            held.push(check_held(&r, note, None)?);
+        }
+        if let Some(rc) = &receipt {
+            let seq = u64::try_from(rc.seq).unwrap_or_default();
+            held.push(check_held(&r, &rc.checkpoint, Some((seq, &rc.leaf_hash)))?);
+        }
+        Ok((r, held))
+    });
+    match checked {
+        Ok((r, held)) => {
             if g.json {
                 println!(
                     "{}",
@@ -74,6 +95,8 @@ pub(crate) fn verify_bundle(g: &Global, path: &Path, vkey: Option<&str>) -> anyh
                         "withheld_files": r.withheld_files.iter().map(|(sha, why)| serde_json::json!({"sha256": sha, "reason": why})).collect::<Vec<_>>(),
                         "timestamp": r.timestamped.as_ref().map(|(size, time)| serde_json::json!({"tree_size": size, "time": time})),
                         "vkey": r.vkey,
+                        "receipts": r.receipts,
+                        "held": held,
                     })
                 );
             } else {
@@ -107,6 +130,12 @@ pub(crate) fn verify_bundle(g: &Global, path: &Path, vkey: Option<&str>) -> anyh
                 }
                 if let Some((size, time)) = &r.timestamped {
                     println!("timestamp: the log of {size} events existed by {time}, by the timestamping authority's token (RFC 3161) and its certificate in the bundle; check that certificate against the authority's own");
+                }
+                if r.receipts > 0 {
+                    println!("receipts: the log grew, unchanged, from each of the {} checkpoints on the entries' receipts", r.receipts);
+                }
+                for line in &held {
+                    println!("held: {line}");
                 }
                 if vkey.is_none() {
                     println!("key: checked with the key the bundle carries, {}; compare it with one you trust, or pass --vkey", r.vkey);

@@ -60,6 +60,29 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
         entries.push(e["id"].as_str().unwrap().to_owned());
     }
     let exports = format!("/api/v1/cases/{case}/exports");
+    // The doctor keeps a receipt for the first entry when it is logged; another case's
+    // receipt is no part of this one's bundle.
+    let receipt = |entry: String| {
+        let app = &app;
+        let owner = owner.clone();
+        async move {
+            let (s, r) = app
+                .api_get(&format!("/api/v1/entries/{entry}/receipt"), &owner)
+                .await;
+            assert_eq!(s, StatusCode::OK, "{r}");
+            r.to_string()
+        }
+    };
+    let first_receipt = receipt(entries[0].clone()).await;
+    let elsewhere = app.api_case(&owner, "Patient B").await;
+    let (_, other_entry) = app
+        .api_post(
+            &format!("/api/v1/cases/{elsewhere}/entries"),
+            &owner,
+            json!({"channel": "email", "what_happened": "Unrelated"}),
+        )
+        .await;
+    let other_receipt = receipt(other_entry["id"].as_str().unwrap().to_owned()).await;
 
     // Refusals first: nothing is exported, nothing recorded.
     let events_before = app.app.store.event_count().await.unwrap();
@@ -126,6 +149,39 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     assert!(o.status.success(), "{out}{}", stderr(&o));
     assert!(out.starts_with(&format!("ok: case {case}:")), "{out}");
     assert!(out.contains("names a neighbour"), "{out}");
+    // The receipt kept since the first entry was logged: the entry is in the bundle
+    // unchanged, and the log grew from the receipt's checkpoint; another case's is not.
+    let held = dir.path().join("receipt.json");
+    std::fs::write(&held, &first_receipt).unwrap();
+    let o = boundary(
+        &[
+            "verify",
+            "--bundle",
+            path,
+            "--receipt",
+            held.to_str().unwrap(),
+        ],
+        None,
+    );
+    let said = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success() && said.contains("held: the receipt's entry is event"),
+        "{said}"
+    );
+    std::fs::write(&held, &other_receipt).unwrap();
+    let o = boundary(
+        &[
+            "verify",
+            "--bundle",
+            path,
+            "--receipt",
+            held.to_str().unwrap(),
+        ],
+        None,
+    );
+    let said = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{said}");
+    assert!(said.contains("not one this bundle links to"), "{said}");
     let o = boundary(&["--json", "verify", "--bundle", path], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["ok"], true, "{v}");
@@ -149,11 +205,16 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     assert!(python_zip_contains(path, "Fourteen messages overnight").0);
 
     // The independent verifier agrees, and catches each kind of tampering.
-    // Two withheld: the entry, and the record of who looked (the export's own), which
-    // is left out unless asked for.
+    // Three withheld: the entry, and the records of who looked (at the receipt, and the
+    // export's own), which are left out unless asked for. The four entries' receipts
+    // link in.
     let (ok, out) = python("verify_bundle.py", &[path]);
     assert!(ok, "{out}");
-    assert!(out.contains("2 withheld"), "{out}");
+    assert!(out.contains("3 withheld"), "{out}");
+    assert!(
+        out.contains("each of the 4 checkpoints on the entries' receipts"),
+        "{out}"
+    );
     let o = boundary(&["verify", "--bundle", path], None);
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("a record of who looked at the case"),

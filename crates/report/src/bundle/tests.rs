@@ -15,6 +15,14 @@ fn case(n: u8) -> CaseId {
 /// A log of six events, alternating between cases 1 and 2; the bundle of case 1 with
 /// event 3 withheld when `withhold` is set.
 fn bundle(withhold: bool) -> Vec<u8> {
+    bundle_with(withhold, |_, _| Vec::new())
+}
+
+/// As [`bundle`], with the receipt checkpoints `receipts` makes from the log's tree.
+pub(super) fn bundle_with(
+    withhold: bool,
+    receipts: impl Fn(&MemoryTree, &LogSigner) -> Vec<BundleReceipt>,
+) -> Vec<u8> {
     let mut tree = MemoryTree::new();
     let mut contents = Vec::new();
     for i in 0..6u8 {
@@ -55,6 +63,7 @@ fn bundle(withhold: bool) -> Vec<u8> {
         attachments: Vec::new(),
         pdf: Some(b"%PDF-1.7 not checked".to_vec()),
         timestamp: None,
+        receipts: receipts(&tree, &s),
     })
     .unwrap()
 }

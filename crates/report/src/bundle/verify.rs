@@ -33,6 +33,13 @@ pub struct BundleReport {
     pub timestamped: Option<(u64, String)>,
     /// The verifier key used: the bundle's own, unless one was given.
     pub vkey: String,
+    /// Every checkpoint shown to be an earlier state of the same log: the bundle's own,
+    /// the timestamped one and the receipts' — (size, root).
+    pub linked: Vec<(u64, Hash)>,
+    /// Each listed event's leaf hash, withheld or not: (sequence number, hash).
+    pub leaves: Vec<(u64, Hash)>,
+    /// How many receipt checkpoints the log was shown to have grown from.
+    pub receipts: usize,
 }
 
 const KNOWN: [&str; 6] = [
@@ -97,7 +104,7 @@ fn text<'a>(files: &'a BTreeMap<String, Vec<u8>>, name: &str) -> Result<&'a str,
     std::str::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))
 }
 
-fn hash(hex: &str, what: &str) -> Result<Hash, String> {
+pub(super) fn hash(hex: &str, what: &str) -> Result<Hash, String> {
     Hash::from_hex(hex).map_err(|_| format!("{what} is not a SHA-256 hash in hex"))
 }
 
@@ -165,6 +172,14 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
         ));
     }
 
+    let mut linked = vec![(checkpoint.size, checkpoint.root)];
+    linked.extend(super::held::check_receipts(
+        &manifest,
+        &verifier,
+        &checkpoint,
+    )?);
+    let receipts = manifest.receipts.len();
+    let mut leaves = Vec::new();
     let mut withheld = Vec::new();
     let mut recorded_files = BTreeSet::new();
     let mut checked = 0;
@@ -193,6 +208,7 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
             &checkpoint.root,
         )
         .map_err(|err| format!("event {seq} is not in the signed log: {err}"))?;
+        leaves.push((seq, leaf));
         match (&e.file, &e.withheld) {
             (None, Some(reason)) if !reason.trim().is_empty() => {
                 withheld.push((seq, reason.clone()));
@@ -282,18 +298,10 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
                 .iter()
                 .map(|p| hash(p, "a hash in the timestamp's consistency proof"))
                 .collect::<Result<Vec<_>, _>>()?;
-            if stamped.size != checkpoint.size || !proof.is_empty() {
-                boundary_ledger::verify_consistency(
-                    stamped.size,
-                    checkpoint.size,
-                    &stamped.root,
-                    &checkpoint.root,
-                    &proof,
-                )
-                .map_err(|e| {
-                    format!("the log did not grow from the timestamped checkpoint: {e}")
-                })?;
-            }
+            super::held::grew_from(&stamped, &checkpoint, &proof).map_err(|e| {
+                format!("the log did not grow from the timestamped checkpoint: {e}")
+            })?;
+            linked.push((stamped.size, stamped.root));
             let pem = text(&files, "timestamp/tsa.pem")?;
             if hex::encode(Sha256::digest(pem.as_bytes())) != t.tsa_cert_sha256 {
                 return Err("timestamp/tsa.pem is not the certificate the manifest names".into());
@@ -330,5 +338,8 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
         withheld_files,
         timestamped,
         vkey,
+        linked,
+        leaves,
+        receipts,
     })
 }
