@@ -19,19 +19,24 @@ pub struct Upload<'a> {
 }
 
 /// Checks files sent with a new entry before anything is stored: each must be a file
-/// Boundary keeps, and together within an entry's limit.
+/// Boundary keeps, and together within an entry's limit. Returns each one's record.
 ///
 /// # Errors
 /// Field errors under `file`, naming the file.
-pub fn check_uploads(files: &[(String, Vec<u8>)]) -> std::result::Result<(), FieldErrors> {
+pub fn check_uploads(
+    files: &[(String, Vec<u8>)],
+    entry: Option<EntryId>,
+) -> std::result::Result<Vec<Attachment>, FieldErrors> {
     let mut total = 0u64;
+    let mut records = Vec::with_capacity(files.len());
     for (name, bytes) in files {
-        Attachment::check(bytes, String::new(), name, None).map_err(|e| {
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        records.push(Attachment::check(bytes, sha256, name, entry).map_err(|e| {
             FieldErrors::one(
                 "file",
                 format!("{name}: {}", e.get("file").unwrap_or("it cannot be kept")),
             )
-        })?;
+        })?);
         total += bytes.len() as u64;
     }
     if total > ENTRY_MAX {
@@ -43,7 +48,23 @@ pub fn check_uploads(files: &[(String, Vec<u8>)]) -> std::result::Result<(), Fie
             ),
         ));
     }
-    Ok(())
+    Ok(records)
+}
+
+/// [`check_uploads`] off the async workers: opening a document to see what it unpacks
+/// to takes a moment.
+///
+/// # Errors
+/// `Invalid`, as [`check_uploads`].
+pub async fn check_uploads_aside(
+    files: &[(String, Vec<u8>)],
+    entry: Option<EntryId>,
+) -> Result<Vec<Attachment>> {
+    let owned = files.to_vec();
+    tokio::task::spawn_blocking(move || check_uploads(&owned, entry))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Invalid)
 }
 
 impl App {
@@ -72,7 +93,13 @@ impl App {
                 .into());
             }
         }
-        let record = Attachment::check(upload.bytes, sha256, upload.name, upload.entry)?;
+        // Off the async workers: opening a document to see what it unpacks to takes a
+        // moment.
+        let (bytes, name, entry) = (upload.bytes.to_vec(), upload.name.to_owned(), upload.entry);
+        let record =
+            tokio::task::spawn_blocking(move || Attachment::check(&bytes, sha256, &name, entry))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))??;
         if let Some(entry) = upload.entry {
             if self.store.case_of_entry(entry).await.ok() != Some(id) {
                 return Err(
@@ -100,8 +127,7 @@ impl App {
         }
         self.ensure_writable()?;
         let attachment = AttachmentId::from_random(self.random.bytes16());
-        let put = self
-            .store
+        self.store
             .put_file(&key, id, &record.sha256, upload.bytes)
             .await?;
         let event = self.event(
@@ -119,11 +145,8 @@ impl App {
             Ok::<_, boundary_store::StoreError>(())
         }
         .await;
-        if let Err(e) = appended {
-            // No event names the file: it goes, so that a refusal stores nothing.
-            self.store.discard_file(id, &record.sha256, put).await;
-            return Err(e.into());
-        }
+        appended?;
+        self.keep_thumbnail(&key, id, &record, upload.bytes).await;
         Ok((attachment, record))
     }
 
@@ -160,17 +183,5 @@ impl App {
         self.record_view(actor, &case, "attachment", row.record.entry)
             .await?;
         Ok((row.record, bytes))
-    }
-
-    /// Files kept for an entry whose events were never committed: nothing names them
-    /// now, so they go, and nothing is half kept.
-    pub(crate) async fn discard_files(
-        &self,
-        case: CaseId,
-        kept: &[(AttachmentId, Attachment, boundary_store::blobs::Put)],
-    ) {
-        for (_, record, put) in kept {
-            self.store.discard_file(case, &record.sha256, *put).await;
-        }
     }
 }

@@ -6,7 +6,7 @@ use crate::passwords::check_password_rules;
 use crate::{Actor, App, AppError, Result};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use boundary_domain::{CaseId, Email, FieldErrors, MemberId};
+use boundary_domain::{Email, FieldErrors, MemberId};
 use boundary_store::accounts::MemberRow;
 use boundary_store::sessions::LinkPurpose;
 use boundary_store::StoreError;
@@ -513,20 +513,6 @@ impl App {
             .store
             .use_link(&secret_hash(secret), self.now_micros())
             .await?)
-    }
-}
-
-impl App {
-    /// A case's owner, for an operator acting for them from the command line (who holds
-    /// the keys anyway); `address` says so in the access audit.
-    ///
-    /// # Errors
-    /// `NotFound` for no such case.
-    pub async fn owner_actor(&self, case: CaseId, address: &str) -> Result<Actor> {
-        let owner = self.store.case(case).await?.owner;
-        let mut actor = actor_of(self.store.member(owner).await?);
-        actor.address = Some(address.to_owned());
-        Ok(actor)
     }
 }
 

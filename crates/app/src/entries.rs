@@ -80,23 +80,17 @@ impl App {
         if chaperone.is_none() && row.chaperone_required {
             self.require_chaperone_record(&row, &contact).await?;
         }
-        crate::attachments::check_uploads(files)?;
         let entry = EntryId::from_random(self.random.bytes16());
+        let records = crate::attachments::check_uploads_aside(files, Some(entry)).await?;
         let mut attached = Vec::with_capacity(files.len());
-        for (name, bytes) in files {
-            use sha2::Digest;
-            let sha256 = hex::encode(sha2::Sha256::digest(bytes));
-            let record =
-                boundary_domain::attachment::Attachment::check(bytes, sha256, name, Some(entry))?;
+        for ((_, bytes), record) in files.iter().zip(records) {
+            // Kept before the events; if they then fail, the sealed files stay, named by
+            // nothing (see `Store::put_file`).
+            self.store
+                .put_file(&key, case, &record.sha256, bytes)
+                .await?;
             let id = boundary_domain::AttachmentId::from_random(self.random.bytes16());
-            let put = match self.store.put_file(&key, case, &record.sha256, bytes).await {
-                Ok(put) => put,
-                Err(e) => {
-                    self.discard_files(case, &attached).await;
-                    return Err(e.into());
-                }
-            };
-            attached.push((id, record, put));
+            attached.push((id, record));
         }
         let committed = async {
             let mut w = self.store.begin_write().await?;
@@ -106,7 +100,7 @@ impl App {
             }
             let event = self.event(actor, case, EventBody::EntryLogged { entry, contact });
             let appended = w.append(row.key, &key, &event).await?;
-            for (attachment, record, _) in &attached {
+            for (attachment, record) in &attached {
                 let event = self.event(
                     actor,
                     case,
@@ -121,13 +115,10 @@ impl App {
             Ok::<_, boundary_store::StoreError>((appended, checkpoint))
         }
         .await;
-        let (appended, checkpoint) = match committed {
-            Ok(done) => done,
-            Err(e) => {
-                self.discard_files(case, &attached).await;
-                return Err(e.into());
-            }
-        };
+        let (appended, checkpoint) = committed?;
+        for ((_, bytes), (_, record)) in files.iter().zip(&attached) {
+            self.keep_thumbnail(&key, case, record, bytes).await;
+        }
         tracing::info!(%case, seq = %appended.seq, "contact logged");
         Ok(Logged {
             id: entry,

@@ -2,13 +2,13 @@
 //! entries, files and records, with each entry's place and hash in the log and the
 //! checkpoint it was made from. Allowed and recorded by `App::prepare_export`.
 
-use crate::exports::{Progress, Withheld};
+use crate::exports::{in_period, Progress, Withheld};
 use crate::{App, AppError, Result};
 use boundary_domain::attachment::is_picture;
 use boundary_domain::words::{date_time, field_value, occurred_parts};
 use boundary_domain::EntryId;
 use boundary_report::pdf::{evidence_pack, PackEntry, PackInput};
-use boundary_report::pictures::{thumbnail, PACK_SIDE};
+use boundary_report::pictures::PACK_SIDE;
 use boundary_store::attachments::AttachmentRow;
 use boundary_store::ledger::StoredCheckpoint;
 use time::Date;
@@ -47,7 +47,7 @@ impl App {
             progress.step();
             let c = e.current();
             let on = c.occurred.uk_date();
-            if from.is_some_and(|f| on < f) || to.is_some_and(|t| on > t) {
+            if !in_period(on, (from, to)) {
                 continue;
             }
             let (date, time) = occurred_parts(&c.occurred);
@@ -122,7 +122,7 @@ impl App {
             ),
         };
         let owner = self.store.member(case.owner).await?;
-        let pdf = evidence_pack(&PackInput {
+        let input = PackInput {
             case_label: case.person.label.clone(),
             case_id: id.to_string(),
             doctor: owner.name,
@@ -135,7 +135,7 @@ impl App {
             entries,
             records: record_words
                 .into_iter()
-                .filter(|w| from.is_none_or(|f| w.on >= f) && to.is_none_or(|t| w.on <= t))
+                .filter(|w| in_period(w.on, (from, to)))
                 .map(|w| {
                     (
                         boundary_domain::advice::dates::human(w.on),
@@ -144,8 +144,12 @@ impl App {
                     )
                 })
                 .collect(),
-        })
-        .map_err(AppError::Internal)?;
+        };
+        // Laying out the pages takes a while: off the async workers.
+        let pdf = tokio::task::spawn_blocking(move || evidence_pack(&input))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(AppError::Internal)?;
         progress.step();
         Ok(pdf)
     }
@@ -168,11 +172,14 @@ impl App {
         }
         let key = self.store.data_key(case.key).await?;
         for f in pictures {
-            let bytes = self.store.get_file(&key, f).await?;
-            let small = tokio::task::spawn_blocking(move || thumbnail(&bytes, PACK_SIDE))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            if let Some(jpeg) = small {
+            let bytes = match self.store.get_file(&key, f).await {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    tracing::warn!(attachment = %f.id, "a picture is listed, not drawn: {e}");
+                    continue;
+                }
+            };
+            if let Some(jpeg) = crate::thumbnails::made_small(bytes, PACK_SIDE).await {
                 out.push((f.record.name.clone(), jpeg));
             }
         }

@@ -65,13 +65,8 @@ impl App {
     ) -> Result<Started> {
         let prepared = self.prepare_export(actor, id, request).await?;
         let now = self.seconds();
-        if let Err(e) = self
-            .store
-            .remove_export_jobs_before(now - KEPT_SECONDS)
-            .await
-        {
-            tracing::warn!("old exports were not removed: {e}");
-        }
+        let sweeper = self.clone();
+        tokio::spawn(async move { sweeper.remove_old_exports().await });
         let job = ExportJob {
             id: hex::encode(self.random.bytes16()),
             case: id,
@@ -86,18 +81,37 @@ impl App {
             updated_at: now,
         };
         self.store.insert_export_job(&job).await?;
-        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (tx, mut rx) = tokio::sync::oneshot::channel();
         let app = self.clone();
         let job_id = job.id.clone();
         tokio::spawn(async move { app.run_export_job(job, prepared, tx).await });
-        match tokio::time::timeout(wait, rx).await {
-            Ok(Ok(done)) => Ok(Started::Done(done?)),
-            _ => Ok(Started::Working(job_id)),
+        if let Ok(Ok(made)) = tokio::time::timeout(wait, &mut rx).await {
+            return Ok(Started::Done(made?));
+        }
+        // Closed before looking once more: the job either handed it over just now, or
+        // finds no one waiting and keeps it. Never neither.
+        rx.close();
+        match rx.try_recv() {
+            Ok(made) => Ok(Started::Done(made?)),
+            Err(_) => Ok(Started::Working(job_id)),
         }
     }
 
-    /// Makes the export, writing down its progress; hands it to the page if the page is
-    /// still waiting, else keeps it for the progress page to offer.
+    /// Removes finished exports older than an hour, and their files; and jobs whose
+    /// server went away that long ago. Best effort, in the background.
+    async fn remove_old_exports(&self) {
+        if let Err(e) = self
+            .store
+            .remove_export_jobs_before(self.seconds() - KEPT_SECONDS)
+            .await
+        {
+            tracing::warn!("old exports were not removed: {e}");
+        }
+    }
+
+    /// Makes the export in a task of its own (so a panic is a failure, not silence),
+    /// writing down its progress; hands it to the page if the page is still waiting,
+    /// else keeps it for the progress page to offer.
     async fn run_export_job(
         &self,
         job: ExportJob,
@@ -105,12 +119,12 @@ impl App {
         waiting: tokio::sync::oneshot::Sender<Result<Export>>,
     ) {
         let progress = Arc::new(Progress::default());
-        let making = self.make_export(&prepared, &progress);
-        tokio::pin!(making);
+        let (app, counter, case_key) = (self.clone(), Arc::clone(&progress), prepared.case.key);
+        let mut making = tokio::spawn(async move { app.make_export(&prepared, &counter).await });
         let mut tick = tokio::time::interval(TICK);
         let made = loop {
             tokio::select! {
-                made = &mut making => break made,
+                made = &mut making => break made.unwrap_or_else(|e| Err(AppError::Internal(format!("the export stopped: {e}")))),
                 _ = tick.tick() => {
                     let at = self.seconds();
                     let working = JobState::Working;
@@ -131,7 +145,7 @@ impl App {
         let (done, total) = progress.get();
         let kept = async {
             let export = made?;
-            let key = self.store.data_key(prepared.case.key).await?;
+            let key = self.store.data_key(case_key).await?;
             self.store
                 .put_export_file(&key, &job, &export.bytes)
                 .await?;
@@ -197,16 +211,22 @@ impl App {
             .collect()
     }
 
-    /// The finished file of a job.
+    /// The finished file of a job, for an hour after it was finished; each download is
+    /// recorded in the access audit.
     ///
     /// # Errors
-    /// `NotFound` as for [`App::export_status`], or for a job not finished.
+    /// `NotFound` as for [`App::export_status`], or for a job not finished or too old.
     pub async fn export_job_file(&self, actor: &Actor, job: &str) -> Result<Export> {
         let status = self.export_status(actor, job).await?;
-        if status.job.state != JobState::Ready {
+        if status.job.state != JobState::Ready
+            || self.seconds() - status.job.updated_at > KEPT_SECONDS
+        {
             return Err(AppError::NotFound);
         }
         let case = self.store.case(status.job.case).await?;
+        // Each download is a look at the case, as the export was.
+        self.record_view(actor, &case, "export download", None)
+            .await?;
         let key = self.store.data_key(case.key).await?;
         Ok(Export {
             bytes: self.store.export_file(&key, &status.job).await?,

@@ -1,122 +1,20 @@
 //! Exports of a case for the people it is handed to: the verifiable bundle and the PDF
 //! evidence pack. An export is recorded in the access audit before it is made, and made
 //! from one checkpoint taken after that record, so it includes the record of its own
-//! making and nothing the checkpoint does not cover.
+//! making (withheld, as the access records are unless asked for) and nothing the
+//! checkpoint does not cover.
 
 use crate::{authorise, Actor, App, AppError, CaseRow, Result};
 use boundary_domain::{AttachmentId, CaseId, EntryId, EventBody, FieldErrors, Seq};
 use boundary_report::bundle::{
     self, BundleAttachment, BundleEvent, BundleInput, BundleReceipt, BundleTimestamp,
 };
-use boundary_store::ledger::StoredCheckpoint;
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicU64, Ordering};
-use time::Date;
 
-/// A file to download.
-#[derive(Debug, Clone)]
-pub struct Export {
-    pub file_name: String,
-    pub media_type: &'static str,
-    pub bytes: Vec<u8>,
-}
+mod request;
 
-/// What is asked for: the format, a period, what to withhold and why.
-#[derive(Debug, Clone, Default)]
-pub struct ExportRequest {
-    /// `pdf` (the evidence pack) or `bundle` (the verifiable zip, with the pack in it).
-    pub format: String,
-    /// The first and last day of contacts (YYYY-MM-DD), either open.
-    pub from: Option<String>,
-    pub to: Option<String>,
-    /// Entries (with their corrections and files) or files to withhold, by id.
-    pub withhold: Vec<String>,
-    pub reason: Option<String>,
-    /// Whether the bundle keeps the records of who looked at the case, with their
-    /// addresses; they are left out (still proved in place) unless asked for.
-    pub access_records: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Pdf,
-    Bundle,
-}
-
-impl ExportFormat {
-    pub(crate) fn parse(raw: &str) -> Result<Self> {
-        match raw.trim() {
-            "pdf" => Ok(Self::Pdf),
-            "bundle" => Ok(Self::Bundle),
-            _ => Err(FieldErrors::one(
-                "format",
-                "Choose the evidence pack (pdf) or the verifiable bundle (bundle)",
-            )
-            .into()),
-        }
-    }
-
-    fn extension(self) -> &'static str {
-        match self {
-            Self::Pdf => "pdf",
-            Self::Bundle => "zip",
-        }
-    }
-
-    pub(crate) fn media_type(self) -> &'static str {
-        match self {
-            Self::Pdf => "application/pdf",
-            Self::Bundle => "application/zip",
-        }
-    }
-
-    /// In words, for pages: "evidence pack" or "verifiable bundle".
-    #[must_use]
-    pub fn words(self) -> &'static str {
-        match self {
-            Self::Pdf => "evidence pack",
-            Self::Bundle => "verifiable bundle",
-        }
-    }
-}
-
-/// An export allowed and recorded, with the checkpoint it is made from.
-#[derive(Debug, Clone)]
-pub struct PreparedExport {
-    pub case: CaseRow,
-    pub format: ExportFormat,
-    pub file_name: String,
-    period: (Option<Date>, Option<Date>),
-    withheld: Withheld,
-    checkpoint: StoredCheckpoint,
-}
-
-/// How far an export has got: steps done of steps in all (events proved, entries set
-/// out, the pages made).
-#[derive(Debug, Default)]
-pub struct Progress {
-    done: AtomicU64,
-    total: AtomicU64,
-}
-
-impl Progress {
-    /// (done, total).
-    #[must_use]
-    pub fn get(&self) -> (u64, u64) {
-        (
-            self.done.load(Ordering::Relaxed),
-            self.total.load(Ordering::Relaxed),
-        )
-    }
-
-    pub(crate) fn add_total(&self, n: u64) {
-        self.total.fetch_add(n, Ordering::Relaxed);
-    }
-
-    pub(crate) fn step(&self) {
-        self.done.fetch_add(1, Ordering::Relaxed);
-    }
-}
+pub(crate) use request::{in_period, period};
+pub use request::{Export, ExportFormat, ExportRequest, PreparedExport, Progress};
 
 /// What an export leaves out, and why.
 #[derive(Debug, Clone, Default)]
@@ -127,7 +25,7 @@ pub(crate) struct Withheld {
     /// Entries whose contact falls outside the period asked for.
     pub outside: BTreeSet<EntryId>,
     /// Whether the records of who looked at the case (with their addresses) are left out.
-    pub access_records: bool,
+    pub withhold_access_records: bool,
 }
 
 /// Why an entry outside the period asked for is left out.
@@ -162,32 +60,10 @@ impl Withheld {
                     record.entry.and_then(|e| self.entry_reason(&e))
                 }
             }
-            EventBody::CaseViewed { .. } if self.access_records => Some(ACCESS_RECORD),
+            EventBody::CaseViewed { .. } if self.withhold_access_records => Some(ACCESS_RECORD),
             _ => None,
         }
     }
-}
-
-/// The period asked for: the first and last day of contacts (UK dates, either open).
-///
-/// # Errors
-/// Field errors for a date that is not one, or an end before the start.
-pub(crate) fn period(from: Option<&str>, to: Option<&str>) -> Result<(Option<Date>, Option<Date>)> {
-    let day = |raw: Option<&str>, field: &str| -> Result<Option<Date>> {
-        match raw.map(str::trim).filter(|s| !s.is_empty()) {
-            None => Ok(None),
-            Some(s) => boundary_domain::occurred::iso_date::parse(s)
-                .map(Some)
-                .map_err(|_| FieldErrors::one(field, "Enter the date like 2026-11-27").into()),
-        }
-    };
-    let (from, to) = (day(from, "from")?, day(to, "to")?);
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            return Err(FieldErrors::one("to", "The end of the period is before its start").into());
-        }
-    }
-    Ok((from, to))
 }
 
 /// Why withheld entries are left out, when no reason is given.
@@ -262,11 +138,11 @@ impl App {
         let mut withheld = self
             .withheld(&case, &request.withhold, request.reason.as_deref())
             .await?;
-        withheld.access_records = !request.access_records;
+        withheld.withhold_access_records = !request.access_records;
         // Entries outside the period stay in the bundle as their place in the log.
         for e in self.store.entries(&case).await? {
             let on = e.current().occurred.uk_date();
-            if from.is_some_and(|f| on < f) || to.is_some_and(|t| on > t) {
+            if !in_period(on, (from, to)) {
                 withheld.outside.insert(e.id);
             }
         }
@@ -410,19 +286,41 @@ impl App {
             },
             _ => None,
         };
-        bundle::write(&BundleInput {
-            case: id,
-            made_at: self.now().to_string(),
-            checkpoint: &checkpoint.note,
-            tree_size: size,
-            signer: self.store.signer(),
-            events,
-            attachments,
-            pdf: Some(pdf),
-            timestamp,
-            receipts,
+        let (made_at, note, signer) = (
+            self.now().to_string(),
+            checkpoint.note.clone(),
+            self.store.shared_signer(),
+        );
+        // Compressing every file takes a while: off the async workers.
+        tokio::task::spawn_blocking(move || {
+            bundle::write(&BundleInput {
+                case: id,
+                made_at,
+                checkpoint: &note,
+                tree_size: size,
+                signer: &signer,
+                events,
+                attachments,
+                pdf: Some(pdf),
+                timestamp,
+                receipts,
+            })
         })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// A case's owner, for an operator acting for them from the command line (who holds
+    /// the keys anyway); `address` says so in the access audit.
+    ///
+    /// # Errors
+    /// `NotFound` for no such case.
+    pub async fn owner_actor(&self, case: CaseId, address: &str) -> Result<Actor> {
+        let owner = self.store.case(case).await?.owner;
+        let mut actor = crate::auth::actor_of(self.store.member(owner).await?);
+        actor.address = Some(address.to_owned());
+        Ok(actor)
     }
 
     /// `boundary-case-` the case id's first eight digits, the date, and the extension.

@@ -99,8 +99,6 @@ pub fn photo_facts(bytes: &[u8]) -> Option<PhotoFacts> {
 
 mod document;
 
-pub use document::UNPACKED_MAX;
-
 /// The types Boundary keeps, as decided from the bytes: pictures, PDFs, sound and video
 /// recordings (and e-mails and documents, told apart otherwise).
 const ALLOWED: [&str; 13] = [
@@ -175,6 +173,9 @@ pub fn media_type(bytes: &[u8]) -> Result<&'static str, String> {
     }
     if let Some(kind) = infer::get(bytes) {
         if let Some(allowed) = ALLOWED.iter().find(|a| **a == kind.mime_type()) {
+            if document::ends_like_a_zip(bytes) {
+                document::check_carried_zip(bytes)?;
+            }
             return Ok(allowed);
         }
     }

@@ -1,5 +1,6 @@
 //! Pictures made small: thumbnails for the timeline and the entry page, and the copies
-//! drawn in the evidence pack. Decoding is bounded, so a picture made to unpack to
+//! drawn in the evidence pack. Decoding is bounded by the size the picture declares
+//! (pixels and bytes) before anything is unpacked, so a picture made to unpack to
 //! gigabytes is refused instead of filling memory; the small copies are upright (the
 //! camera's orientation applied), on white where the original was transparent, and
 //! carry none of the original's metadata.
@@ -18,12 +19,19 @@ pub const PACK_SIDE: u32 = 1200;
 
 /// Larger than any phone's camera or screen; a picture declaring more is not decoded.
 const MAX_SIDE: u32 = 16_384;
-const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
+/// 50 megapixels: the largest phone photos. A picture can be made to declare far more
+/// in a small file (a plain colour compresses to almost nothing).
+pub const MAX_PIXELS: u64 = 50_000_000;
+const MAX_DECODED_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The picture decoded and turned upright, or `None` when it is not a picture this can
-/// read (HEIC, a damaged file, or one whose size is beyond the limits).
+/// read (HEIC, a damaged file) or one that would unpack to more than the limits.
 #[must_use]
 pub fn decode(bytes: &[u8]) -> Option<DynamicImage> {
+    decode_within(bytes, MAX_PIXELS)
+}
+
+fn decode_within(bytes: &[u8], max_pixels: u64) -> Option<DynamicImage> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .ok()?;
@@ -33,6 +41,12 @@ pub fn decode(bytes: &[u8]) -> Option<DynamicImage> {
     limits.max_alloc = Some(MAX_DECODED_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().ok()?;
+    // The decoder takes what the header declares; the limits above bound only the
+    // sides, so the size it would unpack to is checked here, before anything is taken.
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > max_pixels || decoder.total_bytes() > MAX_DECODED_BYTES {
+        return None;
+    }
     let orientation = decoder.orientation().ok();
     let mut picture = DynamicImage::from_decoder(decoder).ok()?;
     if let Some(o) = orientation {
@@ -108,6 +122,15 @@ mod tests {
         assert_eq!(small.dimensions(), (40, 30));
         assert_eq!(small.get_pixel(5, 5).0, [255, 255, 255]);
         assert_eq!(small.get_pixel(0, 0).0, [0, 0, 255]);
+    }
+
+    #[test]
+    fn a_picture_declaring_more_pixels_than_allowed_is_not_decoded() {
+        let picture =
+            DynamicImage::ImageRgb8(RgbImage::from_pixel(200, 150, image::Rgb([1, 2, 3])));
+        let png = encoded(&picture, ImageFormat::Png);
+        assert!(decode_within(&png, 30_000).is_some());
+        assert!(decode_within(&png, 29_999).is_none());
     }
 
     #[test]

@@ -22,13 +22,14 @@ pub struct AttachmentRow {
     pub record: Attachment,
 }
 
-/// Kept by content: one object per file per case.
-fn blob_key(case: CaseId, sha256: &str) -> String {
-    format!("{case}/{sha256}")
+/// Kept by content — one object per file per case — under a name only the case's key
+/// makes from the file's hash, so a listing does not show which files a case holds.
+fn blob_key(key: &DataKey, case: CaseId, sha256: &str) -> Result<String> {
+    Ok(format!("{case}/{}", key.name_for(sha256)?))
 }
 
-fn thumbnail_key(case: CaseId, sha256: &str) -> String {
-    format!("{case}/{sha256}.thumbnail")
+fn thumbnail_key(key: &DataKey, case: CaseId, sha256: &str) -> Result<String> {
+    Ok(format!("{}.thumbnail", blob_key(key, case, sha256)?))
 }
 
 fn thumbnail_ad(case: &CaseId, sha256: &str) -> Vec<u8> {
@@ -72,8 +73,9 @@ impl Store {
     }
 
     /// Seals a file with the case key and keeps it, durably, before its event is
-    /// committed: a crash leaves at worst a sealed file no event names. A file already
-    /// kept for the case (the same bytes attached before) is left as it is.
+    /// committed. A file already kept for the case (the same bytes attached before) is
+    /// left as it is. Nothing is removed if the event then fails: a committed event may
+    /// name the same file, and one named by none is sealed and harmless.
     ///
     /// # Errors
     /// The folder or bucket cannot be written.
@@ -83,19 +85,11 @@ impl Store {
         case: CaseId,
         sha256: &str,
         bytes: &[u8],
-    ) -> Result<Put> {
+    ) -> Result<()> {
         let sealed = key.seal(bytes, &blob_ad(&case, sha256))?;
-        self.blobs()?.put(&blob_key(case, sha256), sealed).await
-    }
-
-    /// Removes a file whose event was never committed, if this request wrote it.
-    /// Best effort: a file left behind is sealed and named by no event.
-    pub async fn discard_file(&self, case: CaseId, sha256: &str, put: Put) {
-        if put == Put::Written {
-            if let Ok(blobs) = self.blobs() {
-                blobs.delete(&blob_key(case, sha256)).await;
-            }
-        }
+        self.blobs()?
+            .put(&blob_key(key, case, sha256)?, sealed, Put::Create)
+            .await
     }
 
     /// Reads and opens a file, checking it is the one the ledger names.
@@ -106,7 +100,10 @@ impl Store {
         use sha2::{Digest, Sha256};
         let sealed = self
             .blobs()?
-            .get(&blob_key(row.case, &row.record.sha256), &row.id.to_string())
+            .get(
+                &blob_key(key, row.case, &row.record.sha256)?,
+                Some(&row.id.to_string()),
+            )
             .await?;
         let bytes = key.open(&sealed, &blob_ad(&row.case, &row.record.sha256))?;
         if hex::encode(Sha256::digest(&bytes)) != row.record.sha256 {
@@ -118,40 +115,39 @@ impl Store {
         Ok(bytes)
     }
 
-    /// Keeps a picture's thumbnail beside it, sealed like the file. It is made from the
-    /// file, so it is not in the ledger; one made again is the same picture.
+    /// Keeps a picture's thumbnail beside it, sealed like the file — empty when no
+    /// thumbnail can be made, so that it is not tried again on every view. It is made
+    /// from the file, so it is not in the ledger, and one that does not open is replaced.
     ///
     /// # Errors
     /// The folder or bucket cannot be written.
     pub async fn put_thumbnail(
         &self,
         key: &DataKey,
-        row: &AttachmentRow,
+        case: CaseId,
+        sha256: &str,
         jpeg: &[u8],
     ) -> Result<()> {
-        let sealed = key.seal(jpeg, &thumbnail_ad(&row.case, &row.record.sha256))?;
+        let sealed = key.seal(jpeg, &thumbnail_ad(&case, sha256))?;
         self.blobs()?
-            .put(&thumbnail_key(row.case, &row.record.sha256), sealed)
-            .await?;
-        Ok(())
+            .put(&thumbnail_key(key, case, sha256)?, sealed, Put::Replace)
+            .await
     }
 
-    /// A picture's thumbnail, if one has been made.
+    /// A picture's thumbnail, if one has been made (empty: none can be).
     ///
     /// # Errors
     /// The folder or bucket cannot be read, or the thumbnail does not open.
     pub async fn thumbnail(&self, key: &DataKey, row: &AttachmentRow) -> Result<Option<Vec<u8>>> {
+        let (case, sha256) = (row.case, &row.record.sha256);
         let Some(sealed) = self
             .blobs()?
-            .get_if_kept(&thumbnail_key(row.case, &row.record.sha256))
+            .get_if_kept(&thumbnail_key(key, case, sha256)?)
             .await?
         else {
             return Ok(None);
         };
-        Ok(Some(key.open(
-            &sealed,
-            &thumbnail_ad(&row.case, &row.record.sha256),
-        )?))
+        Ok(Some(key.open(&sealed, &thumbnail_ad(&case, sha256))?))
     }
 
     /// The files attached to a case, oldest first.

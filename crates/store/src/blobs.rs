@@ -6,7 +6,9 @@
 use crate::{Result, StoreError};
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjectPath;
-use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
+use object_store::{
+    ClientOptions, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, RetryConfig,
+};
 use secrecy::{ExposeSecret, SecretString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,11 +39,15 @@ pub enum Blobs {
     },
 }
 
-/// Whether a put wrote a new file or found it already kept.
+/// How a put treats a name already in use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Put {
-    Written,
-    AlreadyKept,
+    /// Kept by content: what is there is the same file, so it stays and the first
+    /// writer wins. Nothing kept this way is ever removed on an error path, since a
+    /// committed event may name it.
+    Create,
+    /// Made from something else (a thumbnail, an export): replaced whole.
+    Replace,
 }
 
 fn unavailable(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -49,8 +55,9 @@ fn unavailable(what: &str, e: impl std::fmt::Display) -> StoreError {
 }
 
 impl Blobs {
-    /// A bucket, checked by listing it once, so that a wrong name, endpoint or credential
-    /// stops the server at start instead of at a doctor's first upload.
+    /// A bucket, checked by listing it and writing to it once, so that a wrong name,
+    /// endpoint or credential stops the server at start instead of at a doctor's first
+    /// upload.
     ///
     /// # Errors
     /// Settings the client refuses, or a bucket that does not answer.
@@ -79,10 +86,16 @@ impl Blobs {
         let objects: Arc<dyn ObjectStore> =
             Arc::new(b.build().map_err(|e| unavailable("settings", e))?);
         let prefix = ObjectPath::from(s.prefix.as_deref().unwrap_or_default());
-        objects
-            .list_with_delimiter(Some(&prefix))
-            .await
-            .map_err(|e| StoreError::Files(explain(&s.bucket, &e)))?;
+        // Listed, written and cleared once: a wrong name, endpoint or credential, or a
+        // credential that may only read, shows now.
+        let probe = prefix.clone().join(".boundary-write-check");
+        let checked = async {
+            objects.list_with_delimiter(Some(&prefix)).await?;
+            objects.put(&probe, PutPayload::from_static(b"ok")).await?;
+            objects.delete(&probe).await
+        }
+        .await;
+        checked.map_err(|e| StoreError::Files(explain(&s.bucket, &e)))?;
         Ok(Self::Bucket {
             objects,
             prefix,
@@ -104,48 +117,47 @@ impl Blobs {
             .fold(prefix.clone(), |p, part| p.join(part.to_owned()))
     }
 
-    /// Keeps `sealed` under `key` unless something is kept there already. In a folder
-    /// the write is synced, rename and all, before this returns.
-    pub(crate) async fn put(&self, key: &str, sealed: Vec<u8>) -> Result<Put> {
+    /// Keeps `sealed` under `key`, whole or not at all. In a folder the write is synced,
+    /// rename and all, before this returns.
+    pub(crate) async fn put(&self, key: &str, sealed: Vec<u8>, mode: Put) -> Result<()> {
         match self {
             Self::Folder(dir) => {
                 let path = dir.join(key);
-                if path.exists() {
-                    return Ok(Put::AlreadyKept);
-                }
-                tokio::task::spawn_blocking(move || write_synced(&path, &sealed))
+                tokio::task::spawn_blocking(move || write_synced(&path, &sealed, mode))
                     .await
-                    .map_err(|e| unavailable("writing", e))??;
-                Ok(Put::Written)
+                    .map_err(|e| unavailable("writing", e))?
             }
             Self::Bucket {
                 objects, prefix, ..
             } => {
-                let at = Self::object(prefix, key);
-                match objects.head(&at).await {
-                    Ok(_) => return Ok(Put::AlreadyKept),
-                    Err(object_store::Error::NotFound { .. }) => {}
-                    Err(e) => return Err(unavailable("checking", e)),
-                }
-                objects
-                    .put(&at, PutPayload::from(sealed))
+                let opts = PutOptions {
+                    mode: match mode {
+                        Put::Create => PutMode::Create,
+                        Put::Replace => PutMode::Overwrite,
+                    },
+                    ..PutOptions::default()
+                };
+                match objects
+                    .put_opts(&Self::object(prefix, key), PutPayload::from(sealed), opts)
                     .await
-                    .map_err(|e| unavailable("writing", e))?;
-                Ok(Put::Written)
+                {
+                    Ok(_) | Err(object_store::Error::AlreadyExists { .. }) => Ok(()),
+                    Err(e) => Err(unavailable("writing", e)),
+                }
             }
         }
     }
 
-    /// The sealed bytes under `key`, or under `legacy` (a folder's name for files kept
-    /// before files were kept by content).
-    pub(crate) async fn get(&self, key: &str, legacy: &str) -> Result<Vec<u8>> {
+    /// The sealed bytes under `key`, or else under `legacy` (a folder's name for files
+    /// kept before files were kept by content).
+    pub(crate) async fn get(&self, key: &str, legacy: Option<&str>) -> Result<Vec<u8>> {
         let missing = || unavailable(&format!("file {key} cannot be read"), "it is missing");
-        match self.get_if_kept(key).await? {
-            Some(bytes) => Ok(bytes),
-            None => match self {
-                Self::Folder(dir) => std::fs::read(dir.join(legacy)).map_err(|_| missing()),
-                Self::Bucket { .. } => Err(missing()),
-            },
+        match (self.get_if_kept(key).await?, self, legacy) {
+            (Some(bytes), _, _) => Ok(bytes),
+            (None, Self::Folder(dir), Some(legacy)) => {
+                std::fs::read(dir.join(legacy)).map_err(|_| missing())
+            }
+            _ => Err(missing()),
         }
     }
 
@@ -202,19 +214,29 @@ fn explain(bucket: &str, e: &object_store::Error) -> String {
     format!("bucket {bucket}: {gist}")
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+fn write_synced(path: &Path, bytes: &[u8], mode: Put) -> Result<()> {
     let io = |e: std::io::Error| unavailable("writing", e);
     let dir = path
         .parent()
         .ok_or_else(|| unavailable("writing", "no folder"))?;
+    if mode == Put::Create && path.exists() {
+        return Ok(());
+    }
     std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    let mut f = std::fs::File::create(&tmp).map_err(io)?;
-    f.write_all(bytes).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)?;
+    // A temporary file of its own: two writers of one name never write into each other.
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    match mode {
+        Put::Create => match tmp.persist_noclobber(path) {
+            Ok(_) => {}
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+            Err(e) => return Err(io(e.error)),
+        },
+        Put::Replace => {
+            tmp.persist(path).map_err(|e| io(e.error))?;
+        }
+    }
     // The rename is durable only once the folder itself is synced; a new case's folder
     // is named in its parent, which is synced too.
     for d in [Some(dir), dir.parent()].into_iter().flatten() {

@@ -180,17 +180,15 @@ impl Store {
         bytes: &[u8],
     ) -> Result<()> {
         let sealed = key.seal(bytes, &blob_ad_for("export", &job.case, &job.id))?;
-        self.blobs()?.put(&file_key(&job.id), sealed).await?;
-        Ok(())
+        self.blobs()?
+            .put(&file_key(&job.id), sealed, crate::blobs::Put::Replace)
+            .await
     }
 
     /// # Errors
     /// The file is missing or does not open.
     pub async fn export_file(&self, key: &DataKey, job: &ExportJob) -> Result<Vec<u8>> {
-        let sealed = self
-            .blobs()?
-            .get(&file_key(&job.id), &file_key(&job.id))
-            .await?;
+        let sealed = self.blobs()?.get(&file_key(&job.id), None).await?;
         Ok(key.open(&sealed, &blob_ad_for("export", &job.case, &job.id))?)
     }
 
@@ -206,12 +204,13 @@ impl Store {
         Ok(())
     }
 
-    /// Removes jobs started before `before`, and their files.
+    /// Removes jobs last heard from before `before` — finished, failed, or whose server
+    /// went away — and their files. A job still writing down its progress is left.
     ///
     /// # Errors
     /// Database errors.
     pub async fn remove_export_jobs_before(&self, before: i64) -> Result<()> {
-        let old: Vec<String> = sqlx::query("SELECT id FROM export_jobs WHERE started_at < $1")
+        let old: Vec<String> = sqlx::query("SELECT id FROM export_jobs WHERE updated_at < $1")
             .bind(before)
             .fetch_all(self.pool())
             .await?

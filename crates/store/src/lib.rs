@@ -234,6 +234,12 @@ impl Store {
     pub fn signer(&self) -> &LogSigner {
         &self.signer
     }
+
+    /// The same key, to sign with off the async workers.
+    #[must_use]
+    pub fn shared_signer(&self) -> Arc<LogSigner> {
+        Arc::clone(&self.signer)
+    }
 }
 
 /// Reads a text column that holds an id.

@@ -231,16 +231,20 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
         assert_eq!(b["media_type"], "message/rfc822", "{name}");
     }
 
-    // Sealed at rest, kept by content: `attachments/<case>/<sha256>`, and the e-mail's
-    // words are in none of them.
+    // Sealed at rest, kept by content under a name made with the case's key (no file is
+    // named by its hash), and the e-mail's words are in none of them.
     let dir = app.db.dir.path().join("attachments").join(&case);
+    let eml_name = app.kept_name(&case, &sha256_hex(EML)).await;
     let kept: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|f| f.unwrap().path())
         .collect();
-    assert!(kept
+    let names: Vec<String> = kept
         .iter()
-        .any(|p| p.file_name().unwrap().to_str() == Some(sha256_hex(EML).as_str())));
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.contains(&eml_name), "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with(&sha256_hex(EML))));
     for path in kept {
         let raw = std::fs::read(path).unwrap();
         assert!(
@@ -256,7 +260,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
         .path()
         .join("attachments")
         .join(mail["id"].as_str().unwrap());
-    std::fs::rename(dir.join(sha256_hex(EML)), &legacy).unwrap();
+    std::fs::rename(dir.join(&eml_name), &legacy).unwrap();
     let r = download(&app, &owner, &mail, "").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.bytes().await.unwrap().to_vec(), EML);
@@ -343,7 +347,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
 #[case::postgres(Engine::Postgres)]
 #[tokio::test]
 async fn files_come_with_a_contact_from_the_log_form(#[case] engine: Engine) {
-    let app = spawn_app(engine).await;
+    let app = spawn_app_waiting_for_exports(engine).await;
     app.set_up("ada@example.nhs.uk").await;
     let case = app.open_case_page("Patient A").await;
     let (_, page) = app.get_html(&format!("/cases/{case}/log")).await;
@@ -400,18 +404,25 @@ async fn files_come_with_a_contact_from_the_log_form(#[case] engine: Engine) {
     );
     assert_eq!(thumbnail_sizes(&html), [(320, 240)], "{html}");
     assert!(html.contains(&sha256_hex(&photo)));
-    // Kept sealed beside the file, made once.
+    // Made when it was attached, kept sealed beside the file, and not made again.
     let kept = app.db.dir.path().join(format!(
         "attachments/{case}/{}.thumbnail",
-        sha256_hex(&photo)
+        app.kept_name(&case, &sha256_hex(&photo)).await
     ));
-    assert!(!std::fs::read(&kept).unwrap().starts_with(&[0xFF, 0xD8]));
+    let sealed = std::fs::read(&kept).unwrap();
+    assert!(!sealed.starts_with(&[0xFF, 0xD8]));
     // The timeline shows it too, and the page's view is one look in the audit, not one
     // per picture.
     let before = app.app.store.event_count().await.unwrap();
     let (_, html) = app.get_html(&format!("/cases/{case}")).await;
     assert_eq!(thumbnail_sizes(&html), [(320, 240)]);
     assert_eq!(app.app.store.event_count().await.unwrap(), before + 1);
+    assert_eq!(std::fs::read(&kept).unwrap(), sealed, "made again");
+    // A damaged one is made again, not shown broken.
+    std::fs::write(&kept, b"damaged").unwrap();
+    let (_, html) = app.get_html(&format!("/cases/{case}")).await;
+    assert_eq!(thumbnail_sizes(&html), [(320, 240)]);
+    assert_ne!(std::fs::read(&kept).unwrap(), b"damaged");
     // The evidence pack draws the picture (the e-mail is listed, not drawn).
     let page = format!("/cases/{case}");
     let r = app
@@ -453,16 +464,6 @@ async fn files_come_with_a_contact_from_the_log_form(#[case] engine: Engine) {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "image/png");
     assert_eq!(r.bytes().await.unwrap().to_vec(), photo);
-}
-
-/// A real PNG: a gradient `width` × `height`.
-fn photo(width: u32, height: u32) -> Vec<u8> {
-    let picture = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
 }
 
 /// The width and height of each thumbnail drawn in a page.

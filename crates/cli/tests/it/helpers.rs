@@ -62,6 +62,19 @@ pub async fn spawn_app_at(engine: Engine, public_url: Option<&str>) -> TestApp {
     .await
 }
 
+/// A server whose case page waits as long as an export takes, for tests that expect
+/// the file itself from the page.
+pub async fn spawn_app_waiting_for_exports(engine: Engine) -> TestApp {
+    spawn_app_with(
+        engine,
+        Setup {
+            export_wait: Some(std::time::Duration::from_secs(300)),
+            ..Setup::default()
+        },
+    )
+    .await
+}
+
 /// What a test server is given beyond the defaults.
 #[derive(Default)]
 pub struct Setup<'a> {
@@ -401,6 +414,18 @@ impl TestApp {
         (case, out)
     }
 
+    /// The name an attached file with this SHA-256 is kept under in its case's folder:
+    /// made with the case's key, so that it does not show the hash.
+    pub async fn kept_name(&self, case: &str, sha256: &str) -> String {
+        let (_, key) = self
+            .app
+            .store
+            .case_and_key(case.parse().unwrap())
+            .await
+            .unwrap();
+        key.name_for(sha256).unwrap()
+    }
+
     /// Opens a case over the API; returns its id.
     pub async fn api_case(&self, token: &str, label: &str) -> String {
         let (s, v) = self
@@ -413,6 +438,16 @@ impl TestApp {
         assert_eq!(s, StatusCode::CREATED, "{v}");
         v["id"].as_str().unwrap().to_owned()
     }
+}
+
+/// A real PNG: a gradient `width` × `height`.
+pub fn photo(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }
 
 /// Runs the real `boundary` binary with `args` (and `stdin`), without the environment's

@@ -194,16 +194,38 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
     assert_eq!(s, StatusCode::CREATED, "{first}");
     let (s, again) = upload(&app.base, &owner, &case, screenshot.clone()).await;
     assert_eq!(s, StatusCode::CREATED, "{again}");
-    let (s, elsewhere) = upload(&app.base, &owner, &other_case, png("another")).await;
+    let picture = photo(640, 480);
+    let (s, elsewhere) = upload(&app.base, &owner, &other_case, picture.clone()).await;
     assert_eq!(s, StatusCode::CREATED, "{elsewhere}");
 
-    // Kept by content under the prefix: the same file twice in a case is one object.
-    let key = format!("riverside/{case}/{}", sha256_hex(&screenshot));
-    let other_key = format!("riverside/{other_case}/{}", sha256_hex(&png("another")));
+    // Kept by content under the prefix — the same file twice in a case is one object —
+    // named with the case's key, each with its thumbnail (empty for a screenshot that
+    // is no real picture).
+    let key = format!(
+        "riverside/{case}/{}",
+        app.kept_name(&case, &sha256_hex(&screenshot)).await
+    );
+    let other_key = format!(
+        "riverside/{other_case}/{}",
+        app.kept_name(&other_case, &sha256_hex(&picture)).await
+    );
     let keys = s3.keys("evidence").await;
-    let mut expected = vec![key.clone(), other_key.clone()];
+    let mut expected = vec![
+        key.clone(),
+        format!("{key}.thumbnail"),
+        other_key.clone(),
+        format!("{other_key}.thumbnail"),
+    ];
     expected.sort();
     assert_eq!(keys, expected);
+    let actor = app.app.token_actor(&owner).await.unwrap();
+    let thumbnails = app
+        .app
+        .thumbnails(&actor, other_case.parse().unwrap(), None)
+        .await
+        .unwrap();
+    let thumbnail = &thumbnails[&elsewhere["id"].as_str().unwrap().parse().unwrap()];
+    assert_eq!(image::load_from_memory(thumbnail).unwrap().width(), 320);
     // Only sealed bytes reach the bucket, and nothing reaches the data folder.
     let kept = s3.object("evidence", &key).await;
     assert!(!String::from_utf8_lossy(&kept).contains("MARKER-S3-4471"));
@@ -336,7 +358,14 @@ async fn two_servers_on_one_postgres_share_files_through_the_bucket() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(bytes, photo);
     assert!(!one.join("attachments").exists() && !two.join("attachments").exists());
-    assert_eq!(s3.keys("shared").await.len(), 1);
+    // The file and its (empty: no real picture) thumbnail, and the start-up checks'
+    // writes cleared away.
+    assert_eq!(
+        s3.keys("shared").await.len(),
+        2,
+        "{:?}",
+        s3.keys("shared").await
+    );
     for server in [&first, &second] {
         let log = server.log.lock().unwrap().join("\n");
         assert!(

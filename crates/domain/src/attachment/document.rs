@@ -6,7 +6,7 @@
 use std::io::Read;
 
 /// More than any real letter or report unpacks to, even one full of photographs.
-pub const UNPACKED_MAX: u64 = 100 * 1024 * 1024;
+pub(crate) const UNPACKED_MAX: u64 = 100 * 1024 * 1024;
 const PARTS_MAX: usize = 5_000;
 
 pub(super) const ZIPPED: [&str; 2] = [
@@ -15,6 +15,7 @@ pub(super) const ZIPPED: [&str; 2] = [
 ];
 
 const BOMB: &str = "This document unpacks to far more than any real document (over 100 MB): it cannot be kept. Save it as a PDF and attach that";
+const MACROS: &str = "This document contains macros (small programs) and cannot be kept: save it as a .docx without macros, or as a PDF, and attach that";
 const DAMAGED: &str = "This file is damaged and cannot be opened: if it is a document, save it again, or as a PDF, and attach that";
 
 /// What document a zip archive is — Word (.docx) or OpenDocument text (.odt) — told from
@@ -34,8 +35,37 @@ pub(super) fn zipped_document(bytes: &[u8]) -> Result<Option<&'static str>, Stri
     } else {
         return Ok(None);
     };
+    // Word keeps macros in vbaProject.bin, OpenDocument under Basic/ or Scripts/.
+    let names = archive
+        .file_names()
+        .map(|n| n.map(|n| n.to_ascii_lowercase()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| DAMAGED.to_owned())?;
+    let has_macros = names.iter().any(|n| {
+        n.ends_with("vbaproject.bin") || n.starts_with("basic/") || n.starts_with("scripts/")
+    });
+    if has_macros {
+        return Err(MACROS.into());
+    }
     check_unpacked_size(&mut archive)?;
     Ok(Some(kind))
+}
+
+/// Whether a file of another type also ends like a zip (its directory within the last
+/// 64 KB), as a picture with an archive stuck on can: programs that read zips from the
+/// end would open it as one.
+pub(super) fn ends_like_a_zip(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(64 * 1024 + 22)..];
+    tail.windows(4).any(|w| w == b"PK\x05\x06")
+}
+
+/// Refuses a file of another type that carries a zip which unpacks to too much. A
+/// signature there by chance, that opens as no zip, is nothing.
+pub(super) fn check_carried_zip(bytes: &[u8]) -> Result<(), String> {
+    match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        Ok(mut archive) => check_unpacked_size(&mut archive),
+        Err(_) => Ok(()),
+    }
 }
 
 /// An OpenDocument file names its type in a first part called `mimetype`.
@@ -163,6 +193,34 @@ mod tests {
             said.contains("over 100 MB") || said.contains("damaged"),
             "{said}"
         );
+    }
+
+    #[test]
+    fn a_document_with_macros_is_refused() {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for name in [
+            "[Content_Types].xml",
+            "word/document.xml",
+            "word/vbaProject.bin",
+        ] {
+            w.start_file(name, SimpleFileOptions::default()).unwrap();
+            w.write_all(b"<x/>").unwrap();
+        }
+        let docm = w.finish().unwrap().into_inner();
+        assert!(media_type(&docm).unwrap_err().contains("macros"));
+    }
+
+    #[test]
+    fn a_picture_carrying_a_bomb_is_refused_and_a_plain_one_kept() {
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0];
+        let bomb = docx(&vec![b'A'; usize::try_from(UNPACKED_MAX).unwrap() + 1]);
+        let carrying = [&jpeg[..], &bomb].concat();
+        assert!(media_type(&carrying).unwrap_err().contains("over 100 MB"));
+        let small = [&jpeg[..], &docx(b"<w:t>hi</w:t>")].concat();
+        assert_eq!(media_type(&small), Ok("image/jpeg"));
+        // The four bytes of a zip's directory by chance, in a file that is no zip.
+        let chance = [&jpeg[..], b"PK\x05\x06 and then nothing like a zip"].concat();
+        assert_eq!(media_type(&chance), Ok("image/jpeg"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 -- Exports being made for the case page, so that a large one shows its progress to
 -- whichever server the page asks. The finished file is kept sealed with the case key
--- beside the attachments (exports/<id>) and removed with its row after an hour.
+-- beside the attachments (exports/<id>) and removed with its row an hour after it was last
+-- heard of.
 -- Times are Unix seconds.
 CREATE TABLE export_jobs (
     id TEXT PRIMARY KEY,
@@ -15,4 +16,4 @@ CREATE TABLE export_jobs (
     started_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
-CREATE INDEX export_jobs_started ON export_jobs (started_at);
+CREATE INDEX export_jobs_updated ON export_jobs (updated_at);

@@ -235,7 +235,9 @@ async fn log(
                 .await
         }
         Err(mut errors) => {
-            if let Err(f) = boundary_app::attachments::check_uploads(&posted.files) {
+            if let Err(AppError::Invalid(f)) =
+                boundary_app::attachments::check_uploads_aside(&posted.files, None).await
+            {
                 errors.extend(f);
             }
             Err(AppError::Invalid(errors))

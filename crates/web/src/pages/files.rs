@@ -38,6 +38,7 @@ fn kind(media_type: &str) -> &'static str {
         Some("video") => "video",
         Some("message") => "e-mail",
         _ if media_type == "application/pdf" => "PDF",
+        Some("application") if media_type.contains("document") => "document",
         _ => "file",
     }
 }
