@@ -146,7 +146,7 @@ impl App {
         }
         .await;
         appended?;
-        self.keep_thumbnail(&key, id, &record, upload.bytes).await;
+        self.thumbnail_later(&case, &record, upload.bytes);
         Ok((attachment, record))
     }
 

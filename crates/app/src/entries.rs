@@ -117,7 +117,7 @@ impl App {
         .await;
         let (appended, checkpoint) = committed?;
         for ((_, bytes), (_, record)) in files.iter().zip(&attached) {
-            self.keep_thumbnail(&key, case, record, bytes).await;
+            self.thumbnail_later(&row, record, bytes);
         }
         tracing::info!(%case, seq = %appended.seq, "contact logged");
         Ok(Logged {

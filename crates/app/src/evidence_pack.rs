@@ -154,8 +154,9 @@ impl App {
         Ok(pdf)
     }
 
-    /// An entry's pictures, made small enough for the pack. A picture that cannot be
-    /// read is listed with its hash but not drawn.
+    /// An entry's pictures, made small enough for the pack. A picture that cannot be made
+    /// small (HEIC, say) is listed with its hash but not drawn; one whose file cannot be
+    /// read or does not match its hash comes back empty, for the pack to say so.
     async fn pack_pictures(
         &self,
         case: &crate::CaseRow,
@@ -175,7 +176,9 @@ impl App {
             let bytes = match self.store.get_file(&key, f).await {
                 Ok(bytes) => bytes,
                 Err(e) => {
-                    tracing::warn!(attachment = %f.id, "a picture is listed, not drawn: {e}");
+                    // Said in the pack, beside its hash: never left out unremarked.
+                    tracing::warn!(attachment = %f.id, "a picture could not be read: {e}");
+                    out.push((f.record.name.clone(), Vec::new()));
                     continue;
                 }
             };

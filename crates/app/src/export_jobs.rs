@@ -200,8 +200,9 @@ impl App {
     /// The actor's exports of a case in the last hour, newest first, for the case page.
     ///
     /// # Errors
-    /// Database errors.
+    /// `NotFound` for a case the actor does not own.
     pub async fn recent_exports(&self, actor: &Actor, case: CaseId) -> Result<Vec<ExportStatus>> {
+        authorise::manage_case(actor, &self.store.case(case).await?)?;
         let now = self.seconds();
         self.store
             .export_jobs_of(case, actor.member, now - KEPT_SECONDS)

@@ -28,7 +28,8 @@ pub struct PackEntry {
     /// Files: (name, kind, size, SHA-256).
     pub files: Vec<(String, String, String, String)>,
     /// The entry's pictures as drawn in the pack: (name, a JPEG made small, e.g. by
-    /// `pictures::thumbnail` at `pictures::PACK_SIDE`).
+    /// `pictures::thumbnail` at `pictures::PACK_SIDE`; empty when the file could not be
+    /// read, which the pack then says).
     pub pictures: Vec<(String, Vec<u8>)>,
     /// When withheld: why. The entry then shows only its place and hash.
     pub withheld: Option<String>,
@@ -239,7 +240,13 @@ fn entries(l: &mut Layout, p: &PackInput) {
             );
         }
         for (name, jpeg) in &e.pictures {
-            if let Some(picture) = crate::pictures::decode(jpeg) {
+            if jpeg.is_empty() {
+                l.paragraph(
+                    &format!("Attached picture {name}: its file could not be read and checked against its hash when this pack was made."),
+                    8.5,
+                    true,
+                );
+            } else if let Some(picture) = crate::pictures::decode(jpeg) {
                 l.picture(picture.to_rgb8(), &format!("Attached picture: {name}"));
             }
         }

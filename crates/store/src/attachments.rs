@@ -117,7 +117,8 @@ impl Store {
 
     /// Keeps a picture's thumbnail beside it, sealed like the file — empty when no
     /// thumbnail can be made, so that it is not tried again on every view. It is made
-    /// from the file, so it is not in the ledger, and one that does not open is replaced.
+    /// from the file, so it is not in the ledger: `Put::Create` when there was none
+    /// (whoever makes it first wins), `Put::Replace` for one that did not open.
     ///
     /// # Errors
     /// The folder or bucket cannot be written.
@@ -127,10 +128,11 @@ impl Store {
         case: CaseId,
         sha256: &str,
         jpeg: &[u8],
+        mode: Put,
     ) -> Result<()> {
         let sealed = key.seal(jpeg, &thumbnail_ad(&case, sha256))?;
         self.blobs()?
-            .put(&thumbnail_key(key, case, sha256)?, sealed, Put::Replace)
+            .put(&thumbnail_key(key, case, sha256)?, sealed, mode)
             .await
     }
 

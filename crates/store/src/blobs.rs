@@ -88,14 +88,26 @@ impl Blobs {
         let prefix = ObjectPath::from(s.prefix.as_deref().unwrap_or_default());
         // Listed, written and cleared once: a wrong name, endpoint or credential, or a
         // credential that may only read, shows now.
-        let probe = prefix.clone().join(".boundary-write-check");
+        // Written as files are (put-if-absent), under a name of its own each time.
+        let probe = prefix
+            .clone()
+            .join(format!(".boundary-write-check-{}", std::process::id()));
         let checked = async {
             objects.list_with_delimiter(Some(&prefix)).await?;
-            objects.put(&probe, PutPayload::from_static(b"ok")).await?;
-            objects.delete(&probe).await
+            let create = PutOptions {
+                mode: PutMode::Create,
+                ..PutOptions::default()
+            };
+            objects
+                .put_opts(&probe, PutPayload::from_static(b"ok"), create)
+                .await
         }
         .await;
         checked.map_err(|e| StoreError::Files(explain(&s.bucket, &e)))?;
+        if let Err(e) = objects.delete(&probe).await {
+            // Files are never deleted but exports are: worth saying, not worth stopping.
+            tracing::warn!("the bucket's start-up check could not be cleared away: {e}");
+        }
         Ok(Self::Bucket {
             objects,
             prefix,
@@ -137,11 +149,16 @@ impl Blobs {
                     },
                     ..PutOptions::default()
                 };
-                match objects
-                    .put_opts(&Self::object(prefix, key), PutPayload::from(sealed), opts)
-                    .await
-                {
-                    Ok(_) | Err(object_store::Error::AlreadyExists { .. }) => Ok(()),
+                let at = Self::object(prefix, key);
+                match objects.put_opts(&at, PutPayload::from(sealed), opts).await {
+                    Ok(_) => Ok(()),
+                    // S3 says so too while another write of it is still under way, which
+                    // may yet fail: only a file that is there counts as kept.
+                    Err(object_store::Error::AlreadyExists { .. }) => objects
+                        .head(&at)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| unavailable("writing", e)),
                     Err(e) => Err(unavailable("writing", e)),
                 }
             }

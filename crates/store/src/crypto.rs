@@ -138,9 +138,15 @@ impl DataKey {
     /// None in practice: HMAC takes a key of any length.
     pub fn name_for(&self, what: &str) -> Result<String, CryptoError> {
         use hmac::{Hmac, Mac};
-        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(self.0.expose_secret())
+        type HmacSha256 = Hmac<sha2::Sha256>;
+        // A key of its own for naming, derived from the case key (as HKDF's expand
+        // step does), so the sealing key is never used for anything else directly.
+        let mut derive = <HmacSha256 as Mac>::new_from_slice(self.0.expose_secret())
             .map_err(|_| CryptoError::Seal)?;
-        mac.update(b"boundary/blob-name/v1|");
+        derive.update(b"boundary/blob-name-key/v1\x01");
+        let naming = derive.finalize().into_bytes();
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(&naming).map_err(|_| CryptoError::Seal)?;
         mac.update(what.as_bytes());
         Ok(hex::encode(mac.finalize().into_bytes()))
     }

@@ -121,7 +121,7 @@ impl Store {
         job_of(&r)
     }
 
-    /// A member's exports of a case started since `since`, newest first.
+    /// A member's exports of a case heard from since `since`, newest first.
     ///
     /// # Errors
     /// Database errors.
@@ -133,7 +133,7 @@ impl Store {
     ) -> Result<Vec<ExportJob>> {
         sqlx::query(&format!(
             "SELECT {COLUMNS} FROM export_jobs WHERE case_id = $1 AND member_id = $2 \
-             AND started_at >= $3 ORDER BY started_at DESC, id"
+             AND updated_at >= $3 ORDER BY started_at DESC, id"
         ))
         .bind(case.to_string())
         .bind(member.to_string())

@@ -209,6 +209,14 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
         "riverside/{other_case}/{}",
         app.kept_name(&other_case, &sha256_hex(&picture)).await
     );
+    // Thumbnails are made just after an upload, or by the first page that wants them.
+    let actor = app.app.token_actor(&owner).await.unwrap();
+    for c in [&case, &other_case] {
+        app.app
+            .thumbnails(&actor, c.parse().unwrap(), None)
+            .await
+            .unwrap();
+    }
     let keys = s3.keys("evidence").await;
     let mut expected = vec![
         key.clone(),
@@ -218,7 +226,6 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
     ];
     expected.sort();
     assert_eq!(keys, expected);
-    let actor = app.app.token_actor(&owner).await.unwrap();
     let thumbnails = app
         .app
         .thumbnails(&actor, other_case.parse().unwrap(), None)
@@ -358,14 +365,14 @@ async fn two_servers_on_one_postgres_share_files_through_the_bucket() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(bytes, photo);
     assert!(!one.join("attachments").exists() && !two.join("attachments").exists());
-    // The file and its (empty: no real picture) thumbnail, and the start-up checks'
-    // writes cleared away.
-    assert_eq!(
-        s3.keys("shared").await.len(),
-        2,
-        "{:?}",
-        s3.keys("shared").await
-    );
+    // The file and its thumbnail (empty: no real picture), made just after the upload;
+    // the start-up checks' writes cleared away.
+    let start = Instant::now();
+    while s3.keys("shared").await.len() < 2 && start.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let keys = s3.keys("shared").await;
+    assert_eq!(keys.len(), 2, "{keys:?}");
     for server in [&first, &second] {
         let log = server.log.lock().unwrap().join("\n");
         assert!(

@@ -38,13 +38,13 @@ pub(super) fn zipped_document(bytes: &[u8]) -> Result<Option<&'static str>, Stri
     // Word keeps macros in vbaProject.bin, OpenDocument under Basic/ or Scripts/.
     let names = archive
         .file_names()
-        .map(|n| n.map(|n| n.to_ascii_lowercase()))
+        .map(|n| n.map(std::borrow::Cow::into_owned))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| DAMAGED.to_owned())?;
-    let has_macros = names.iter().any(|n| {
+    let has_macros = names.iter().map(|n| n.to_ascii_lowercase()).any(|n| {
         n.ends_with("vbaproject.bin") || n.starts_with("basic/") || n.starts_with("scripts/")
     });
-    if has_macros {
+    if has_macros || declares_macros(&mut archive, &names) {
         return Err(MACROS.into());
     }
     check_unpacked_size(&mut archive)?;
@@ -66,6 +66,31 @@ pub(super) fn check_carried_zip(bytes: &[u8]) -> Result<(), String> {
         Ok(mut archive) => check_unpacked_size(&mut archive),
         Err(_) => Ok(()),
     }
+}
+
+/// Word finds its macros, and a template fetched from elsewhere, through the parts'
+/// declared types and relationships, whatever the parts are called.
+fn declares_macros(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    names: &[String],
+) -> bool {
+    names
+        .iter()
+        .filter(|n| {
+            n.eq_ignore_ascii_case("[Content_Types].xml")
+                || n.to_ascii_lowercase().ends_with(".rels")
+        })
+        .any(|n| {
+            let Ok(part) = archive.by_name(n) else {
+                return false;
+            };
+            let mut text = String::new();
+            let _ = part.take(1024 * 1024).read_to_string(&mut text);
+            let text = text.to_ascii_lowercase();
+            ["vbaproject", "macroenabled", "attachedtemplate"]
+                .iter()
+                .any(|word| text.contains(word))
+        })
 }
 
 /// An OpenDocument file names its type in a first part called `mimetype`.
@@ -193,6 +218,35 @@ mod tests {
             said.contains("over 100 MB") || said.contains("damaged"),
             "{said}"
         );
+    }
+
+    #[test]
+    fn a_document_declaring_macros_under_another_name_is_refused() {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, body) in [
+            (
+                "[Content_Types].xml",
+                &br#"<Types><Override PartName="/word/x.bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>"#[..],
+            ),
+            ("word/document.xml", b"<w:document/>"),
+            ("word/x.bin", b"not called vbaProject.bin"),
+        ] {
+            w.start_file(name, SimpleFileOptions::default()).unwrap();
+            w.write_all(body).unwrap();
+        }
+        let hidden = w.finish().unwrap().into_inner();
+        assert!(media_type(&hidden).unwrap_err().contains("macros"));
+        // An OpenDocument text with Basic macros.
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        w.start_file("mimetype", stored).unwrap();
+        w.write_all(ZIPPED[1].as_bytes()).unwrap();
+        w.start_file("Basic/Standard/Module1.xml", SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(b"Sub Main").unwrap();
+        let odt = w.finish().unwrap().into_inner();
+        assert!(media_type(&odt).unwrap_err().contains("macros"));
     }
 
     #[test]

@@ -105,12 +105,29 @@ pub fn check_held(
     let held = verifier
         .open_checkpoint(note)
         .map_err(|e| format!("the checkpoint you hold is not signed by this log's key: {e}"))?;
-    if !report.linked.contains(&(held.size, held.root)) {
+    if held.size > report.tree_size {
         return Err(format!(
-            "the checkpoint you hold (a log of {} events) is not one this bundle links to: \
-             either the log was rewritten since, or it is not this case's receipt",
-            held.size
+            "the checkpoint you hold (a log of {} events) is newer than this bundle's ({}): \
+             check it against a newer bundle",
+            held.size, report.tree_size
         ));
+    }
+    match report.linked.iter().find(|(size, _)| *size == held.size) {
+        Some((_, root)) if *root != held.root => {
+            return Err(format!(
+                "the log was rewritten: the checkpoint you hold and the bundle both sign a \
+                 log of {} events, with different contents",
+                held.size
+            ))
+        }
+        Some(_) => {}
+        None => {
+            return Err(format!(
+                "this bundle carries no proof for a log of {} events, so it says nothing \
+                 either way about the checkpoint you hold (it may be another case's receipt)",
+                held.size
+            ))
+        }
     }
     let Some((seq, leaf)) = entry else {
         return Ok(format!(
@@ -118,8 +135,15 @@ pub fn check_held(
             held.size, report.tree_size
         ));
     };
+    if seq == 0 || seq > held.size {
+        return Err(format!(
+            "the receipt does not hang together: event {seq} is not in the log of {} events it \
+             was given with",
+            held.size
+        ));
+    }
     match report.leaves.iter().find(|(s, _)| *s == seq) {
-        Some((_, l)) if l.to_hex() == leaf.trim() => Ok(format!(
+        Some((_, l)) if l.to_hex().eq_ignore_ascii_case(leaf.trim()) => Ok(format!(
             "the receipt's entry is event {seq} of the bundle, unchanged, and the log of {} \
              events it was given with grew into the bundle's log of {}",
             held.size, report.tree_size

@@ -95,10 +95,19 @@ fn a_held_receipt_or_checkpoint_is_checked_against_the_bundle() {
     let other = "ab".repeat(32);
     let why = check_held(&r, &note, Some((3, &other))).unwrap_err();
     assert!(why.contains("was changed"), "{why}");
-    // A checkpoint the bundle does not link to (a log of 4), and one signed by another key.
+    // A checkpoint the bundle carries no proof for (a log of 4) says nothing either way;
+    // one of a linked size with another root is a rewrite; a newer one is newer.
     let unlinked = signer.sign_checkpoint(4, &leaf3);
     let why = check_held(&r, &unlinked, None).unwrap_err();
-    assert!(why.contains("not one this bundle links to"), "{why}");
+    assert!(why.contains("says nothing either way"), "{why}");
+    let rewritten = signer.sign_checkpoint(3, &leaf3);
+    let why = check_held(&r, &rewritten, None).unwrap_err();
+    assert!(why.contains("the log was rewritten"), "{why}");
+    let newer = signer.sign_checkpoint(7, &leaf3);
+    assert!(check_held(&r, &newer, None).unwrap_err().contains("newer"));
+    // A receipt naming an event its own checkpoint does not hold.
+    let why = check_held(&r, &note, Some((5, &leaf3.to_hex()))).unwrap_err();
+    assert!(why.contains("does not hang together"), "{why}");
     let stranger = LogSigner::from_seed(&[7; 32]).sign_checkpoint(3, &at3);
     let why = check_held(&r, &stranger, None).unwrap_err();
     assert!(why.contains("not signed by this log's key"), "{why}");

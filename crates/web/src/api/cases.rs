@@ -240,7 +240,8 @@ pub(crate) struct AuditOut {
     member_id: String,
     name: String,
     email: String,
-    /// viewed case, viewed entries, viewed entry, viewed receipt, shared read,
+    /// viewed case, viewed entries, viewed entry, viewed receipt, viewed attachment,
+    /// viewed export, viewed export download, shared read,
     /// shared contribute, ended sharing.
     action: String,
     /// The entry viewed, or the member shared with.
