@@ -3,10 +3,14 @@
 docs/bundle-format.md alone: Python's standard library, and the `openssl` command
 (3.0 or later) for Ed25519 signatures.
 
-    python3 verify_bundle.py BUNDLE.zip [--vkey KEY]
+    python3 verify_bundle.py BUNDLE.zip [--vkey KEY] [--receipt RECEIPT.json]
 
-Prints "ok: ..." and exits 0, or "FAILED: <what is wrong>" and exits 1.
+Prints "ok: ..." and exits 0, or "FAILED: <what is wrong>" and exits 1. With --receipt,
+also checks an entry's receipt against the bundle, as the format document's last
+section says.
 """
+
+import argparse
 
 import base64
 import hashlib
@@ -235,6 +239,7 @@ def check(path, trusted=None):
         raise Bad("the checkpoint's tree size is not the manifest's")
     root = base64.b64decode(lines[2], validate=True)
 
+    linked = {size: root}
     last = 0
     for r in manifest.get("receipts", []):
         rbody = open_note(r["checkpoint"], "a receipt checkpoint", name, key_id, public)
@@ -246,9 +251,10 @@ def check(path, trusted=None):
         proof = [bytes.fromhex(p) for p in r["consistency"]]
         if not consistency_ok(r["tree_size"], size, rroot, root, proof):
             raise Bad("the log did not grow from the receipt checkpoint of %d events" % r["tree_size"])
+        linked[r["tree_size"]] = rroot
 
     listed, checked, withheld, last = set(KNOWN), 0, [], 0
-    recorded = set()
+    recorded, leaves = set(), {}
     for e in manifest["events"]:
         seq = e["seq"]
         if seq <= last:
@@ -260,6 +266,7 @@ def check(path, trusted=None):
         proof = [bytes.fromhex(p) for p in e["proof"]]
         if not inclusion_ok(e["leaf_index"], size, leaf, proof, root):
             raise Bad("event %d is not in the signed log" % seq)
+        leaves[seq] = leaf
         has_file, reason = "file" in e, e.get("withheld")
         if reason is not None and not has_file and reason.strip():
             withheld.append((seq, reason))
@@ -314,6 +321,7 @@ def check(path, trusted=None):
         proof = [bytes.fromhex(p) for p in stamp["consistency"]]
         if not consistency_ok(stamp["tree_size"], size, sroot, root, proof):
             raise Bad("the log did not grow from the timestamped checkpoint")
+        linked[stamp["tree_size"]] = sroot
         pem = files.get("timestamp/tsa.pem", b"")
         if hashlib.sha256(pem).hexdigest() != stamp["tsa_cert_sha256"]:
             raise Bad("timestamp/tsa.pem is not the certificate the manifest names")
@@ -326,30 +334,66 @@ def check(path, trusted=None):
     extra = sorted(set(files) - listed)
     if extra:
         raise Bad("the bundle holds %s, which the manifest does not list" % extra[0])
-    return case, checked, withheld, size, stamped, len(manifest.get("receipts", []))
+    return {
+        "case": case, "checked": checked, "withheld": withheld, "size": size,
+        "stamped": stamped, "receipts": len(manifest.get("receipts", [])),
+        "linked": linked, "leaves": leaves, "key": (name, key_id, public),
+    }
+
+
+def check_receipt(result, receipt):
+    """An entry's receipt against a bundle that checked out: its checkpoint must be one the
+    bundle links, and its entry must be in the bundle with the receipt's leaf hash."""
+    name, key_id, public = result["key"]
+    body = open_note(receipt["checkpoint"], "the receipt's checkpoint", name, key_id, public)
+    lines = body.split("\n")
+    if len(lines) < 4 or lines[0] != name or not re.fullmatch(r"[0-9]+", lines[1]):
+        raise Bad("the receipt's checkpoint is not this log's")
+    held, held_root = int(lines[1]), base64.b64decode(lines[2], validate=True)
+    if held > result["size"]:
+        raise Bad("the receipt's checkpoint is newer than this bundle")
+    if held not in result["linked"]:
+        raise Bad("this bundle carries no proof for a log of %d events, so it says nothing either way" % held)
+    if result["linked"][held] != held_root:
+        raise Bad("the log was rewritten: the receipt and the bundle sign different logs of %d events" % held)
+    seq = receipt["seq"]
+    if not 0 < seq <= held or receipt["leaf_index"] != seq - 1:
+        raise Bad("the receipt does not hang together")
+    leaf = result["leaves"].get(seq)
+    if leaf is None:
+        raise Bad("event %d, which the receipt names, is not in this bundle" % seq)
+    if leaf.hex() != receipt["leaf_hash"].strip().lower():
+        raise Bad("event %d in the bundle is not the entry the receipt names: it was changed" % seq)
+    return "the receipt's entry is event %d of the bundle, unchanged, and the log grew from its checkpoint" % seq
 
 
 def main(argv):
-    if not argv or argv[0].startswith("-"):
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    trusted = None
-    if len(argv) == 3 and argv[1] == "--vkey":
-        trusted = argv[2]
+    parser = argparse.ArgumentParser(
+        usage="python3 verify_bundle.py BUNDLE.zip [--vkey KEY] [--receipt RECEIPT.json]")
+    parser.add_argument("bundle")
+    parser.add_argument("--vkey")
+    parser.add_argument("--receipt")
+    args = parser.parse_args(argv)
     try:
-        case, checked, withheld, size, stamped, receipts = check(argv[0], trusted)
+        r = check(args.bundle, args.vkey)
+        held = None
+        if args.receipt:
+            with open(args.receipt, encoding="utf-8") as f:
+                held = check_receipt(r, json.load(f))
     except (Bad, ValueError, KeyError, TypeError) as e:
         print("FAILED: %s" % e)
         return 1
     print("ok: case %s: %d events checked against a log of %d, %d withheld" % (
-        case, checked, size, len(withheld)))
-    for what, reason in withheld:
+        r["case"], r["checked"], r["size"], len(r["withheld"])))
+    for what, reason in r["withheld"]:
         print("withheld: %s: %s" % (what if isinstance(what, str) else "event %d" % what, reason))
-    if stamped:
-        print("timestamp: " + stamped)
-    if receipts:
-        print("receipts: the log grew, unchanged, from each of the %d checkpoints on the entries' receipts" % receipts)
-    if trusted is None:
+    if r["stamped"]:
+        print("timestamp: " + r["stamped"])
+    if r["receipts"]:
+        print("receipts: the log grew, unchanged, from each of the %d checkpoints on the entries' receipts" % r["receipts"])
+    if held:
+        print("held: " + held)
+    if args.vkey is None:
         print("key: checked with the key the bundle carries; compare it with one you obtained separately, or pass --vkey")
     return 0
 
