@@ -4,6 +4,7 @@ mod account;
 mod advice;
 mod audit;
 mod auth;
+mod case_page;
 mod cases;
 mod entries;
 mod exports;

@@ -1,0 +1,234 @@
+//! The case page: the case, the advice in brief, its timeline with thumbnails, the
+//! patterns, exporting it, managing it, and who has seen it.
+
+use super::cases::{audit_line, AuditLine};
+use super::layout::{form_status, render, Chrome};
+use crate::error::PageError;
+use crate::format;
+use crate::session::SignedIn;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use boundary_app::{AppError, EntryRow};
+use boundary_domain::{CaseId, CaseStatus, EntryId};
+use serde::Deserialize;
+
+struct RecentExport {
+    job: String,
+    what: &'static str,
+    started: String,
+    /// `working`, `stalled`, `ready` or `failed`.
+    state: &'static str,
+}
+
+struct LoggedPanel {
+    id: String,
+    seq: i64,
+    of: String,
+    recorded: String,
+    leaf_hash: String,
+}
+
+/// 1022 as "1,022".
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    chrome: Chrome,
+    /// The advice checklist: how many steps are done or do not apply, and the next one.
+    steps_settled: usize,
+    steps_total: usize,
+    next_step: Option<&'static str>,
+    /// Escalation prompts: (why, consider).
+    prompts: Vec<(String, String)>,
+    /// The pictures, as SVG, each with its words.
+    weekly_svg: String,
+    weekly_words: String,
+    legend: Vec<(&'static str, &'static str)>,
+    heat_svg: String,
+    heat_words: String,
+    id: String,
+    label: String,
+    status: &'static str,
+    chaperone: bool,
+    nhs_number: Option<String>,
+    identifiers: Vec<String>,
+    opened: String,
+    timeline: Vec<super::timeline::TimelineItem>,
+    contact_count: usize,
+    logged: Option<LoggedPanel>,
+    status_code: &'static str,
+    statuses: Vec<(&'static str, &'static str)>,
+    is_owner: bool,
+    /// The member's exports of this case in the last hour.
+    exports: Vec<RecentExport>,
+    can_log: bool,
+    /// For the owner: (member id, e-mail, name, access).
+    shares: Vec<(String, String, String, &'static str)>,
+    /// For the owner: others' views and sharing changes, newest first.
+    seen_by: Vec<AuditLine>,
+}
+
+/// One line of an access audit, as a page shows it.
+#[derive(Deserialize)]
+pub(super) struct CaseQuery {
+    logged: Option<String>,
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<CaseQuery>,
+) -> Result<Response, PageError> {
+    let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
+    let logged_id: Option<EntryId> = q.logged.and_then(|l| l.parse().ok());
+    let tree_size = match logged_id {
+        Some(_) => state
+            .app
+            .store
+            .latest_checkpoint()
+            .await
+            .map_err(AppError::from)?
+            .map_or(0, |c| c.size),
+        None => 0,
+    };
+    // Read before this look is itself recorded, so the count is the entry's own.
+    let (case, entries) = state.app.entries(&me.actor, id).await?;
+    let logged = logged_id
+        .and_then(|l| entries.iter().find(|e| e.id == l))
+        .map(|e| LoggedPanel {
+            id: e.id.to_string(),
+            seq: e.seq.get(),
+            of: thousands(tree_size),
+            recorded: format::date_time(e.recorded_at),
+            leaf_hash: e.leaf_hash.clone(),
+        });
+    let is_owner = case.owner == me.actor.member;
+    let can_log = state.app.may_log(&me.actor, &case).await?;
+    let seen_by = if is_owner {
+        state
+            .app
+            .case_audit(&me.actor, case.id)
+            .await?
+            .into_iter()
+            .filter(|a| {
+                a.member != me.actor.member
+                    || a.action.starts_with("shared")
+                    || a.action == "ended sharing"
+            })
+            .take(20)
+            .map(audit_line)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let exports = if is_owner {
+        state
+            .app
+            .recent_exports(&me.actor, case.id)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let started = boundary_domain::Timestamp::from_datetime(
+                    time::OffsetDateTime::from_unix_timestamp(s.job.started_at)
+                        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+                );
+                RecentExport {
+                    job: s.job.id.clone(),
+                    what: s.format.words(),
+                    started: format::date_time(started),
+                    state: s.state(),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let shares = if is_owner {
+        state
+            .app
+            .shares(&me.actor, case.id)
+            .await?
+            .into_iter()
+            .map(|(m, email, name, access)| (m.to_string(), email, name, access.code()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let records = state.app.records_on(&case).await?;
+    let checklist = state.app.checklist_of(&case, &records).await?;
+    let next_step = boundary_domain::advice::checklist::next_step(
+        &checklist
+            .iter()
+            .map(|l| (l.step, l.state.clone()))
+            .collect::<Vec<_>>(),
+    )
+    .map(|s| s.words().0);
+    let contacts: Vec<_> = entries.iter().map(EntryRow::current).collect();
+    let prompts = state
+        .app
+        .prompts_for(&case, &contacts)
+        .await?
+        .into_iter()
+        .map(|p| (p.why, p.consider))
+        .collect();
+    let weeks =
+        boundary_domain::advice::patterns::weekly_by_channel(&contacts, state.app.uk_today());
+    let (weekly_svg, weekly_words) = crate::charts::weekly(&weeks);
+    let (heat_svg, heat_words) = crate::charts::heat_map(
+        &boundary_domain::advice::patterns::hour_by_weekday(&contacts),
+    );
+    let page = CasePage {
+        legend: crate::charts::legend(&weeks),
+        weekly_svg,
+        weekly_words,
+        heat_svg,
+        heat_words,
+        prompts,
+        steps_settled: checklist
+            .iter()
+            .filter(|l| !l.state.is_outstanding())
+            .count(),
+        steps_total: checklist.len(),
+        next_step,
+        is_owner,
+        exports,
+        can_log,
+        shares,
+        seen_by,
+        chrome: Chrome::of(&me),
+        id: case.id.to_string(),
+        label: case.person.label.clone(),
+        status: case.status.label(),
+        chaperone: case.chaperone_required,
+        nhs_number: case.person.nhs_number.as_ref().map(ToString::to_string),
+        identifiers: case.person.identifiers.clone(),
+        opened: format::date_time(case.opened_at),
+        timeline: super::timeline::timeline(
+            &entries,
+            &records,
+            super::files::views(&state, &me, case.id, None).await?,
+        ),
+        contact_count: entries.len(),
+        logged,
+        status_code: case.status.code(),
+        statuses: CaseStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .collect(),
+    };
+    Ok(render(form_status(false), &page))
+}
