@@ -1,6 +1,6 @@
-//! Signing in and staying signed in: Argon2id passwords, server-side sessions, personal
-//! access tokens and one-time links. Every secret handed out is random, shown once, and
-//! stored only as its SHA-256 hash.
+//! Signing in: Argon2id passwords, throttling, the second factor's half-way step, and
+//! one-time links (staying signed in is `sessions.rs`). Every secret handed out is
+//! random, shown once, and stored only as its SHA-256 hash.
 
 use crate::passwords::check_password_rules;
 use crate::{Actor, App, AppError, Result};
@@ -23,16 +23,6 @@ const MAX_LOCK_SECONDS: i64 = 15 * 60;
 /// as long as a wrong password and the answer does not tell which accounts exist.
 static DUMMY_HASH: OnceCell<String> = OnceCell::const_new();
 
-/// One of a person's sessions, as the sessions page shows it.
-#[derive(Debug, Clone)]
-pub struct SessionInfo {
-    pub handle: String,
-    pub current: bool,
-    pub device: String,
-    pub created_micros: i64,
-    pub last_used_micros: i64,
-}
-
 /// Codes allowed for one half-finished sign-in.
 const CODE_TRIES: i64 = 5;
 
@@ -49,12 +39,7 @@ pub enum SignIn {
     NeedsCode(String),
 }
 
-/// A session just created: the secret for the cookie and the form token.
-#[derive(Debug, Clone)]
-pub struct NewSession {
-    pub secret: String,
-    pub csrf_token: String,
-}
+pub use crate::sessions::{NewSession, SessionInfo};
 
 pub(crate) fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
@@ -345,141 +330,6 @@ impl App {
         };
         // A right password here clears nothing: a second factor may still follow.
         self.throttled(&actor.email, None, check, |_| false).await
-    }
-
-    /// The actor's sessions, on every device: a public handle (not the secret), the device,
-    /// when it began and was last used, and whether it is this one.
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn my_sessions(
-        &self,
-        actor: &Actor,
-        current_secret: &str,
-    ) -> Result<Vec<SessionInfo>> {
-        let current = secret_hash(current_secret);
-        Ok(self
-            .store
-            .sessions_of(actor.member)
-            .await?
-            .into_iter()
-            .map(|(hash, created, last, ua)| SessionInfo {
-                handle: hash[..16].to_owned(),
-                current: hash == current,
-                device: ua.unwrap_or_else(|| "Unknown device".into()),
-                created_micros: created,
-                last_used_micros: last,
-            })
-            .collect())
-    }
-
-    /// Signs out one of the actor's other devices, or all of them with `"others"`, after
-    /// they type their password again (ASVS 7.5.2).
-    ///
-    /// # Errors
-    /// `Invalid` for a wrong password; `NotFound` for a handle that is not theirs.
-    pub async fn sign_out_devices(
-        &self,
-        actor: &Actor,
-        password: &str,
-        current_secret: &str,
-        handle: &str,
-    ) -> Result<()> {
-        self.confirm_password(actor, password, "password").await?;
-        self.end_sessions(actor, current_secret, handle).await
-    }
-
-    /// Signs out the actor's session with this handle, or every other one with `"others"`.
-    ///
-    /// # Errors
-    /// `NotFound` for a handle that is not one of the actor's sessions.
-    pub(crate) async fn end_sessions(
-        &self,
-        actor: &Actor,
-        current_secret: &str,
-        handle: &str,
-    ) -> Result<()> {
-        let current = secret_hash(current_secret);
-        let mine = self.store.sessions_of(actor.member).await?;
-        let doomed: Vec<&String> = mine
-            .iter()
-            .map(|(h, ..)| h)
-            .filter(|h| {
-                if handle == "others" {
-                    **h != current
-                } else {
-                    h.starts_with(handle) && handle.len() == 16
-                }
-            })
-            .collect();
-        if doomed.is_empty() && handle != "others" {
-            return Err(AppError::NotFound);
-        }
-        for h in doomed {
-            self.store.delete_session(h).await?;
-        }
-        Ok(())
-    }
-
-    /// A new session for a member. Each sign-in makes a new id, so an id planted before
-    /// sign-in is worthless after it.
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn start_session(
-        &self,
-        member: MemberId,
-        user_agent: Option<&str>,
-    ) -> Result<NewSession> {
-        let s = NewSession {
-            secret: self.secret(),
-            csrf_token: self.secret(),
-        };
-        let ua: Option<String> = user_agent.map(|u| u.chars().take(200).collect());
-        self.store
-            .create_session(
-                &secret_hash(&s.secret),
-                member,
-                &s.csrf_token,
-                self.now_micros(),
-                ua.as_deref(),
-            )
-            .await?;
-        Ok(s)
-    }
-
-    /// The member behind a session cookie and the session's form token, if the session
-    /// is live; an idle or too-old session is ended here.
-    ///
-    /// # Errors
-    /// `Unauthenticated` for an unknown, expired or deactivated session.
-    pub async fn session_actor(&self, secret: &str) -> Result<(Actor, String)> {
-        let h = secret_hash(secret);
-        let s = match self.store.session(&h).await {
-            Ok(s) => s,
-            Err(StoreError::NotFound) => return Err(AppError::Unauthenticated),
-            Err(e) => return Err(e.into()),
-        };
-        let now = self.now_micros();
-        let idle = now - s.last_seen_at > self.limits.session_idle_seconds * 1_000_000;
-        let old = now - s.created_at > self.limits.session_absolute_seconds * 1_000_000;
-        if idle || old {
-            self.store.delete_session(&h).await?;
-            return Err(AppError::Unauthenticated);
-        }
-        let member = self.store.member(s.member).await?;
-        if !member.active {
-            self.store.delete_session(&h).await?;
-            return Err(AppError::Unauthenticated);
-        }
-        self.store.touch_session(&h, now).await?;
-        Ok((actor_of(member), s.csrf_token))
-    }
-
-    /// # Errors
-    /// Database errors.
-    pub async fn sign_out(&self, secret: &str) -> Result<()> {
-        Ok(self.store.delete_session(&secret_hash(secret)).await?)
     }
 
     /// A one-time link secret, stored hashed.

@@ -25,6 +25,7 @@ pub mod people;
 pub mod record_words;
 pub mod reminders;
 pub mod second_factor;
+pub mod sessions;
 pub mod thumbnails;
 pub mod timestamping;
 pub mod tokens;
