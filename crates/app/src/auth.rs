@@ -188,12 +188,13 @@ impl App {
         let now = self.now_micros();
         let until = self.store.locked_until(&keys).await?;
         if until > now {
-            tracing::warn!(account = %&secret_hash(&account)[..12], address = ?client, "sign-in refused: waiting after failures");
+            tracing::warn!(account = %self.store.log_tag(&account), address = ?client, "sign-in refused: waiting after failures");
             // Refused before any hashing: a flood of guesses costs the server nothing.
             return Err(AppError::Throttled((until - now + 999_999) / 1_000_000));
         }
-        // Which account, without writing its address into the log.
-        let who = &secret_hash(&account)[..12];
+        // Which account, without writing its address into the log, nor a hash of it that
+        // guesses could be checked against.
+        let who = self.store.log_tag(&account);
         match attempt.await {
             Err(AppError::Invalid(e)) => {
                 tracing::warn!(account = %who, address = ?client, "sign-in failed");

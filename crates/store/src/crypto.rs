@@ -50,6 +50,14 @@ impl MasterKey {
         Ok(k)
     }
 
+    /// A short tag for something a log line must tell apart but not reveal (an e-mail
+    /// address): keyed, so that it cannot be looked up by hashing guesses.
+    #[must_use]
+    pub fn log_tag(&self, what: &str) -> String {
+        keyed_hash(self.0.expose_secret(), b"boundary/log-tag-key/v1", what)
+            .map_or_else(|_| "unknown".to_owned(), |h| h[..12].to_owned())
+    }
+
     /// The text written to the key file.
     #[must_use]
     pub fn to_hex(&self) -> String {
@@ -137,19 +145,22 @@ impl DataKey {
     /// # Errors
     /// None in practice: HMAC takes a key of any length.
     pub fn name_for(&self, what: &str) -> Result<String, CryptoError> {
-        use hmac::{Hmac, Mac};
-        type HmacSha256 = Hmac<sha2::Sha256>;
-        // A key of its own for naming, derived from the case key (as HKDF's expand
-        // step does), so the sealing key is never used for anything else directly.
-        let mut derive = <HmacSha256 as Mac>::new_from_slice(self.0.expose_secret())
-            .map_err(|_| CryptoError::Seal)?;
-        derive.update(b"boundary/blob-name-key/v1\x01");
-        let naming = derive.finalize().into_bytes();
-        let mut mac =
-            <HmacSha256 as Mac>::new_from_slice(&naming).map_err(|_| CryptoError::Seal)?;
-        mac.update(what.as_bytes());
-        Ok(hex::encode(mac.finalize().into_bytes()))
+        keyed_hash(self.0.expose_secret(), b"boundary/blob-name-key/v1", what)
     }
+}
+
+/// HMAC-SHA-256 of `what` under a key of its own derived from `key` for `purpose` (as
+/// HKDF's expand step does), so a sealing key is never used for anything else directly.
+fn keyed_hash(key: &[u8], purpose: &[u8], what: &str) -> Result<String, CryptoError> {
+    use hmac::{Hmac, Mac};
+    type HmacSha256 = Hmac<sha2::Sha256>;
+    let mut derive = <HmacSha256 as Mac>::new_from_slice(key).map_err(|_| CryptoError::Seal)?;
+    derive.update(purpose);
+    derive.update(b"\x01");
+    let derived = derive.finalize().into_bytes();
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(&derived).map_err(|_| CryptoError::Seal)?;
+    mac.update(what.as_bytes());
+    Ok(hex::encode(mac.finalize().into_bytes()))
 }
 
 impl std::fmt::Debug for DataKey {
@@ -216,6 +227,19 @@ mod tests {
         assert_ne!(name, other.name_for(&sha).unwrap());
         assert_ne!(name, sha);
         assert_eq!(name.len(), 64);
+    }
+
+    #[test]
+    fn log_tags_are_keyed() {
+        let (m, other) = (MasterKey::generate(), MasterKey::generate());
+        let account = "account:ada@example.nhs.uk";
+        assert_eq!(m.log_tag(account), m.log_tag(account));
+        assert_ne!(m.log_tag(account), other.log_tag(account));
+        assert_eq!(m.log_tag(account).len(), 12);
+        // Not the unkeyed hash a guess could be checked against.
+        use sha2::{Digest, Sha256};
+        let plain = hex::encode(Sha256::digest(account.as_bytes()));
+        assert_ne!(m.log_tag(account), plain[..12]);
     }
 
     #[test]

@@ -235,6 +235,12 @@ impl Store {
         &self.signer
     }
 
+    /// A short keyed tag for a value a log line must tell apart without revealing it.
+    #[must_use]
+    pub fn log_tag(&self, what: &str) -> String {
+        self.master.log_tag(what)
+    }
+
     /// The same key, to sign with off the async workers.
     #[must_use]
     pub fn shared_signer(&self) -> Arc<LogSigner> {
