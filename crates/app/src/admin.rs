@@ -119,55 +119,72 @@ impl App {
     /// Replaces a member's roles.
     ///
     /// # Errors
-    /// `NotFound` for anyone but an admin, or a member of another organisation;
-    /// `Invalid` for no role or an unknown one; `Conflict` when it would leave the
-    /// organisation without an active admin.
+    /// As [`App::change_member`].
     pub async fn set_roles(&self, actor: &Actor, member: MemberId, roles: &[String]) -> Result<()> {
-        let target = self.member_of_my_org(actor, member).await?;
-        let parsed = roles
-            .iter()
-            .map(|r| Role::parse(r))
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| FieldErrors::one("roles", e.to_string()))?;
-        if parsed.is_empty() {
-            return Err(FieldErrors::one("roles", "Choose at least one role").into());
-        }
-        let roles = Roles::new(parsed);
-        if target.roles.has(Role::Admin) && !roles.has(Role::Admin) {
-            self.keep_an_admin(actor, member).await?;
-        }
-        self.store.set_roles(member, &roles).await?;
-        tracing::info!(by = %actor.member, %member, roles = %roles, "roles changed");
-        Ok(())
+        self.change_member(actor, member, Some(roles), None).await
     }
 
     /// Deactivates or reactivates a member. Deactivation ends their sessions and tokens
     /// at once.
     ///
     /// # Errors
-    /// `NotFound` for anyone but an admin, or a member of another organisation;
-    /// `Conflict` for deactivating oneself or the last admin.
+    /// As [`App::change_member`].
     pub async fn set_member_active(
         &self,
         actor: &Actor,
         member: MemberId,
         active: bool,
     ) -> Result<()> {
+        self.change_member(actor, member, None, Some(active)).await
+    }
+
+    /// Changes a member's roles, or deactivates or reactivates them, or both — all of it
+    /// or, when any part is refused, none. Deactivation ends their sessions and tokens at
+    /// once.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but an admin, or a member of another organisation;
+    /// `Invalid` for no role or an unknown one; `Conflict` for deactivating oneself, or
+    /// for leaving the organisation without an active admin.
+    pub async fn change_member(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+        roles: Option<&[String]>,
+        active: Option<bool>,
+    ) -> Result<()> {
         let target = self.member_of_my_org(actor, member).await?;
-        if !active {
-            if member == actor.member {
-                return Err(AppError::Conflict(
-                    "You cannot deactivate yourself: ask another admin.".into(),
-                ));
+        let roles = match roles {
+            None => None,
+            Some(roles) => {
+                let parsed = roles
+                    .iter()
+                    .map(|r| Role::parse(r))
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                    .map_err(|e| FieldErrors::one("roles", e.to_string()))?;
+                if parsed.is_empty() {
+                    return Err(FieldErrors::one("roles", "Choose at least one role").into());
+                }
+                Some(Roles::new(parsed))
             }
-            if target.roles.has(Role::Admin) {
-                self.keep_an_admin(actor, member).await?;
-            }
+        };
+        if active == Some(false) && member == actor.member {
+            return Err(AppError::Conflict(
+                "You cannot deactivate yourself: ask another admin.".into(),
+            ));
+        }
+        let admin_now = target.active && target.roles.has(Role::Admin);
+        let admin_after = active.unwrap_or(target.active)
+            && roles
+                .as_ref()
+                .map_or(target.roles.has(Role::Admin), |r| r.has(Role::Admin));
+        if admin_now && !admin_after {
+            self.keep_an_admin(actor, member).await?;
         }
         self.store
-            .set_active(member, active, self.now_micros())
+            .change_member(member, roles.as_ref(), active, self.now_micros())
             .await?;
-        tracing::info!(by = %actor.member, %member, active, "membership changed");
+        tracing::info!(by = %actor.member, %member, roles = ?roles.map(|r| r.to_string()), ?active, "membership changed");
         Ok(())
     }
 

@@ -217,39 +217,52 @@ impl Store {
         rows.iter().map(member_from_row).collect()
     }
 
-    /// # Errors
-    /// `NotFound`.
-    pub async fn set_roles(&self, member: MemberId, roles: &Roles) -> Result<()> {
-        let r = sqlx::query("UPDATE members SET roles = $1 WHERE id = $2")
-            .bind(roles.to_string())
-            .bind(member.to_string())
-            .execute(self.pool())
-            .await?;
-        if r.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound)
-        }
-    }
-
-    /// Turns a membership on or off. Turning it off ends its sessions, revokes its tokens
-    /// and voids its unused links in the same transaction, so nothing it held still works.
+    /// Changes a member's roles, or turns the membership on or off, or both, in one
+    /// transaction: all of it happens or none. Turning it off ends its sessions, revokes
+    /// its tokens and voids its unused links too, so nothing it held still works.
     ///
     /// # Errors
     /// `NotFound`.
-    pub async fn set_active(&self, member: MemberId, active: bool, now: i64) -> Result<()> {
+    pub async fn change_member(
+        &self,
+        member: MemberId,
+        roles: Option<&Roles>,
+        active: Option<bool>,
+        now: i64,
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
-        let r = sqlx::query("UPDATE members SET active = $1 WHERE id = $2")
-            .bind(i64::from(active))
-            .bind(member.to_string())
-            .execute(&mut *tx)
-            .await?;
+        let id = member.to_string();
+        let r = match (roles, active) {
+            (Some(roles), Some(active)) => {
+                sqlx::query("UPDATE members SET roles = $1, active = $2 WHERE id = $3")
+                    .bind(roles.to_string())
+                    .bind(i64::from(active))
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?
+            }
+            (Some(roles), None) => {
+                sqlx::query("UPDATE members SET roles = $1 WHERE id = $2")
+                    .bind(roles.to_string())
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?
+            }
+            (None, Some(active)) => {
+                sqlx::query("UPDATE members SET active = $1 WHERE id = $2")
+                    .bind(i64::from(active))
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?
+            }
+            (None, None) => return Ok(()),
+        };
         if r.rows_affected() != 1 {
             return Err(StoreError::NotFound);
         }
-        if !active {
+        if active == Some(false) {
             sqlx::query("DELETE FROM sessions WHERE member_id = $1")
-                .bind(member.to_string())
+                .bind(&id)
                 .execute(&mut *tx)
                 .await?;
             for statement in [
@@ -257,7 +270,7 @@ impl Store {
                 "UPDATE one_time_links SET used_at = $2 WHERE member_id = $1 AND used_at IS NULL",
             ] {
                 sqlx::query(statement)
-                    .bind(member.to_string())
+                    .bind(&id)
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;

@@ -320,6 +320,24 @@ async fn admins_manage_people_through_the_api_and_nobody_else_can(#[case] engine
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["roles"], json!(["manager", "auditor"]));
 
+    // A change with one part refused changes nothing: the roles stay as they were.
+    let me = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
+    let before = app.app.store.member(me).await.unwrap().roles.to_string();
+    let (status, body) = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/members/{me}"),
+            Some(&admin),
+            Some(json!({"roles": ["clinician", "admin"], "active": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(
+        app.app.store.member(me).await.unwrap().roles.to_string(),
+        before
+    );
+    assert!(app.app.store.member(me).await.unwrap().active);
+
     let bob = app.app.member_by_email("bob@example.nhs.uk").await.unwrap();
     let (status, body) = app
         .api(

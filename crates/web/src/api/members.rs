@@ -131,12 +131,10 @@ pub(crate) async fn change(
     ApiJson(body): ApiJson<MemberChangeIn>,
 ) -> Result<Json<MemberOut>, ApiError> {
     let id = member_id(&id)?;
-    if let Some(roles) = &body.roles {
-        state.app.set_roles(&actor, id, roles).await?;
-    }
-    if let Some(active) = body.active {
-        state.app.set_member_active(&actor, id, active).await?;
-    }
+    state
+        .app
+        .change_member(&actor, id, body.roles.as_deref(), body.active)
+        .await?;
     let member = state
         .app
         .members(&actor)
