@@ -11,6 +11,7 @@ mod charts;
 mod error;
 mod form;
 mod format;
+mod metrics;
 mod pages;
 mod routes;
 mod security;
@@ -70,7 +71,14 @@ pub struct AppState {
 /// Every route, with the security layers around them.
 pub fn router(state: AppState) -> Router {
     let (routes, _) = all_routes().into_parts();
+    let counted = Arc::new(metrics::Metrics::default());
     routes
+        // After routing, so each request is counted by its route's pattern.
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&counted),
+            metrics::count,
+        ))
+        .layer(axum::Extension(counted))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,
@@ -84,6 +92,7 @@ fn all_routes() -> routes::Routes {
         .merge(pages::router())
         .merge(api::router())
         .merge(assets::router())
+        .merge(metrics::router())
 }
 
 /// Every (method, path) the server answers, in the router's own words: `{id}` marks a

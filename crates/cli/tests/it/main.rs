@@ -20,6 +20,7 @@ mod ledger;
 mod letters;
 mod mail;
 mod matrix;
+mod metrics;
 mod object_storage;
 mod pages;
 mod people;

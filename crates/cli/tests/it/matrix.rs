@@ -37,6 +37,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     // Public: the same for everyone.
     ("GET", "/", "AAAAAAAAAAA"),
     ("GET", "/healthz", "AAAAAAAAAAA"),
+    ("GET", "/metrics", "AAAAAAAAAAA"),
     ("GET", "/sign-in", "AAAAAAAAAAA"),
     ("POST", "/sign-in", "AAAAAAAAAAA"),
     ("GET", "/setup/{link}", "NNNNNNNNNNN"),
