@@ -14,6 +14,7 @@ mod attachments;
 mod audit;
 mod cli;
 mod encryption;
+mod export_jobs;
 mod exports;
 mod gifts;
 mod ledger;
