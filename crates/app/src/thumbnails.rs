@@ -5,7 +5,7 @@
 
 use crate::{Actor, App, Result};
 use boundary_domain::attachment::{is_picture, Attachment};
-use boundary_domain::{AttachmentId, CaseId, EntryId};
+use boundary_domain::{AttachmentId, CaseId};
 use boundary_report::pictures::{thumbnail, THUMBNAIL_SIDE};
 use boundary_store::attachments::AttachmentRow;
 use boundary_store::blobs::Put;
@@ -34,8 +34,8 @@ pub(crate) async fn made_small(bytes: Vec<u8>, side: u32) -> Option<Vec<u8>> {
 const READ_AT_ONCE: usize = 4;
 
 impl App {
-    /// JPEG thumbnails of the pictures of a case the actor may see (of one entry, or of
-    /// all), read at once rather than one after another. They are for pages whose own
+    /// JPEG thumbnails of the pictures among `files` (as the page already read them)
+    /// of a case the actor may see, a few read at once. They are for pages whose own
     /// view is recorded in the access audit, so this records nothing itself. A picture
     /// with no thumbnail is left out: the page still lists the file.
     ///
@@ -45,16 +45,12 @@ impl App {
         &self,
         actor: &Actor,
         id: CaseId,
-        entry: Option<EntryId>,
+        files: &[AttachmentRow],
     ) -> Result<HashMap<AttachmentId, Vec<u8>>> {
         let case = self.case(actor, id).await?;
-        let rows: Vec<AttachmentRow> = self
-            .store
-            .attachments(&case)
-            .await?
-            .into_iter()
-            .filter(|r| is_picture(&r.record.media_type))
-            .filter(|r| entry.is_none() || r.record.entry == entry)
+        let rows: Vec<&AttachmentRow> = files
+            .iter()
+            .filter(|r| r.case == case.id && is_picture(&r.record.media_type))
             .collect();
         if rows.is_empty() {
             return Ok(HashMap::new());

@@ -472,6 +472,32 @@ pub fn boundary(args: &[&str], stdin: Option<&str>) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
+/// One practice set up through the real binary at `target` (`--data DIR`, and
+/// `--database URL` for PostgreSQL): Ada, a clinician, and Bea, its admin; their tokens.
+pub fn practice(target: &[&str]) -> (String, String) {
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let o = boundary(&[target, args].concat(), stdin);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        last_line(&o)
+    };
+    run(&["init"], None);
+    let org = run(&["org", "add", "Riverside Surgery"], None);
+    for (email, role) in [
+        ("ada@example.nhs.uk", "clinician"),
+        ("bea@example.nhs.uk", "admin"),
+    ] {
+        let user = [
+            "user", "add", "--email", email, "--name", email, "--org", &org,
+        ];
+        run(
+            &[&user[..], &["--role", role, "--password-stdin"]].concat(),
+            Some("a long enough password"),
+        );
+    }
+    let token = |email: &str| run(&["token", "create", "--email", email], None);
+    (token("ada@example.nhs.uk"), token("bea@example.nhs.uk"))
+}
+
 pub fn last_line(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout)
         .lines()

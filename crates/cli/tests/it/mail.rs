@@ -2,7 +2,7 @@
 //! invitation carries its link; a reminder carries no case content and goes once; a
 //! server that cannot be reached loses nothing. Plain, STARTTLS and TLS.
 
-use crate::helpers::{boundary, last_line, serve};
+use crate::helpers::{boundary, practice, serve};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -120,43 +120,6 @@ impl SmtpServer {
     }
 }
 
-fn run(data: &str, args: &[&str], stdin: Option<&str>) -> std::process::Output {
-    let mut all = vec!["--data", data];
-    all.extend_from_slice(args);
-    boundary(&all, stdin)
-}
-
-/// A data folder with one practice: Ada, a clinician, and Bea, its admin; their tokens.
-fn practice(data: &str) -> (String, String) {
-    assert!(run(data, &["init"], None).status.success());
-    let org = last_line(&run(data, &["org", "add", "Riverside Surgery"], None));
-    for (email, role) in [
-        ("ada@example.nhs.uk", "clinician"),
-        ("bea@example.nhs.uk", "admin"),
-    ] {
-        let o = run(
-            data,
-            &[
-                "user",
-                "add",
-                "--email",
-                email,
-                "--name",
-                email,
-                "--org",
-                &org,
-                "--role",
-                role,
-                "--password-stdin",
-            ],
-            Some("a long enough password"),
-        );
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    }
-    let token = |email: &str| last_line(&run(data, &["token", "create", "--email", email], None));
-    (token("ada@example.nhs.uk"), token("bea@example.nhs.uk"))
-}
-
 async fn post(base: &str, token: &str, path: &str, body: Value) -> Value {
     let r = reqwest::Client::new()
         .post(format!("{base}{path}"))
@@ -174,7 +137,7 @@ async fn invitations_and_reminders_are_emailed_without_case_content() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let data = data.to_str().unwrap();
-    let (ada, bea) = practice(data);
+    let (ada, bea) = practice(&["--data", data]);
     let smtp = SmtpServer::start(dir.path(), None);
     let port = smtp.port.to_string();
     let server = serve(
@@ -349,7 +312,7 @@ async fn starttls_and_tls_are_used_and_a_failed_send_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let data = data.to_str().unwrap();
-    let (_, bea) = practice(data);
+    let (_, bea) = practice(&["--data", data]);
     let certs = certificates(dir.path());
     let ca = certs.join("ca.pem");
     let plain = SmtpServer::start(dir.path(), None);

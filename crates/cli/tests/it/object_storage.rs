@@ -213,7 +213,14 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
     let actor = app.app.token_actor(&owner).await.unwrap();
     for c in [&case, &other_case] {
         app.app
-            .thumbnails(&actor, c.parse().unwrap(), None)
+            .thumbnails(
+                &actor,
+                c.parse().unwrap(),
+                &app.app
+                    .attachments(&actor, c.parse().unwrap())
+                    .await
+                    .unwrap(),
+            )
             .await
             .unwrap();
     }
@@ -228,7 +235,14 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
     assert_eq!(keys, expected);
     let thumbnails = app
         .app
-        .thumbnails(&actor, other_case.parse().unwrap(), None)
+        .thumbnails(
+            &actor,
+            other_case.parse().unwrap(),
+            &app.app
+                .attachments(&actor, other_case.parse().unwrap())
+                .await
+                .unwrap(),
+        )
         .await
         .unwrap();
     let thumbnail = &thumbnails[&elsewhere["id"].as_str().unwrap().parse().unwrap()];
@@ -296,53 +310,21 @@ async fn two_servers_on_one_postgres_share_files_through_the_bucket() {
     s3.create_bucket("shared").await;
     let db = TestDb::new(Engine::Postgres).await.unwrap();
     let (one, two) = (db.dir.path().join("one"), db.dir.path().join("two"));
-    let run = |data: &std::path::Path, args: &[&str], stdin: Option<&str>| {
-        let mut all = target(&db, data);
-        all.extend(args.iter().map(|a| (*a).to_owned()));
-        let all: Vec<&str> = all.iter().map(String::as_str).collect();
-        let o = boundary(&all, stdin);
-        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-        last_line(&o)
-    };
-    run(&one, &["init"], None);
+    let (a1, a2) = (target(&db, &one), target(&db, &two));
+    let a1: Vec<&str> = a1.iter().map(String::as_str).collect();
+    let a2: Vec<&str> = a2.iter().map(String::as_str).collect();
+    let (token, _) = practice(&a1);
     // The second server has its own folder holding the same keys, and no files.
     std::fs::create_dir_all(&two).unwrap();
     for key in ["master.key", "signing.key"] {
         std::fs::copy(one.join(key), two.join(key)).unwrap();
     }
-    let org = run(&one, &["org", "add", "Riverside Surgery"], None);
-    run(
-        &one,
-        &[
-            "user",
-            "add",
-            "--email",
-            "ada@example.nhs.uk",
-            "--name",
-            "Dr Ada",
-            "--org",
-            &org,
-            "--role",
-            "clinician",
-            "--password-stdin",
-        ],
-        Some("a long enough password"),
-    );
-    let token = run(
-        &one,
-        &["token", "create", "--email", "ada@example.nhs.uk"],
-        None,
-    );
 
     let flags = ["--s3-bucket", "shared", "--s3-endpoint", &s3.endpoint];
     let env = [
         ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
         ("AWS_SECRET_ACCESS_KEY", SECRET_KEY),
     ];
-    let args = |data: &std::path::Path| target(&db, data);
-    let (a1, a2) = (args(&one), args(&two));
-    let a1: Vec<&str> = a1.iter().map(String::as_str).collect();
-    let a2: Vec<&str> = a2.iter().map(String::as_str).collect();
     let first = serve_with_env(&a1, &flags, "info", &env);
     let second = serve_with_env(&a2, &flags, "info", &env);
 

@@ -51,13 +51,16 @@ pub(crate) async fn views(
     entry: Option<EntryId>,
 ) -> Result<Vec<FileView>, PageError> {
     use base64::Engine;
-    let mut thumbnails = state.app.thumbnails(&me.actor, case, entry).await?;
-    Ok(state
+    let files: Vec<_> = state
         .app
         .attachments(&me.actor, case)
         .await?
         .into_iter()
         .filter(|a| entry.is_none() || a.record.entry == entry)
+        .collect();
+    let mut thumbnails = state.app.thumbnails(&me.actor, case, &files).await?;
+    Ok(files
+        .into_iter()
         .map(|a| FileView {
             thumbnail: thumbnails.remove(&a.id).map(|jpeg| {
                 format!(
