@@ -14,9 +14,9 @@ pub struct Invite {
     pub member: MemberId,
     pub name: String,
     pub email: String,
-    /// The one-time link's secret; `None` when the person already has an account and
-    /// will find the organisation when they next sign in.
-    pub link: Option<String>,
+    /// The invitation link's secret. There is one whether or not the address has an
+    /// account, so that an admin cannot learn who has one.
+    pub link: String,
     pub expires_micros: i64,
     /// The link was e-mailed to them.
     pub emailed: bool,
@@ -32,8 +32,10 @@ impl App {
         Ok(self.store.members_of_org(actor.org).await?)
     }
 
-    /// Invites someone to the admin's organisation with a role. A new person gets a
-    /// one-time link to choose a password, live for 72 hours.
+    /// Invites someone to the admin's organisation with a role: a one-time link, live
+    /// for 72 hours, with which the person joins — a new person by choosing a password,
+    /// someone with an account by signing in to it and accepting. The membership opens
+    /// nothing until then.
     ///
     /// # Errors
     /// `NotFound` for anyone but an admin; `Invalid` field errors; `Conflict` when they
@@ -50,31 +52,32 @@ impl App {
         let (name, email) = (checked.1.clone(), checked.0.as_str().to_owned());
         let added = self.add_member_in(actor.org, checked, None).await?;
         tracing::info!(by = %actor.member, member = %added.member, "invited");
-        let emailed = match &added.password_link {
-            Some(secret) => self.email_invitation(&email, &actor.org_name, secret).await,
-            None => false,
-        };
+        let link = added
+            .password_link
+            .ok_or_else(|| AppError::Internal("an invitation without a link".into()))?;
+        let emailed = self.email_invitation(&email, &actor.org_name, &link).await;
         Ok(Invite {
             member: added.member,
             name,
             email,
-            link: added.password_link,
+            link,
             expires_micros: self.now_micros() + self.limits.password_link_seconds * 1_000_000,
             emailed,
         })
     }
 
-    /// A fresh invitation link for someone who has not yet chosen a password; any
-    /// earlier link of theirs stops working.
+    /// A fresh invitation link for someone who has not yet accepted; any earlier link
+    /// for this membership stops working. The link opens nothing by itself, so it is
+    /// safe to give whether or not the person has an account.
     ///
     /// # Errors
     /// `NotFound` for anyone but an admin, or a member of another organisation;
-    /// `Conflict` when they have a password already or are deactivated.
+    /// `Conflict` when they have accepted already or are deactivated.
     pub async fn renew_invite(&self, actor: &Actor, member: MemberId) -> Result<Invite> {
         let target = self.member_of_my_org(actor, member).await?;
-        if target.has_password {
+        if target.accepted {
             return Err(AppError::Conflict(format!(
-                "{} has already chosen a password: they can sign in.",
+                "{} has already joined: they can sign in.",
                 target.name
             )));
         }
@@ -84,21 +87,12 @@ impl App {
                 target.name
             )));
         }
-        // A person invited elsewhere too chooses their password from that invitation: a
-        // link from here would let this organisation's admin set it, and so open the
-        // person's membership of the other organisation.
-        if self.store.memberships(target.user).await?.len() > 1 {
-            return Err(AppError::Conflict(format!(
-                "{} belongs to another organisation too: they choose their password from that invitation, and will find {} when they sign in.",
-                target.name, actor.org_name
-            )));
-        }
         self.store
             .expire_member_links(member, self.now_micros())
             .await?;
         let link = self
             .create_link(
-                LinkPurpose::SetPassword,
+                LinkPurpose::Invitation,
                 Some(member),
                 self.limits.password_link_seconds,
             )
@@ -110,7 +104,7 @@ impl App {
             member,
             name: target.name,
             email: target.email,
-            link: Some(link),
+            link,
             expires_micros: self.now_micros() + self.limits.password_link_seconds * 1_000_000,
             emailed,
         })
@@ -206,7 +200,7 @@ impl App {
             .members_of_org(actor.org)
             .await?
             .into_iter()
-            .any(|m| m.id != losing && m.active && m.roles.has(Role::Admin));
+            .any(|m| m.id != losing && m.usable() && m.roles.has(Role::Admin));
         if others {
             Ok(())
         } else {

@@ -154,7 +154,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         let check = async {
-            if !member.active {
+            if !member.usable() {
                 return Err(AppError::NotFound);
             }
             if !self
@@ -258,7 +258,7 @@ impl App {
             .memberships(user.id)
             .await?
             .into_iter()
-            .find(|m| m.active)
+            .find(boundary_store::accounts::MemberRow::usable)
             .ok_or_else(wrong)?;
         if member.totp_enabled {
             let pending = self

@@ -177,6 +177,13 @@ impl App {
                         );
                         None
                     }
+                    Some(m) if !m.accepted => {
+                        errors.add(
+                            "email",
+                            "They have not accepted their invitation to your organisation yet: share the case once they have",
+                        );
+                        None
+                    }
                     Some(m) if m.id == actor.member => {
                         errors.add("email", "That is you: the case is already yours");
                         None

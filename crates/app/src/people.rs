@@ -18,7 +18,20 @@ pub struct SetupInput {
     pub password: String,
 }
 
-/// A member just added: their id, and the one-time link secret if they have no password yet.
+/// What an invitation link offers the person who opens it.
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    /// No account has a password for the address yet: the link chooses the first one.
+    /// Otherwise the account's owner signs in and accepts.
+    pub needs_password: bool,
+    /// Whose account the invitation is for.
+    pub user: UserId,
+    pub org_name: String,
+    pub roles: Roles,
+}
+
+/// A member just added: their id, and the invitation link's secret unless they were
+/// added with a password of their own.
 #[derive(Debug, Clone)]
 pub struct AddedMember {
     pub member: MemberId,
@@ -131,34 +144,24 @@ impl App {
         self.add_member_in(org, checked, password).await
     }
 
-    /// Adds a checked new member to an organisation known to exist.
+    /// Adds a checked new member to an organisation known to exist. The answer is the
+    /// same whether or not the address has an account anywhere: a link, unless a
+    /// password was given for a new account. A link never opens the membership by
+    /// itself: a new person chooses their first password with it; someone with an
+    /// account must sign in to it and accept.
     pub(crate) async fn add_member_in(
         &self,
         org: OrgId,
         (email, name, role): (Email, String, Role),
         password: Option<&str>,
     ) -> Result<AddedMember> {
-        // Someone who already has an account keeps it: neither a password given here nor a
-        // link may change it, or adding a person to a second organisation would hand
-        // their account to whoever set that up.
-        let existing = match self.store.user_by_email(&email).await {
-            Ok(_) => true,
-            Err(boundary_store::StoreError::NotFound) => false,
-            Err(e) => return Err(e.into()),
-        };
-        if existing && password.is_some() {
-            return Err(FieldErrors::one(
-                "password",
-                "This person already has a Boundary account and keeps their own password: add them without one",
-            )
-            .into());
-        }
         let hash = match password {
             Some(p) => Some(self.hash_password(p).await?),
             None => None,
         };
         let member = MemberId::from_random(self.random.bytes16());
-        self.store
+        let added = self
+            .store
             .add_member(&NewMember {
                 member,
                 new_user: UserId::from_random(self.random.bytes16()),
@@ -169,18 +172,29 @@ impl App {
                 password_hash: hash.as_deref(),
                 at: self.now(),
             })
-            .await?;
-        let password_link = if hash.is_none() && !existing {
+            .await;
+        // Only the deployment's operator gives passwords (the command line), and only for
+        // new accounts: someone who has an account keeps their own.
+        if let Err(boundary_store::StoreError::Conflict("a user with that e-mail address")) = added
+        {
+            return Err(FieldErrors::one(
+                "password",
+                "This person already has a Boundary account and keeps their own password: add them without one, and they accept with the link",
+            )
+            .into());
+        }
+        let (_, accepted) = added?;
+        let password_link = if accepted {
+            None
+        } else {
             Some(
                 self.create_link(
-                    LinkPurpose::SetPassword,
+                    LinkPurpose::Invitation,
                     Some(member),
                     self.limits.password_link_seconds,
                 )
                 .await?,
             )
-        } else {
-            None
         };
         tracing::info!(%org, %member, role = role.code(), "member added");
         Ok(AddedMember {
@@ -189,30 +203,73 @@ impl App {
         })
     }
 
-    /// Sets a member's password from their one-time link, and uses the link up.
+    /// What an invitation link offers, if it is still live.
     ///
     /// # Errors
-    /// `NotFound` for a used or expired link; `Invalid` for a weak password.
+    /// `NotFound` for a used, expired or unknown link, or a membership that was turned
+    /// off or accepted already.
+    pub async fn invitation(&self, link: &str) -> Result<Invitation> {
+        let member = match self.link(link).await? {
+            (LinkPurpose::Invitation, Some(m)) => self.store.member(m).await?,
+            _ => return Err(AppError::NotFound),
+        };
+        if !member.active || member.accepted {
+            return Err(AppError::NotFound);
+        }
+        Ok(Invitation {
+            needs_password: !member.has_password,
+            user: member.user,
+            org_name: member.org_name,
+            roles: member.roles,
+        })
+    }
+
+    /// A new person chooses their first password from their invitation link, which
+    /// accepts that membership (and no other) and is used up.
+    ///
+    /// # Errors
+    /// `NotFound` for a used or expired link, or an account that has a password
+    /// already (its owner accepts by signing in); `Invalid` for a weak password.
     pub async fn set_password_with_link(&self, link: &str, password: &str) -> Result<MemberId> {
         let member = match self.link(link).await? {
-            (LinkPurpose::SetPassword, Some(m)) => m,
+            (LinkPurpose::Invitation, Some(m)) => m,
             _ => return Err(AppError::NotFound),
         };
         let m = self.store.member(member).await?;
-        // A link only ever sets a first password: someone who has one keeps it, whoever
-        // holds a link made for them before.
-        if m.has_password || !m.active {
+        if m.has_password || !m.active || m.accepted {
             return Err(AppError::NotFound);
         }
         check_password_rules(password, &[&m.email, &m.name])?;
         let hash = self.hash_password(password).await?;
         self.use_link(link).await?;
-        self.store.set_password(m.user, &hash).await?;
-        // Any other invitation of theirs, from any organisation, stops working.
         self.store
-            .expire_user_links(m.user, LinkPurpose::SetPassword, self.now_micros())
+            .set_first_password(m.user, member, &hash, self.now_micros())
             .await?;
+        tracing::info!(%member, "first password chosen; invitation accepted");
         Ok(member)
+    }
+
+    /// The signed-in person accepts an invitation made to their own account: the link
+    /// alone is not enough, nor is the account alone.
+    ///
+    /// # Errors
+    /// `NotFound` for a dead link, or an invitation to another account (the same answer,
+    /// so that a link does not tell whose it is).
+    pub async fn accept_invitation(&self, actor: &Actor, link: &str) -> Result<MemberId> {
+        let member = match self.link(link).await? {
+            (LinkPurpose::Invitation, Some(m)) => self.store.member(m).await?,
+            _ => return Err(AppError::NotFound),
+        };
+        if member.user != actor.user || !member.active || member.accepted {
+            tracing::warn!(by = %actor.member, "invitation to another account refused");
+            return Err(AppError::NotFound);
+        }
+        self.use_link(link).await?;
+        self.store
+            .accept_membership(member.id, actor.user, self.now_micros())
+            .await?;
+        tracing::info!(member = %member.id, by = %actor.member, "invitation accepted");
+        Ok(member.id)
     }
 
     /// The organisations the actor belongs to and may switch to: their active memberships.
@@ -225,7 +282,7 @@ impl App {
             .memberships(actor.user)
             .await?
             .into_iter()
-            .filter(|m| m.active)
+            .filter(MemberRow::usable)
             .collect())
     }
 
@@ -241,7 +298,7 @@ impl App {
         user_agent: Option<&str>,
     ) -> Result<crate::auth::NewSession> {
         let target = self.store.member(member).await?;
-        if target.user != actor.user || !target.active {
+        if target.user != actor.user || !target.usable() {
             return Err(AppError::NotFound);
         }
         self.start_session(member, user_agent).await
@@ -258,7 +315,7 @@ impl App {
             .memberships(user.id)
             .await?
             .into_iter()
-            .find(|m| m.active)
+            .find(MemberRow::usable)
             .map(|m| m.id)
             .ok_or(AppError::NotFound)
     }

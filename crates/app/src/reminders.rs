@@ -126,7 +126,7 @@ impl App {
         owner: boundary_domain::MemberId,
     ) -> Result<usize> {
         let member = self.store.member(owner).await?;
-        if !member.active || !member.roles.has(Role::Clinician) {
+        if !member.usable() || !member.roles.has(Role::Clinician) {
             return Ok(0);
         }
         let case = self.store.case(id).await?;
@@ -170,7 +170,7 @@ impl App {
         };
         let hours = self.limits.password_link_seconds / 3600;
         let body = format!(
-            "{org} has invited you to Boundary, where doctors keep a secure record of unwanted contact.\n\nChoose your password here (the link works once, for {hours} hours):\n{}/password/{secret}\n\nIf you did not expect this, you can ignore it.\n",
+            "{org} has invited you to Boundary, where doctors keep a secure record of unwanted contact.\n\nJoin here (the link works once, for {hours} hours). If you are new to Boundary you choose a password; if you already use it, sign in and accept:\n{}/password/{secret}\n\nIf you did not expect this, you can ignore it.\n",
             mail.public_url.trim_end_matches('/')
         );
         match mail

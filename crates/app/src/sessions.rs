@@ -146,7 +146,7 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         let member = self.store.member(s.member).await?;
-        if !member.active {
+        if !member.usable() {
             self.store.delete_session(&h).await?;
             return Err(AppError::Unauthenticated);
         }

@@ -110,7 +110,7 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         let member = self.store.member(t.member).await?;
-        if !member.active {
+        if !member.usable() {
             return Err(AppError::Unauthenticated);
         }
         Ok(actor_of(member))

@@ -23,7 +23,12 @@ pub struct MemberRow {
     pub name: String,
     pub roles: Roles,
     pub active: bool,
-    /// False until an invited person has chosen a password.
+    /// The person accepted the membership: they were added with their account, or took
+    /// this organisation's invitation while signed in to their own. A membership not yet
+    /// accepted opens nothing.
+    pub accepted: bool,
+    /// Their account has a password (for the invitation page only: an admin is never
+    /// told whether an address has an account).
     pub has_password: bool,
     /// They have confirmed two-factor sign-in.
     pub totp_enabled: bool,
@@ -32,7 +37,7 @@ pub struct MemberRow {
 }
 
 /// Someone to add to an organisation. If a user with the e-mail address exists, they
-/// gain a membership; otherwise they are created.
+/// gain a membership waiting for them to accept; otherwise they are created.
 #[derive(Debug)]
 pub struct NewMember<'a> {
     pub member: MemberId,
@@ -41,16 +46,27 @@ pub struct NewMember<'a> {
     pub email: &'a Email,
     pub name: &'a str,
     pub roles: &'a Roles,
+    /// Only for a new account, which is then accepted at once: an account that exists
+    /// keeps its password.
     pub password_hash: Option<&'a str>,
     pub at: Timestamp,
 }
 
 const MEMBER_SELECT: &str = "SELECT m.id, m.user_id, m.org_id, o.name AS org_name, u.email, \
-    u.name, m.roles, m.active, \
+    m.name, m.roles, m.active, \
+    CAST(CASE WHEN m.accepted_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS accepted, \
     CAST(CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_password, \
     CAST(CASE WHEN EXISTS (SELECT 1 FROM totp t WHERE t.user_id = u.id AND t.confirmed = 1) \
       THEN 1 ELSE 0 END AS BIGINT) AS totp_enabled, o.totp_required \
     FROM members m JOIN users u ON u.id = m.user_id JOIN orgs o ON o.id = m.org_id";
+
+impl MemberRow {
+    /// The membership may sign in and act: it is turned on and the person accepted it.
+    #[must_use]
+    pub fn usable(&self) -> bool {
+        self.active && self.accepted
+    }
+}
 
 fn member_from_row(r: &AnyRow) -> Result<MemberRow> {
     let roles: String = r.try_get("roles")?;
@@ -63,6 +79,7 @@ fn member_from_row(r: &AnyRow) -> Result<MemberRow> {
         name: r.try_get("name")?,
         roles: Roles::parse(&roles).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         active: r.try_get::<i64, _>("active")? != 0,
+        accepted: r.try_get::<i64, _>("accepted")? != 0,
         has_password: r.try_get::<i64, _>("has_password")? != 0,
         totp_enabled: r.try_get::<i64, _>("totp_enabled")? != 0,
         totp_required: r.try_get::<i64, _>("totp_required")? != 0,
@@ -96,19 +113,24 @@ impl Store {
         Ok((get_id(&r, "id")?, r.try_get("name")?))
     }
 
-    /// Adds a membership, creating the user if needed, in one transaction. Returns the
-    /// user and whether they were created just now.
+    /// Adds a membership, creating the user if needed, in one transaction. A new account
+    /// given a password is accepted at once; any other membership waits for the person
+    /// to accept it. Returns the user and whether the membership is accepted.
     ///
     /// # Errors
-    /// `Conflict` when the person is already a member of the organisation.
+    /// `Conflict` when the person is already a member of the organisation, or when a
+    /// password is given for an address that has an account.
     pub async fn add_member(&self, m: &NewMember<'_>) -> Result<(UserId, bool)> {
         let mut tx = self.pool().begin().await?;
         let existing = sqlx::query("SELECT id FROM users WHERE email = $1")
             .bind(m.email.as_str())
             .fetch_optional(&mut *tx)
             .await?;
-        let created = existing.is_none();
+        let accepted = existing.is_none() && m.password_hash.is_some();
         let user = if let Some(r) = existing {
+            if m.password_hash.is_some() {
+                return Err(StoreError::Conflict("a user with that e-mail address"));
+            }
             get_id(&r, "id")?
         } else {
             sqlx::query(
@@ -125,18 +147,60 @@ impl Store {
             m.new_user
         };
         sqlx::query(
-            "INSERT INTO members (id, user_id, org_id, roles, active, created_at) VALUES ($1, $2, $3, $4, 1, $5)",
+            "INSERT INTO members (id, user_id, org_id, roles, active, created_at, name, accepted_at) \
+             VALUES ($1, $2, $3, $4, 1, $5, $6, $7)",
         )
         .bind(m.member.to_string())
         .bind(user.to_string())
         .bind(m.org.to_string())
         .bind(m.roles.to_string())
         .bind(m.at.to_string())
+        .bind(m.name)
+        .bind(accepted.then(|| m.at.unix_micros()))
         .execute(&mut *tx)
         .await
         .map_err(conflict("a member of that organisation with that e-mail address"))?;
         tx.commit().await?;
-        Ok((user, created))
+        Ok((user, accepted))
+    }
+
+    /// Sets a new account's first password and accepts the membership whose invitation
+    /// did it, in one transaction. Two invitations used at once cannot both set it.
+    ///
+    /// # Errors
+    /// `NotFound` when the account has a password already.
+    pub async fn set_first_password(
+        &self,
+        user: UserId,
+        member: MemberId,
+        hash: &str,
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        let r = sqlx::query(
+            "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL",
+        )
+        .bind(hash)
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        accept(&mut tx, member, user, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The person accepts a membership of theirs that was waiting for them.
+    ///
+    /// # Errors
+    /// `NotFound` when it is not theirs, or was accepted already.
+    pub async fn accept_membership(&self, member: MemberId, user: UserId, now: i64) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        accept(&mut tx, member, user, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// # Errors
@@ -209,7 +273,7 @@ impl Store {
     /// Database errors.
     pub async fn members_of_org(&self, org: OrgId) -> Result<Vec<MemberRow>> {
         let rows = sqlx::query(&format!(
-            "{MEMBER_SELECT} WHERE m.org_id = $1 ORDER BY m.active DESC, u.name, u.email"
+            "{MEMBER_SELECT} WHERE m.org_id = $1 ORDER BY m.active DESC, m.name, u.email"
         ))
         .bind(org.to_string())
         .fetch_all(self.pool())
@@ -278,5 +342,26 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+async fn accept(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    member: MemberId,
+    user: UserId,
+    now: i64,
+) -> Result<()> {
+    let r = sqlx::query(
+        "UPDATE members SET accepted_at = $1 WHERE id = $2 AND user_id = $3 AND accepted_at IS NULL",
+    )
+    .bind(now)
+    .bind(member.to_string())
+    .bind(user.to_string())
+    .execute(&mut **tx)
+    .await?;
+    if r.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
     }
 }

@@ -191,7 +191,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<AuditRow>> {
         let rows = sqlx::query(
-            "SELECT a.seq, a.case_id, a.member_id, u.name, u.email, a.action, a.detail, a.address, a.at \
+            "SELECT a.seq, a.case_id, a.member_id, m.name, u.email, a.action, a.detail, a.address, a.at \
              FROM case_audit a JOIN members m ON m.id = a.member_id JOIN users u ON u.id = m.user_id \
              WHERE a.org_id = $1 AND ($2 = '' OR a.case_id = $2) AND ($3 = '' OR a.member_id = $3) \
              ORDER BY a.seq DESC LIMIT $4",
@@ -257,7 +257,7 @@ impl Store {
     /// Database errors.
     pub async fn shares(&self, case: CaseId) -> Result<Vec<(MemberId, String, String, Access)>> {
         let rows = sqlx::query(
-            "SELECT s.member_id, u.email, u.name, s.access FROM case_shares s \
+            "SELECT s.member_id, u.email, m.name, s.access FROM case_shares s \
              JOIN members m ON m.id = s.member_id JOIN users u ON u.id = m.user_id \
              WHERE s.case_id = $1 ORDER BY u.email",
         )

@@ -19,8 +19,10 @@ pub struct SessionRow {
 pub enum LinkPurpose {
     /// Sets up the first organisation and account on an empty store.
     Setup,
-    /// Lets a new member choose their password.
-    SetPassword,
+    /// An organisation's invitation: a new person chooses their first password with it;
+    /// someone with an account accepts it while signed in. (Stored as `set_password`,
+    /// its name before invitations needed accepting, so links already sent still work.)
+    Invitation,
     /// Half a sign-in: the password was right, the second factor is still to come.
     SecondFactor,
 }
@@ -29,7 +31,7 @@ impl LinkPurpose {
     fn code(self) -> &'static str {
         match self {
             LinkPurpose::Setup => "setup",
-            LinkPurpose::SetPassword => "set_password",
+            LinkPurpose::Invitation => "set_password",
             LinkPurpose::SecondFactor => "second_factor",
         }
     }
@@ -37,7 +39,7 @@ impl LinkPurpose {
     fn parse(s: &str) -> Result<Self> {
         match s {
             "setup" => Ok(LinkPurpose::Setup),
-            "set_password" => Ok(LinkPurpose::SetPassword),
+            "set_password" => Ok(LinkPurpose::Invitation),
             "second_factor" => Ok(LinkPurpose::SecondFactor),
             _ => Err(StoreError::Corrupt(format!("link purpose {s}"))),
         }
@@ -267,28 +269,6 @@ impl Store {
         )
         .bind(now)
         .bind(member.to_string())
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    /// Ends every unused link of one purpose held for any membership of a user.
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn expire_user_links(
-        &self,
-        user: boundary_domain::UserId,
-        purpose: LinkPurpose,
-        now: i64,
-    ) -> Result<()> {
-        sqlx::query(
-            "UPDATE one_time_links SET used_at = $1 WHERE purpose = $2 AND used_at IS NULL \
-             AND member_id IN (SELECT id FROM members WHERE user_id = $3)",
-        )
-        .bind(now)
-        .bind(purpose.code())
-        .bind(user.to_string())
         .execute(self.pool())
         .await?;
         Ok(())

@@ -10,6 +10,7 @@ mod entries;
 mod exports;
 mod files;
 mod gifts;
+mod invitations;
 pub(crate) mod layout;
 mod ledger;
 mod letter_templates;
@@ -51,6 +52,7 @@ pub(crate) fn router() -> Routes {
         .merge(exports::router())
         .merge(files::router())
         .merge(gifts::router())
+        .merge(invitations::router())
         .merge(letters::router())
         .merge(letter_templates::router())
         .merge(ledger::router())

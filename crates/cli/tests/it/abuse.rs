@@ -45,7 +45,7 @@ async fn two_orgs(app: &TestApp) -> TwoOrgs {
             "hal@example.nhs.uk",
             "Hal",
             "clinician",
-            None,
+            Some(PASSWORD),
         )
         .await
         .unwrap()

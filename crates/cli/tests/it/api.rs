@@ -267,9 +267,19 @@ async fn adding_an_existing_person_to_another_organisation_leaves_their_password
         )
         .await
         .unwrap();
-    assert!(
-        added.password_link.is_none(),
-        "no link that could reset her password"
+    let link = added.password_link.expect("an invitation to accept");
+    app.forget_cookies();
+    let r = app
+        .submit(
+            "/sign-in",
+            &format!("/password/{link}"),
+            &[("password", "a brand new password")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "the link sets no password"
     );
     let refused = app
         .app

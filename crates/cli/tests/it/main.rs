@@ -17,6 +17,7 @@ mod encryption;
 mod export_jobs;
 mod exports;
 mod gifts;
+mod invitations;
 mod ledger;
 mod letters;
 mod mail;

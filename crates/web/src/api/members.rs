@@ -25,8 +25,9 @@ pub(crate) struct MemberOut {
     /// Any of clinician, manager, admin, auditor.
     roles: Vec<&'static str>,
     active: bool,
-    /// False until an invited person has chosen a password.
-    has_password: bool,
+    /// False until the invited person has joined with their link (a new person by
+    /// choosing a password, someone with an account by accepting while signed in).
+    accepted: bool,
 }
 
 impl From<MemberRow> for MemberOut {
@@ -37,7 +38,7 @@ impl From<MemberRow> for MemberOut {
             email: m.email,
             name: m.name,
             active: m.active,
-            has_password: m.has_password,
+            accepted: m.accepted,
         }
     }
 }
@@ -53,9 +54,9 @@ pub(crate) struct InviteIn {
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct InviteOut {
     member_id: String,
-    /// The one-time link to choose a password, or null when the person already has an
-    /// account (they will find the organisation when they next sign in).
-    invite_link: Option<String>,
+    /// The one-time link with which the person joins. There is always one: the answer
+    /// does not tell whether the address has an account.
+    invite_link: String,
     /// RFC 3339; the link stops working then.
     expires_at: String,
     /// The link was also e-mailed to them.
@@ -72,9 +73,7 @@ fn rfc3339_micros(t: i64) -> String {
 fn invite_out(state: &AppState, inv: Invite) -> InviteOut {
     InviteOut {
         member_id: inv.member.to_string(),
-        invite_link: inv
-            .link
-            .map(|s| format!("{}/password/{s}", state.config.public_url)),
+        invite_link: format!("{}/password/{}", state.config.public_url, inv.link),
         expires_at: rfc3339_micros(inv.expires_micros),
         emailed: inv.emailed,
     }

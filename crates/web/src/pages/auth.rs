@@ -1,4 +1,4 @@
-//! Set-up, sign in, sign out, and choosing a password from a one-time link.
+//! Set-up, sign in, sign out and quick exit.
 
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
@@ -45,15 +45,6 @@ struct SetupPage {
     link: String,
 }
 
-#[derive(Template)]
-#[template(path = "set_password.html")]
-struct SetPasswordPage {
-    chrome: Chrome,
-    form: FormState,
-    csrf: String,
-    link: String,
-}
-
 type Pairs = Form<Vec<(String, String)>>;
 
 /// Renders a pre-sign-in form, setting the form-token cookie if the browser has none.
@@ -71,7 +62,7 @@ pub(super) fn pre_session_page(
 }
 
 /// After a one-time link has done its work: a fresh session, and on to the cases.
-async fn signed_in_as(
+pub(super) async fn signed_in_as(
     state: &AppState,
     headers: &HeaderMap,
     member: boundary_domain::MemberId,
@@ -244,57 +235,6 @@ async fn setup(
     }
 }
 
-async fn password_form(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(link): Path<String>,
-) -> Result<Response, PageError> {
-    state.app.link(&link).await?;
-    Ok(pre_session_page(&state, &headers, |csrf| {
-        render(
-            form_status(false),
-            &SetPasswordPage {
-                chrome: Chrome::anonymous(),
-                form: FormState::default(),
-                csrf,
-                link,
-            },
-        )
-    }))
-}
-
-async fn set_password(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(link): Path<String>,
-    Form(pairs): Pairs,
-) -> Result<Response, PageError> {
-    let form = FormState::from_pairs(pairs);
-    check_form_token(&state, &headers, &form)?;
-    match state
-        .app
-        .set_password_with_link(&link, form.value("password"))
-        .await
-    {
-        Ok(member) => signed_in_as(&state, &headers, member).await,
-        Err(AppError::Invalid(errors)) => {
-            let form = form.with("password", "").with_errors(errors);
-            Ok(pre_session_page(&state, &headers, |csrf| {
-                render(
-                    form_status(true),
-                    &SetPasswordPage {
-                        chrome: Chrome::anonymous(),
-                        form,
-                        csrf,
-                        link,
-                    },
-                )
-            }))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// On leaving, the browser forgets every page it kept and every cookie (ASVS 14.3.1):
 /// what a doctor read must not be one "back" away in a shared clinic room.
 const CLEAR_SITE_DATA: &str = "clear-site-data";
@@ -343,6 +283,4 @@ pub(super) fn router() -> Routes {
         .post("/quick-exit", quick_exit)
         .get("/setup/{link}", setup_form)
         .post("/setup/{link}", setup)
-        .get("/password/{link}", password_form)
-        .post("/password/{link}", set_password)
 }

@@ -22,7 +22,7 @@ struct Person {
     /// (code, label, held) for each role.
     roles: Vec<(&'static str, &'static str, bool)>,
     active: bool,
-    has_password: bool,
+    accepted: bool,
     totp: bool,
     me: bool,
 }
@@ -30,7 +30,7 @@ struct Person {
 struct Invited {
     name: String,
     email: String,
-    link: Option<String>,
+    link: String,
     expires: String,
     emailed: bool,
 }
@@ -95,7 +95,7 @@ async fn page(
             name: m.name,
             email: m.email,
             active: m.active,
-            has_password: m.has_password,
+            accepted: m.accepted,
             totp: m.totp_enabled,
         })
         .collect();
@@ -132,9 +132,7 @@ fn invited(state: &AppState, inv: Invite) -> Invited {
     Invited {
         name: inv.name,
         email: inv.email,
-        link: inv
-            .link
-            .map(|secret| format!("{}/password/{secret}", state.config.public_url)),
+        link: format!("{}/password/{}", state.config.public_url, inv.link),
         expires: crate::format::micros(inv.expires_micros),
         emailed: inv.emailed,
     }

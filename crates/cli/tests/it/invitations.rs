@@ -1,0 +1,355 @@
+//! Joining an organisation is the person's own act (issue 18, finding 1): an admin's
+//! invitation answers the same whether or not the address has an account, and a
+//! membership opens nothing until the person accepts it — a new person by choosing their
+//! first password with that organisation's link, someone with an account by signing in
+//! to it and accepting with the link.
+
+use crate::helpers::*;
+use crate::people::{accept, member_id_of};
+use boundary_store::Engine;
+use reqwest::StatusCode;
+use rstest::rstest;
+use serde_json::{json, Value};
+
+/// Riverside (Ada: clinician and admin, with a token) and Hillside (Hal: its admin, with a
+/// token). Returns (Ada's token, Hal's token).
+async fn two_practices(app: &TestApp) -> (String, String) {
+    let ada = app.owner_token().await;
+    app.app.add_org("Hillside Surgery").await.unwrap();
+    let hal = app
+        .app
+        .add_member(
+            "Hillside Surgery",
+            "hal@example.nhs.uk",
+            "Hal",
+            "admin",
+            Some(PASSWORD),
+        )
+        .await
+        .unwrap()
+        .member;
+    let hal = app.app.create_token(hal, None, None).await.unwrap().secret;
+    (ada, hal)
+}
+
+async fn invite(app: &TestApp, token: &str, email: &str, name: &str, role: &str) -> Value {
+    let (s, b) = app
+        .api_post(
+            "/api/v1/members",
+            token,
+            json!({"email": email, "name": name, "role": role}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    b
+}
+
+fn path_of(app: &TestApp, invitation: &Value) -> String {
+    invitation["invite_link"]
+        .as_str()
+        .expect("every invitation has a link")
+        .replace(&app.base, "")
+}
+
+/// The review's reproduction: Hillside's admin invites a doctor who is new to Boundary,
+/// Riverside invites the same address, Hillside's admin sets the password through
+/// Hillside's link — and must not reach anything of Riverside's.
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn another_organisations_admin_cannot_take_over_a_new_member(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let (ada, hal) = two_practices(&app).await;
+    let by_hillside = invite(&app, &hal, "newdoc@a.example", "Someone Else", "clinician").await;
+    let by_riverside = invite(&app, &ada, "newdoc@a.example", "Dr New", "manager").await;
+    assert!(by_riverside["invite_link"].is_string(), "{by_riverside}");
+    let riverside_member = by_riverside["member_id"].as_str().unwrap().to_owned();
+
+    // Hillside's admin chooses the password with Hillside's link and signs in as newdoc.
+    let hillside_link = path_of(&app, &by_hillside);
+    let r = accept(&app, &hillside_link, "attacker chosen passphrase").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let attacker = app.session_cookie().unwrap();
+    let (_, account) = app.get_html("/account").await;
+    assert!(
+        !account.contains("Riverside Surgery"),
+        "Riverside is not one of this account's organisations until accepted"
+    );
+    let r = app
+        .submit(
+            "/account",
+            "/account/organisation",
+            &[("member", &riverside_member)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "cannot switch into it");
+
+    // Nor can Hillside's admin get Riverside's link, and a Riverside clinician cannot share
+    // a case with a membership nobody has accepted.
+    let (s, _) = app
+        .api_post(
+            &format!("/api/v1/members/{riverside_member}/invite"),
+            &hal,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let case = app.api_case(&ada, "Patient A").await;
+    let (s, b) = app
+        .api_post(
+            &format!("/api/v1/cases/{case}/shares"),
+            &ada,
+            json!({"email": "newdoc@a.example", "access": "read"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(b.to_string().contains("not accepted"), "{b}");
+    assert_eq!(
+        app.get(&format!("/cases/{case}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Riverside's link in the hands of a signed-in account it was not made for does
+    // nothing: Hal's own account cannot take it.
+    let riverside_link = path_of(&app, &by_riverside);
+    app.forget_cookies();
+    app.sign_in("hal@example.nhs.uk", PASSWORD).await;
+    let (_, page) = app.get_html(&riverside_link).await;
+    assert!(
+        page.contains("This invitation is for another account"),
+        "{page}"
+    );
+    let r = app
+        .submit(&riverside_link, &format!("{riverside_link}/accept"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // The real doctor, holding Riverside's link, is asked to sign in to the account; the
+    // link cannot set its password.
+    app.forget_cookies();
+    let (s, page) = app.get_html(&riverside_link).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("Sign in to it, then open this link again"),
+        "{page}"
+    );
+    assert!(!page.contains("name=\"password\""), "no password form");
+    let r = app
+        .submit(
+            "/sign-in",
+            &riverside_link,
+            &[("password", "doctor's own passphrase")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_ne!(
+        app.sign_in("newdoc@a.example", "doctor's own passphrase")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER,
+        "the password did not change"
+    );
+
+    // Riverside's admin sees the name she typed and that the person has not joined.
+    let (_, people) = app.api_get("/api/v1/members", &ada).await;
+    let row = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == riverside_member.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["name"], "Dr New");
+    assert_eq!(row["accepted"], false);
+    assert!(!people.to_string().contains("Someone Else"));
+
+    // And the attacker's session still cannot see the case.
+    app.set_session_cookie(&attacker);
+    assert_eq!(
+        app.get(&format!("/cases/{case}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// An invitation tells an admin nothing about whether the address has an account, and
+/// the member list shows the name the admin typed.
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn an_invitation_answers_the_same_whether_or_not_the_address_has_an_account(
+    #[case] engine: Engine,
+) {
+    let app = spawn_app(engine).await;
+    let (_, hal) = two_practices(&app).await;
+    let existing = invite(&app, &hal, "ada@example.nhs.uk", "A. Patel", "manager").await;
+    let new = invite(&app, &hal, "nobody@example.nhs.uk", "N. Body", "manager").await;
+    let shape = |v: &Value| -> Vec<(String, &'static str)> {
+        v.as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| {
+                let kind = match v {
+                    Value::String(_) => "string",
+                    Value::Bool(_) => "bool",
+                    Value::Null => "null",
+                    _ => "other",
+                };
+                (k.clone(), kind)
+            })
+            .collect()
+    };
+    assert_eq!(shape(&existing), shape(&new));
+    assert_eq!(existing["emailed"], new["emailed"]);
+    let (_, people) = app.api_get("/api/v1/members", &hal).await;
+    let text = people.to_string();
+    assert!(
+        text.contains("A. Patel") && !text.contains("Dr Ada Patel"),
+        "{text}"
+    );
+    for p in people.as_array().unwrap() {
+        if p["name"] == "A. Patel" || p["name"] == "N. Body" {
+            assert_eq!(p["accepted"], false, "{p}");
+            assert!(p.get("has_password").is_none(), "{p}");
+        }
+    }
+}
+
+/// Someone with an account accepts another organisation's invitation while signed in,
+/// then switches between the two; each keeps its own cases.
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_person_accepts_a_second_organisation_and_switches_between_them(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let (_, hal) = two_practices(&app).await;
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let case = app.open_case_page("Patient A").await;
+    let inv = invite(
+        &app,
+        &hal,
+        "ada@example.nhs.uk",
+        "Dr Ada Patel",
+        "clinician",
+    )
+    .await;
+    let link = path_of(&app, &inv);
+    let hillside = member_id_of(&app, "ada@example.nhs.uk").await;
+
+    // Until she accepts, Hillside is not hers.
+    let (_, html) = app.get_html("/account").await;
+    assert!(!html.contains("Hillside Surgery"));
+
+    let (_, page) = app.get_html(&link).await;
+    assert!(page.contains("Join Hillside Surgery"), "{page}");
+    assert!(page.contains("Accept and join Hillside Surgery"));
+    let old = app.session_cookie().unwrap();
+    let r = app.submit(&link, &format!("{link}/accept"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/cases");
+    let (_, html) = app.get_html("/cases").await;
+    assert!(html.contains("Dr Ada Patel, Hillside Surgery"), "{html}");
+    assert!(
+        !html.contains("Patient A"),
+        "each organisation keeps its own cases"
+    );
+    assert_eq!(
+        app.get(&format!("/cases/{case}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get(&link).await.status(), StatusCode::NOT_FOUND, "used");
+    let (_, people) = app.api_get("/api/v1/members", &hal).await;
+    assert!(people.to_string().contains("\"accepted\":true"));
+
+    // The session she left is over; she switches back from her account page.
+    let current = app.session_cookie().unwrap();
+    app.set_session_cookie(&old);
+    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+    app.set_session_cookie(&current);
+    let (_, html) = app.get_html("/account").await;
+    assert!(html.contains("Hillside Surgery") && html.contains("Riverside Surgery"));
+    let riverside = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
+    assert_ne!(riverside, hillside);
+    let r = app
+        .submit(
+            "/account",
+            "/account/organisation",
+            &[("member", &riverside.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get_html("/cases").await;
+    assert!(html.contains("Patient A"));
+
+    // Someone else's membership is not hers to take.
+    let hal_member = member_id_of(&app, "hal@example.nhs.uk").await;
+    let r = app
+        .submit(
+            "/account",
+            "/account/organisation",
+            &[("member", &hal_member.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+/// An invitation made before the person chose a password sets that first password
+/// once; a renewed link voids the old one; a link never changes a password that exists.
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn an_invitation_sets_a_first_password_only(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let (ada, hal) = two_practices(&app).await;
+    let inv = invite(&app, &ada, "cat@example.nhs.uk", "Cat", "clinician").await;
+    let first = path_of(&app, &inv);
+    let (s, again) = app
+        .api_post(
+            &format!(
+                "/api/v1/members/{}/invite",
+                inv["member_id"].as_str().unwrap()
+            ),
+            &ada,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{again}");
+    let second = path_of(&app, &again);
+    let hillside = path_of(
+        &app,
+        &invite(&app, &hal, "cat@example.nhs.uk", "Cat", "manager").await,
+    );
+
+    app.forget_cookies();
+    assert_eq!(app.get(&first).await.status(), StatusCode::NOT_FOUND);
+    let (_, page) = app.get_html(&second).await;
+    assert!(page.contains("Riverside Surgery has invited you"), "{page}");
+    assert_eq!(
+        accept(&app, &second, "plum orchard in winter")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.get(&second).await.status(), StatusCode::NOT_FOUND);
+    // Hillside's link now meets an account with a password: it cannot change it.
+    app.forget_cookies();
+    let (_, page) = app.get_html(&hillside).await;
+    assert!(!page.contains("name=\"password\""), "{page}");
+    let r = app
+        .submit(
+            "/sign-in",
+            &hillside,
+            &[("password", "another password entirely")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.sign_in("cat@example.nhs.uk", "plum orchard in winter")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}
