@@ -286,22 +286,36 @@ impl App {
             .collect())
     }
 
-    /// A new session as the actor's membership of another organisation. The old session
-    /// is the caller's to end.
+    /// A new session as the actor's membership of another organisation, in place of the
+    /// session `from`, which ends. The sign-in time carries over: switching must not
+    /// renew the 12-hour limit.
     ///
     /// # Errors
-    /// `NotFound` for a membership that is not the actor's own or is deactivated.
+    /// `NotFound` for a membership that is not the actor's own, or not usable;
+    /// `Unauthenticated` when `from` is not a live session of theirs.
     pub async fn switch_organisation(
         &self,
         actor: &Actor,
         member: MemberId,
+        from: &str,
         user_agent: Option<&str>,
     ) -> Result<crate::auth::NewSession> {
         let target = self.store.member(member).await?;
         if target.user != actor.user || !target.usable() {
             return Err(AppError::NotFound);
         }
-        self.start_session(member, user_agent).await
+        let old = match self.store.session(&crate::auth::secret_hash(from)).await {
+            Ok(s) if s.member == actor.member => s,
+            Ok(_) | Err(boundary_store::StoreError::NotFound) => {
+                return Err(AppError::Unauthenticated)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let session = self
+            .session_signed_in_at(member, user_agent, old.created_at)
+            .await?;
+        self.sign_out(from).await?;
+        Ok(session)
     }
 
     /// The first active membership of the person with this e-mail address.

@@ -109,6 +109,18 @@ impl App {
         member: MemberId,
         user_agent: Option<&str>,
     ) -> Result<NewSession> {
+        self.session_signed_in_at(member, user_agent, self.now_micros())
+            .await
+    }
+
+    /// A new session id for a sign-in made at `signed_in_at`: switching organisation
+    /// changes the id but not the time the 12-hour limit counts from.
+    pub(crate) async fn session_signed_in_at(
+        &self,
+        member: MemberId,
+        user_agent: Option<&str>,
+        signed_in_at: i64,
+    ) -> Result<NewSession> {
         let s = NewSession {
             secret: self.secret(),
             csrf_token: self.secret(),
@@ -119,7 +131,7 @@ impl App {
                 &secret_hash(&s.secret),
                 member,
                 &s.csrf_token,
-                self.now_micros(),
+                (signed_in_at, self.now_micros()),
                 ua.as_deref(),
             )
             .await?;

@@ -47,6 +47,9 @@ impl LinkPurpose {
 }
 
 impl Store {
+    /// A session whose sign-in happened at `signed_in_at` (its `created_at`, from which
+    /// the absolute limit counts) and which is in use `now`.
+    ///
     /// # Errors
     /// Database errors.
     pub async fn create_session(
@@ -54,16 +57,17 @@ impl Store {
         id_hash: &str,
         member: MemberId,
         csrf_token: &str,
-        now: i64,
+        (signed_in_at, now): (i64, i64),
         user_agent: Option<&str>,
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO sessions (id_hash, member_id, csrf_token, created_at, last_seen_at, user_agent) \
-             VALUES ($1, $2, $3, $4, $4, $5)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id_hash)
         .bind(member.to_string())
         .bind(csrf_token)
+        .bind(signed_in_at)
         .bind(now)
         .bind(user_agent)
         .execute(self.pool())

@@ -5,7 +5,7 @@
 //! to it and accepting with the link.
 
 use crate::helpers::*;
-use crate::people::{accept, member_id_of};
+use crate::people::{accept, member_in};
 use boundary_store::Engine;
 use reqwest::StatusCode;
 use rstest::rstest;
@@ -236,7 +236,7 @@ async fn a_person_accepts_a_second_organisation_and_switches_between_them(#[case
     )
     .await;
     let link = path_of(&app, &inv);
-    let hillside = member_id_of(&app, "ada@example.nhs.uk").await;
+    let hillside = member_in(&app, "ada@example.nhs.uk", "Hillside Surgery").await;
 
     // Until she accepts, Hillside is not hers.
     let (_, html) = app.get_html("/account").await;
@@ -270,7 +270,7 @@ async fn a_person_accepts_a_second_organisation_and_switches_between_them(#[case
     app.set_session_cookie(&current);
     let (_, html) = app.get_html("/account").await;
     assert!(html.contains("Hillside Surgery") && html.contains("Riverside Surgery"));
-    let riverside = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
+    let riverside = member_in(&app, "ada@example.nhs.uk", "Riverside Surgery").await;
     assert_ne!(riverside, hillside);
     let r = app
         .submit(
@@ -284,7 +284,7 @@ async fn a_person_accepts_a_second_organisation_and_switches_between_them(#[case
     assert!(html.contains("Patient A"));
 
     // Someone else's membership is not hers to take.
-    let hal_member = member_id_of(&app, "hal@example.nhs.uk").await;
+    let hal_member = member_in(&app, "hal@example.nhs.uk", "Hillside Surgery").await;
     let r = app
         .submit(
             "/account",
@@ -352,4 +352,48 @@ async fn an_invitation_sets_a_first_password_only(#[case] engine: Engine) {
             .status(),
         StatusCode::SEE_OTHER
     );
+}
+
+/// Switching organisation gives a new session id but keeps the sign-in's time: the
+/// 12-hour limit cannot be renewed by switching back and forth (issue 18, finding 9).
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn switching_organisation_does_not_renew_the_sign_in(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let (_, hal) = two_practices(&app).await;
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let inv = invite(
+        &app,
+        &hal,
+        "ada@example.nhs.uk",
+        "Dr Ada Patel",
+        "clinician",
+    )
+    .await;
+    let link = path_of(&app, &inv);
+    app.submit(&link, &format!("{link}/accept"), &[]).await;
+    let riverside = member_in(&app, "ada@example.nhs.uk", "Riverside Surgery").await;
+    let hillside = member_in(&app, "ada@example.nhs.uk", "Hillside Surgery").await;
+    // Eleven and a half hours of use, switching every twenty minutes, is allowed.
+    for step in 0..34 {
+        app.clock.advance(20 * 60);
+        let to = if step % 2 == 0 { riverside } else { hillside };
+        let r = app
+            .submit(
+                "/account",
+                "/account/organisation",
+                &[("member", &to.to_string())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "step {step}");
+        assert_eq!(location(&r), "/cases", "step {step}");
+    }
+    // Past twelve hours from signing in, the session is over however recently it switched
+    // (and however recently it was used: never idle for half an hour).
+    app.clock.advance(20 * 60);
+    assert_eq!(app.get("/cases").await.status(), StatusCode::OK, "11h40m");
+    app.clock.advance(21 * 60);
+    assert_eq!(location(&app.get("/cases").await), "/sign-in", "12h01m");
 }

@@ -21,19 +21,13 @@ pub(crate) async fn accept(app: &TestApp, link: &str, password: &str) -> reqwest
     app.submit(link, link, &[("password", password)]).await
 }
 
-/// A membership's id, accepted or not (the app's own lookup finds only those that may
-/// sign in).
-pub(crate) async fn member_id_of(app: &TestApp, email: &str) -> boundary_domain::MemberId {
+/// A membership's id in the organisation named, accepted or not (the app's own lookup
+/// finds only those that may sign in).
+pub(crate) async fn member_in(app: &TestApp, email: &str, org: &str) -> boundary_domain::MemberId {
     let email = boundary_domain::Email::parse(email).unwrap();
     let user = app.app.store.user_by_email(&email).await.unwrap();
-    app.app
-        .store
-        .memberships(user.id)
-        .await
-        .unwrap()
-        .last()
-        .unwrap()
-        .id
+    let all = app.app.store.memberships(user.id).await.unwrap();
+    all.iter().find(|m| m.org_name == org).unwrap().id
 }
 
 #[rstest]
@@ -152,7 +146,7 @@ async fn an_admin_invites_someone_who_joins_through_a_link_that_works_once(#[cas
         "expired"
     );
     app.sign_in("ada@example.nhs.uk", PASSWORD).await;
-    let cat = member_id_of(&app, "cat@example.nhs.uk").await;
+    let cat = member_in(&app, "cat@example.nhs.uk", "Riverside Surgery").await;
     let r = app
         .submit(
             "/admin/members",

@@ -194,14 +194,11 @@ async fn switch_organisation(
         .value("member")
         .parse()
         .map_err(|_| PageError(AppError::NotFound))?;
-    let ua = user_agent(&headers);
+    let from = session_secret(&state.config, &headers).ok_or(AppError::Unauthenticated)?;
     let session = state
         .app
-        .switch_organisation(&me.actor, member, ua.as_deref())
+        .switch_organisation(&me.actor, member, &from, user_agent(&headers).as_deref())
         .await?;
-    if let Some(old) = session_secret(&state.config, &headers) {
-        state.app.sign_out(&old).await?;
-    }
     Ok(signed_in_redirect(&state, &session.secret, "/cases"))
 }
 

@@ -151,13 +151,11 @@ async fn accept(
 ) -> Result<Response, PageError> {
     me.check_csrf(&FormState::from_pairs(pairs))?;
     let member = state.app.accept_invitation(&me.actor, &link).await?;
+    let from = session_secret(&state.config, &headers).ok_or(AppError::Unauthenticated)?;
     let session = state
         .app
-        .switch_organisation(&me.actor, member, user_agent(&headers).as_deref())
+        .switch_organisation(&me.actor, member, &from, user_agent(&headers).as_deref())
         .await?;
-    if let Some(old) = session_secret(&state.config, &headers) {
-        state.app.sign_out(&old).await?;
-    }
     Ok(signed_in_redirect(&state, &session.secret, "/cases"))
 }
 
