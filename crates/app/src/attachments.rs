@@ -150,11 +150,29 @@ impl App {
         Ok((attachment, record))
     }
 
-    /// The files attached to a case the actor may see.
+    /// The files attached to a case the actor may see — their names and hashes — recorded
+    /// in the access audit as a look at the list.
     ///
     /// # Errors
     /// `NotFound` for a case the actor may not see.
-    pub async fn attachments(&self, actor: &Actor, id: CaseId) -> Result<Vec<AttachmentRow>> {
+    pub async fn list_attachments(&self, actor: &Actor, id: CaseId) -> Result<Vec<AttachmentRow>> {
+        let case = self.case(actor, id).await?;
+        let files = self.store.attachments(&case).await?;
+        self.record_view(actor, &case, "attachment list", None)
+            .await?;
+        Ok(files)
+    }
+
+    /// The same list for a page that has recorded its own view of the case or entry,
+    /// which covers what it shows of the files: one look, one audit row.
+    ///
+    /// # Errors
+    /// `NotFound` for a case the actor may not see.
+    pub async fn attachments_on_viewed_page(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+    ) -> Result<Vec<AttachmentRow>> {
         let case = self.case(actor, id).await?;
         Ok(self.store.attachments(&case).await?)
     }

@@ -296,6 +296,17 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = upload(&app, &other, &case, "x.png", png(), &[]).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    let listings = |audit: &serde_json::Value| {
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["action"] == "viewed attachment list")
+            .count()
+    };
+    let (_, before) = app
+        .api_get(&format!("/api/v1/cases/{case}/audit"), &owner)
+        .await;
     let (_, list) = app
         .api_get(&format!("/api/v1/cases/{case}/attachments"), &owner)
         .await;
@@ -304,6 +315,8 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
         .api_get(&format!("/api/v1/cases/{case}/audit"), &owner)
         .await;
     assert!(audit.to_string().contains("viewed attachment"), "{audit}");
+    // Listing the files' names and hashes is a look at the case too (issue 18, finding 10).
+    assert_eq!(listings(&audit), listings(&before) + 1, "{audit}");
 
     // In the bundle, checked against their events' hashes; one withheld by its id.
     let r = app

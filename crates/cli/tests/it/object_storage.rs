@@ -217,7 +217,7 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
                 &actor,
                 c.parse().unwrap(),
                 &app.app
-                    .attachments(&actor, c.parse().unwrap())
+                    .attachments_on_viewed_page(&actor, c.parse().unwrap())
                     .await
                     .unwrap(),
             )
@@ -239,7 +239,7 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
             &actor,
             other_case.parse().unwrap(),
             &app.app
-                .attachments(&actor, other_case.parse().unwrap())
+                .attachments_on_viewed_page(&actor, other_case.parse().unwrap())
                 .await
                 .unwrap(),
         )

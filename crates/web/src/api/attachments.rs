@@ -147,7 +147,7 @@ pub(crate) async fn attach(
     ))
 }
 
-/// The files attached to a case.
+/// The files attached to a case; recorded in the case's access history.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/attachments", params(("id" = String, Path)),
     responses((status = 200, body = [AttachmentOut]), (status = 404)), security(("bearer" = [])))]
 pub(crate) async fn list(
@@ -158,7 +158,7 @@ pub(crate) async fn list(
     Ok(Json(
         state
             .app
-            .attachments(&actor, case_id(&id)?)
+            .list_attachments(&actor, case_id(&id)?)
             .await?
             .into_iter()
             .map(|a| AttachmentOut {

@@ -241,7 +241,7 @@ pub(crate) struct AuditOut {
     name: String,
     email: String,
     /// viewed case, viewed entries, viewed entry, viewed receipt, viewed attachment,
-    /// viewed export, viewed export download, shared read,
+    /// viewed attachment list, viewed export, viewed export download, shared read,
     /// shared contribute, ended sharing.
     action: String,
     /// The entry viewed, or the member shared with.

@@ -53,7 +53,7 @@ pub(crate) async fn views(
     use base64::Engine;
     let files: Vec<_> = state
         .app
-        .attachments(&me.actor, case)
+        .attachments_on_viewed_page(&me.actor, case)
         .await?
         .into_iter()
         .filter(|a| entry.is_none() || a.record.entry == entry)
