@@ -13,12 +13,6 @@ use boundary_store::StoreError;
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
-/// Failures allowed before waits begin: per account, and per client address (higher, as a
-/// whole practice may share one address).
-const ACCOUNT_FREE_FAILURES: i64 = 5;
-const ADDRESS_FREE_FAILURES: i64 = 30;
-const MAX_LOCK_SECONDS: i64 = 15 * 60;
-
 /// Compared against when the e-mail address is unknown, so that a wrong address takes
 /// as long as a wrong password and the answer does not tell which accounts exist.
 static DUMMY_HASH: OnceCell<String> = OnceCell::const_new();
@@ -40,6 +34,7 @@ pub enum SignIn {
 }
 
 pub use crate::sessions::{NewSession, SessionInfo};
+pub use crate::throttle::From;
 
 pub(crate) fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
@@ -114,13 +109,13 @@ impl App {
         email: &str,
         password: &str,
         user_agent: Option<&str>,
-        client: Option<std::net::IpAddr>,
+        from: &From<'_>,
     ) -> Result<SignIn> {
         // A right password with a code still to come does not clear the failures, or
         // each password sign-in would buy five more guesses at the code.
         self.throttled(
             email,
-            client,
+            from,
             self.sign_in_checked(email, password, user_agent),
             |outcome| matches!(outcome, SignIn::Done(..)),
         )
@@ -138,7 +133,7 @@ impl App {
         pending: &str,
         code: &str,
         user_agent: Option<&str>,
-        client: Option<std::net::IpAddr>,
+        from: &From<'_>,
     ) -> Result<(NewSession, Actor)> {
         let member = match self.link(pending).await? {
             (LinkPurpose::SecondFactor, Some(m)) => self.store.member(m).await?,
@@ -169,63 +164,7 @@ impl App {
             tracing::info!(member = %member.id, "signed in with a second factor");
             Ok((session, actor_of(member)))
         };
-        self.throttled(&email, client, check, |_| true).await
-    }
-
-    /// Runs one attempt at signing in under the per-account and per-address throttle.
-    pub(crate) async fn throttled<T>(
-        &self,
-        email: &str,
-        client: Option<std::net::IpAddr>,
-        attempt: impl std::future::Future<Output = Result<T>>,
-        clears: impl Fn(&T) -> bool,
-    ) -> Result<T> {
-        let account = format!("account:{}", email.trim().to_lowercase());
-        let address = client.map(|a| format!("address:{a}"));
-        let keys: Vec<String> = std::iter::once(account.clone())
-            .chain(address.clone())
-            .collect();
-        let now = self.now_micros();
-        let until = self.store.locked_until(&keys).await?;
-        if until > now {
-            tracing::warn!(account = %self.store.log_tag(&account), address = ?client, "sign-in refused: waiting after failures");
-            // Refused before any hashing: a flood of guesses costs the server nothing.
-            return Err(AppError::Throttled((until - now + 999_999) / 1_000_000));
-        }
-        // Which account, without writing its address into the log, nor a hash of it that
-        // guesses could be checked against.
-        let who = self.store.log_tag(&account);
-        match attempt.await {
-            Err(AppError::Invalid(e)) => {
-                tracing::warn!(account = %who, address = ?client, "sign-in failed");
-                self.count_failure(&account, ACCOUNT_FREE_FAILURES).await?;
-                if let Some(a) = &address {
-                    self.count_failure(a, ADDRESS_FREE_FAILURES).await?;
-                }
-                Err(AppError::Invalid(e))
-            }
-            Ok(ok) => {
-                if clears(&ok) {
-                    self.store.clear_failures(&account).await?;
-                }
-                Ok(ok)
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Counts a failure; past the free ones, each further failure doubles the wait,
-    /// up to a quarter of an hour.
-    async fn count_failure(&self, key: &str, free: i64) -> Result<()> {
-        let failures = self.store.count_failure(key).await?;
-        if failures > free {
-            let shift = u32::try_from((failures - free - 1).min(10)).unwrap_or(10);
-            let seconds = (1i64 << shift).min(MAX_LOCK_SECONDS);
-            self.store
-                .lock_until(key, self.now_micros() + seconds * 1_000_000)
-                .await?;
-        }
-        Ok(())
+        self.throttled(&email, from, check, |_| true).await
     }
 
     async fn sign_in_checked(
@@ -329,8 +268,10 @@ impl App {
                 Err(FieldErrors::one(field, "That is not your current password").into())
             }
         };
-        // A right password here clears nothing: a second factor may still follow.
-        self.throttled(&actor.email, None, check, |_| false).await
+        // A right password here clears nothing: a second factor may still follow. The
+        // person is signed in, so their browser is one the account knows.
+        self.throttled(&actor.email, &From::signed_in(actor), check, |_| false)
+            .await
     }
 
     /// A one-time link secret, stored hashed.

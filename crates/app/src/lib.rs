@@ -26,6 +26,7 @@ pub mod record_words;
 pub mod reminders;
 pub mod second_factor;
 pub mod sessions;
+pub mod throttle;
 pub mod thumbnails;
 pub mod timestamping;
 pub mod tokens;

@@ -239,7 +239,13 @@ impl App {
                 Err(e) => Err(e),
             }
         };
-        self.throttled(&actor.email, None, check, |_| true).await
+        self.throttled(
+            &actor.email,
+            &crate::throttle::From::signed_in(actor),
+            check,
+            |_| true,
+        )
+        .await
     }
 
     /// Checks a code from the app, or a recovery code, and uses it up.

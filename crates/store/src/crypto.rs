@@ -58,6 +58,13 @@ impl MasterKey {
             .map_or_else(|_| "unknown".to_owned(), |h| h[..12].to_owned())
     }
 
+    /// A full-length keyed tag for a token the server hands out and must later recognise
+    /// without storing it (a known-device cookie).
+    #[must_use]
+    pub fn device_tag(&self, what: &str) -> Option<String> {
+        keyed_hash(self.0.expose_secret(), b"boundary/device-key/v1", what).ok()
+    }
+
     /// The text written to the key file.
     #[must_use]
     pub fn to_hex(&self) -> String {

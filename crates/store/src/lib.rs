@@ -241,6 +241,12 @@ impl Store {
         self.master.log_tag(what)
     }
 
+    /// See [`crypto::MasterKey::device_tag`].
+    #[must_use]
+    pub fn device_tag(&self, what: &str) -> Option<String> {
+        self.master.device_tag(what)
+    }
+
     /// The same key, to sign with off the async workers.
     #[must_use]
     pub fn shared_signer(&self) -> Arc<LogSigner> {

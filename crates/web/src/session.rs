@@ -19,6 +19,9 @@ const SESSION: &str = "boundary_session";
 const FORM: &str = "boundary_form";
 /// Names a sign-in waiting for its second factor; lives five minutes.
 const PENDING: &str = "boundary_pending";
+/// Marks a browser that has signed in to an account before, so that a stranger's failed
+/// guesses elsewhere do not lock it out (see `boundary_app::throttle`).
+const DEVICE: &str = "boundary_device";
 pub(crate) const CSRF_FIELD: &str = "csrf";
 
 fn name(config: &WebConfig, base: &str) -> String {
@@ -68,6 +71,19 @@ pub(crate) fn pending_cookie(config: &WebConfig, secret: &str) -> String {
 
 pub(crate) fn clear_pending_cookie(config: &WebConfig) -> String {
     cookie(config, PENDING, "", Some(0))
+}
+
+pub(crate) fn device_cookie(config: &WebConfig, token: &str) -> String {
+    cookie(
+        config,
+        DEVICE,
+        token,
+        Some(boundary_app::throttle::DEVICE_DAYS * 86_400),
+    )
+}
+
+pub(crate) fn device_token(config: &WebConfig, headers: &HeaderMap) -> Option<String> {
+    read_cookie(headers, &name(config, DEVICE)).filter(|s| !s.is_empty())
 }
 
 pub(crate) fn pending_secret(config: &WebConfig, headers: &HeaderMap) -> Option<String> {

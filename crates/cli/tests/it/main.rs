@@ -29,6 +29,7 @@ mod people;
 mod rebuild;
 mod sharing;
 mod sign_in;
+mod throttle;
 mod timestamps;
 mod two_factor;
 

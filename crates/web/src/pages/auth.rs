@@ -5,8 +5,8 @@ use crate::error::PageError;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::{
-    check_form_token, clear_session_cookie, client_address, form_token, pending_cookie,
-    session_cookie, session_secret, user_agent, SignedIn,
+    check_form_token, clear_session_cookie, client_address, device_cookie, device_token,
+    form_token, pending_cookie, session_cookie, session_secret, user_agent, SignedIn,
 };
 use crate::AppState;
 use askama::Template;
@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use boundary_app::auth::SignIn;
+use boundary_app::auth::{From, SignIn};
 use boundary_app::people::SetupInput;
 use boundary_app::AppError;
 use boundary_domain::FieldErrors;
@@ -72,6 +72,18 @@ pub(super) async fn signed_in_as(
     Ok(signed_in_redirect(state, &session.secret, "/cases"))
 }
 
+/// After a full sign-in: this browser is now one the account knows.
+pub(super) fn remember_device(state: &AppState, res: &mut Response, email: &str) {
+    let cookie = state
+        .app
+        .device_token(email)
+        .ok()
+        .and_then(|t| device_cookie(&state.config, &t).parse().ok());
+    if let Some(c) = cookie {
+        res.headers_mut().append(SET_COOKIE, c);
+    }
+}
+
 pub(super) fn signed_in_redirect(state: &AppState, secret: &str, to: &str) -> Response {
     let mut res = Redirect::to(to).into_response();
     if let Ok(c) = session_cookie(&state.config, secret).parse() {
@@ -107,14 +119,19 @@ async fn sign_in(
     let form = FormState::from_pairs(pairs);
     check_form_token(&state, &headers, &form)?;
     let ua = user_agent(&headers);
-    let client = client_address(&state.config, Some(peer), &headers);
+    let device = device_token(&state.config, &headers);
+    let from = From {
+        address: client_address(&state.config, Some(peer), &headers),
+        device: device.as_deref(),
+        signed_in: false,
+    };
     let result = state
         .app
         .sign_in(
             form.value("email"),
             form.value("password"),
             ua.as_deref(),
-            client,
+            &from,
         )
         .await;
     let (status, result) = match result {
@@ -137,7 +154,11 @@ async fn sign_in(
         }
     }
     match result {
-        Ok(SignIn::Done(session, _)) => Ok(signed_in_redirect(&state, &session.secret, "/cases")),
+        Ok(SignIn::Done(session, actor)) => {
+            let mut res = signed_in_redirect(&state, &session.secret, "/cases");
+            remember_device(&state, &mut res, &actor.email);
+            Ok(res)
+        }
         Ok(SignIn::NeedsCode(pending)) => {
             let mut res = Redirect::to("/sign-in/code").into_response();
             if let Ok(c) = pending_cookie(&state.config, &pending).parse() {
@@ -177,8 +198,11 @@ async fn sign_out(
     if let Ok(c) = clear_session_cookie(&state.config).parse() {
         res.headers_mut().append(SET_COOKIE, c);
     }
+    // Not the cookies: the session's is expired above, and the known-device cookie stays,
+    // so that signing out does not leave the doctor open to being locked out by someone
+    // else's failed guesses. Quick exit forgets everything.
     res.headers_mut()
-        .insert(CLEAR_SITE_DATA, HeaderValue::from_static(CLEAR_ALL));
+        .insert(CLEAR_SITE_DATA, HeaderValue::from_static(CLEAR_PAGES));
     Ok(res)
 }
 
@@ -239,6 +263,7 @@ async fn setup(
 /// what a doctor read must not be one "back" away in a shared clinic room.
 const CLEAR_SITE_DATA: &str = "clear-site-data";
 const CLEAR_ALL: &str = "\"cache\", \"cookies\", \"storage\"";
+const CLEAR_PAGES: &str = "\"cache\", \"storage\"";
 
 /// Where quick exit goes: a page anyone might have open.
 pub(crate) const NEUTRAL_PAGE: &str = "https://www.bbc.co.uk/weather";

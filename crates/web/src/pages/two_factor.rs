@@ -7,8 +7,8 @@ use crate::error::PageError;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::{
-    check_form_token, clear_pending_cookie, client_address, pending_secret, session_secret,
-    user_agent, SignedIn,
+    check_form_token, clear_pending_cookie, client_address, device_token, pending_secret,
+    session_secret, user_agent, SignedIn,
 };
 use crate::AppState;
 use askama::Template;
@@ -69,14 +69,20 @@ async fn code(
         return Ok(Redirect::to("/sign-in").into_response());
     };
     let ua = user_agent(&headers);
-    let client = client_address(&state.config, Some(peer), &headers);
+    let device = device_token(&state.config, &headers);
+    let from = boundary_app::auth::From {
+        address: client_address(&state.config, Some(peer), &headers),
+        device: device.as_deref(),
+        signed_in: false,
+    };
     match state
         .app
-        .sign_in_with_code(&pending, form.value("code"), ua.as_deref(), client)
+        .sign_in_with_code(&pending, form.value("code"), ua.as_deref(), &from)
         .await
     {
-        Ok((session, _)) => {
+        Ok((session, actor)) => {
             let mut res = signed_in_redirect(&state, &session.secret, "/cases");
+            super::auth::remember_device(&state, &mut res, &actor.email);
             if let Ok(c) = clear_pending_cookie(&state.config).parse() {
                 res.headers_mut().append(SET_COOKIE, c);
             }
