@@ -1,174 +1,72 @@
 #!/usr/bin/env python3
 """An independent checker for Boundary evidence bundles, written from
-docs/bundle-format.md alone: Python's standard library, and the `openssl` command
-(3.0 or later) for Ed25519 signatures.
+docs/bundle-format.md alone: Python's standard library, the `openssl` command (3.0 or
+later) for Ed25519 signatures and RFC 3161 tokens, and tlog.py beside it.
 
-    python3 verify_bundle.py BUNDLE.zip [--vkey KEY] [--receipt RECEIPT.json]
+    python3 verify_bundle.py BUNDLE.zip [--vkey KEY] [--against CHECKPOINT]
+                             [--receipt RECEIPT.json] [--tsa-cert TSA.pem]
 
-Prints "ok: ..." and exits 0, or "FAILED: <what is wrong>" and exits 1. With --receipt,
-also checks an entry's receipt against the bundle, as the format document's last
-section says.
+Prints "FAILED: <what is wrong>" and exits 1 when a check fails. When every check passes
+it exits 0 ("ok: ...") only if the bundle is anchored to something the reader holds: the
+log's key (--vkey), or a checkpoint (--against) or an entry's receipt (--receipt) signed
+by it, which is checked against the bundle as the format document's last section says.
+Otherwise it prints the key the bundle carries, says its origin is not established, and
+exits 3. The timestamp is checked against the authority's certificate the reader gives
+(--tsa-cert), or else against the one the bundle carries, and says which.
+
+Everything printed passes through printable(): text from the bundle cannot move the
+cursor, erase a line or reorder what follows.
 """
 
 import argparse
-
 import base64
 import hashlib
 import json
-import os
 import re
-import subprocess
 import sys
-import tempfile
 import zipfile
 
-FORMAT = "boundary-bundle/1"
+from tlog import (Bad, cert_names, consistency_ok, inclusion_ok, leaf_hash, open_note,
+                  parse_vkey, timestamp_time)
+
+FORMAT = "boundary-bundle/2"
+FORMAT_1 = "boundary-bundle/1"
+OUTSIDE = "outside the period asked for"
+NOT_ESTABLISHED = 3
 KNOWN = {"README.txt", "evidence.pdf", "manifest.json", "manifest.sig", "checkpoint.txt", "vkey.txt"}
 MAX_FILE = 256 * 1024 * 1024
 
 
-class Bad(Exception):
-    pass
+# C0 and C1 controls, DEL, the line and paragraph separators and the bidirectional
+# marks, overrides and isolates (docs/bundle-format.md, "Printing what a bundle says").
+HIDDEN = (set(range(0x00, 0x20)) | set(range(0x7F, 0xA0)) | {0x061C, 0x200E, 0x200F}
+          | set(range(0x2028, 0x202F)) | set(range(0x2066, 0x206A)))
 
 
-def sha256(b):
-    return hashlib.sha256(b).digest()
+def printable(text):
+    return "".join("\\u{%x}" % ord(c) if ord(c) in HIDDEN else c for c in str(text))
 
 
-def leaf_hash(b):
-    return sha256(b"\x00" + b)
+def say(line):
+    print(printable(line))
 
 
-def node_hash(left, right):
-    return sha256(b"\x01" + left + right)
+def day(raw, what):
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
+        raise Bad("%s is not a date" % what)
+    return raw
 
 
-def parse_vkey(text):
-    parts = text.strip().split("+", 2)
-    if len(parts) != 3:
-        raise Bad("vkey.txt is not NAME+KEYID+KEY")
-    name, key_id, blob = parts
-    raw = base64.b64decode(blob, validate=True)
-    if len(raw) != 33 or raw[0] != 1:
-        raise Bad("vkey.txt does not hold an Ed25519 key")
-    public = raw[1:]
-    expected = sha256(name.encode() + b"\n\x01" + public)[:4].hex()
-    if expected != key_id.lower():
-        raise Bad("vkey.txt: the key id does not match the name and key")
-    return name, bytes.fromhex(key_id), public
-
-
-def ed25519_ok(public, message, signature):
-    der = bytes.fromhex("302a300506032b6570032100") + public
-    pem = "-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(der).decode() + "\n-----END PUBLIC KEY-----\n"
-    with tempfile.TemporaryDirectory() as d:
-        paths = {n: os.path.join(d, n) for n in ("key.pem", "msg", "sig")}
-        with open(paths["key.pem"], "w") as f:
-            f.write(pem)
-        with open(paths["msg"], "wb") as f:
-            f.write(message)
-        with open(paths["sig"], "wb") as f:
-            f.write(signature)
-        r = subprocess.run(
-            ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", paths["key.pem"],
-             "-rawin", "-in", paths["msg"], "-sigfile", paths["sig"]],
-            capture_output=True,
-        )
-        return r.returncode == 0
-
-
-def open_note(note, what, name, key_id, public):
-    """Returns the text of a signed note once its signature by the key is checked."""
-    split = note.rfind("\n\n")
-    if split < 0 or not note.endswith("\n"):
-        raise Bad(what + " is not a signed note")
-    text, sigs = note[: split + 1], note[split + 2:]
-    for line in sigs.splitlines():
-        if not line.startswith("\u2014 "):
-            raise Bad(what + " has a malformed signature line")
-        sig_name, _, b64 = line[2:].partition(" ")
-        blob = base64.b64decode(b64, validate=True)
-        if sig_name != name or blob[:4] != key_id:
-            continue
-        if len(blob) != 68 or not ed25519_ok(public, text.encode(), blob[4:]):
-            raise Bad(what + ": the signature does not match")
-        return text
-    raise Bad(what + " is not signed by " + name)
-
-
-def inclusion_ok(index, size, leaf, proof, root):
-    """RFC 9162, section 2.1.3.2."""
-    if index >= size:
-        return False
-    fn, sn, r = index, size - 1, leaf
-    for p in proof:
-        if sn == 0:
-            return False
-        if fn & 1 == 1 or fn == sn:
-            r = node_hash(p, r)
-            if fn & 1 == 0:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and r == root
-
-
-def consistency_ok(first, second, first_root, second_root, proof):
-    """RFC 9162, section 2.1.4.2."""
-    if first > second or first == 0:
-        return False
-    if first == second:
-        return not proof and first_root == second_root
-    if not proof:
-        return False
-    path = list(proof)
-    if first & (first - 1) == 0:
-        path.insert(0, first_root)
-    fn, sn = first - 1, second - 1
-    while fn & 1:
-        fn >>= 1
-        sn >>= 1
-    fr = sr = path[0]
-    for c in path[1:]:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            fr = node_hash(c, fr)
-            sr = node_hash(c, sr)
-            if fn & 1 == 0:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            sr = node_hash(sr, c)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and fr == first_root and sr == second_root
-
-
-def timestamp_time(body, token, pem):
-    """Checks an RFC 3161 token over `body` with `openssl ts`; returns its time."""
-    with tempfile.TemporaryDirectory() as d:
-        paths = {n: os.path.join(d, n) for n in ("body", "token.tsr", "tsa.pem")}
-        for n, data in (("body", body), ("token.tsr", token), ("tsa.pem", pem)):
-            with open(paths[n], "wb") as f:
-                f.write(data)
-        r = subprocess.run(
-            ["openssl", "ts", "-verify", "-data", paths["body"], "-in", paths["token.tsr"],
-             "-token_in", "-CAfile", paths["tsa.pem"], "-partial_chain"],
-            capture_output=True, text=True)
-        if r.returncode != 0 or "Verification: OK" not in r.stdout:
-            raise Bad("timestamp/token.tsr does not verify: " + (r.stdout + r.stderr).strip().splitlines()[-1])
-        t = subprocess.run(["openssl", "ts", "-reply", "-in", paths["token.tsr"], "-token_in", "-text"],
-                           capture_output=True, text=True)
-        for line in t.stdout.splitlines():
-            if line.startswith("Time stamp:"):
-                return line.split(":", 1)[1].strip()
-        return "(time not read)"
+def period_words(start, end):
+    if start and end:
+        return "contacts from %s to %s" % (start, end)
+    if start:
+        return "contacts on or after %s" % start
+    if end:
+        return "contacts on or before %s" % end
+    return "every contact"
 
 
 def canonical(obj):
@@ -202,7 +100,7 @@ def text_of(files, name):
     return files[name].decode("utf-8")
 
 
-def check(path, trusted=None):
+def check(path, trusted=None, tsa_cert=None):
     files = read_files(path)
     carried = text_of(files, "vkey.txt").strip()
     if trusted is not None and trusted.strip() != carried:
@@ -213,11 +111,24 @@ def check(path, trusted=None):
     if manifest_bytes is None:
         raise Bad("manifest.json is missing from the bundle")
     manifest = json.loads(manifest_bytes)
-    if manifest.get("format") != FORMAT:
-        raise Bad("manifest.json is not in the format " + FORMAT)
+    fmt = manifest.get("format")
+    if fmt == FORMAT:
+        if not isinstance(manifest.get("period"), dict):
+            raise Bad("manifest.json does not say what period was asked for")
+        start = day(manifest["period"].get("from"), "the manifest's period's start")
+        end = day(manifest["period"].get("to"), "the manifest's period's end")
+        if start and end and start > end:
+            raise Bad("the manifest's period ends before it starts")
+        period = (start, end)
+    elif fmt == FORMAT_1:
+        if "period" in manifest:
+            raise Bad("manifest.json is in the format %s, which has no period" % FORMAT_1)
+        period = None
+    else:
+        raise Bad("manifest.json is not in the format %s (or %s)" % (FORMAT, FORMAT_1))
     case, size = manifest["case"], manifest["tree_size"]
     statement = "%s\ncase %s\ntree %d\nmanifest %s\n" % (
-        FORMAT, case, size, hashlib.sha256(manifest_bytes).hexdigest())
+        fmt, case, size, hashlib.sha256(manifest_bytes).hexdigest())
     if open_note(text_of(files, "manifest.sig"), "manifest.sig", name, key_id, public) != statement:
         raise Bad("manifest.json is not the manifest the log signed")
 
@@ -268,6 +179,19 @@ def check(path, trusted=None):
             raise Bad("event %d is not in the signed log" % seq)
         leaves[seq] = leaf
         has_file, reason = "file" in e, e.get("withheld")
+        if period is not None:
+            outside = reason == OUTSIDE and not has_file
+            on = e.get("occurred_on")
+            if outside and on is None:
+                raise Bad("event %d is withheld as %r but the manifest does not say when its contact was" % (seq, OUTSIDE))
+            if on is not None and not outside:
+                raise Bad("event %d gives the day of a contact but is not withheld as %r" % (seq, OUTSIDE))
+            if on is not None:
+                day(on, "the day of event %d's contact" % seq)
+                start, end = period
+                if (start is None or on >= start) and (end is None or on <= end):
+                    raise Bad("event %d is withheld as %r, but its contact on %s lies inside the period (%s): it was left out deliberately"
+                              % (seq, OUTSIDE, on, period_words(start, end)))
         if reason is not None and not has_file and reason.strip():
             withheld.append((seq, reason))
             continue
@@ -290,7 +214,7 @@ def check(path, trusted=None):
             recorded.add(event["body"]["record"]["sha256"])
         listed.add(name_)
         checked += 1
-    files_checked = 0
+    files_checked, withheld_files = 0, []
     for a in manifest.get("attachments", []):
         digest = a["sha256"]
         if digest not in recorded:
@@ -298,7 +222,7 @@ def check(path, trusted=None):
         recorded.discard(digest)
         reason = a.get("withheld")
         if "file" not in a and reason is not None and reason.strip():
-            withheld.append(("file " + digest, reason))
+            withheld_files.append((digest, reason))
             continue
         path_ = "attachments/" + digest
         if a.get("file") != path_ or reason is not None:
@@ -328,34 +252,49 @@ def check(path, trusted=None):
         token = files.get("timestamp/token.tsr")
         if token is None:
             raise Bad("timestamp/token.tsr is missing from the bundle")
-        when = timestamp_time(sbody.encode(), token, pem)
-        stamped = "the log of %d events existed by %s" % (stamp["tree_size"], when)
+        # The carried certificate was put there by whoever made the bundle: the time is
+        # the authority's word only when checked against the certificate the reader holds.
+        cert = tsa_cert if tsa_cert is not None else pem
+        subject, issuer = cert_names(cert)
+        try:
+            when = timestamp_time(sbody.encode(), token, cert)
+        except Bad as e:
+            if tsa_cert is None:
+                raise
+            raise Bad("the timestamp was not made by the authority whose certificate you trust (%s): %s" % (subject, e))
+        stamped = {"size": stamp["tree_size"], "time": when, "subject": subject,
+                   "issuer": issuer, "trusted": tsa_cert is not None}
         listed.update({"timestamp/checkpoint.txt", "timestamp/token.tsr", "timestamp/tsa.pem"})
     extra = sorted(set(files) - listed)
     if extra:
         raise Bad("the bundle holds %s, which the manifest does not list" % extra[0])
     return {
-        "case": case, "checked": checked, "withheld": withheld, "size": size,
+        "case": case, "checked": checked, "files": files_checked, "withheld": withheld,
+        "withheld_files": withheld_files, "size": size, "origin": name,
         "stamped": stamped, "receipts": len(manifest.get("receipts", [])),
-        "linked": linked, "leaves": leaves, "key": (name, key_id, public),
+        "linked": linked, "leaves": leaves, "key": (name, key_id, public), "vkey": carried,
+        "format": fmt, "period": None if period is None else period_words(*period),
     }
 
 
-def check_receipt(result, receipt):
-    """An entry's receipt against a bundle that checked out: its checkpoint must be one the
-    bundle links, and its entry must be in the bundle with the receipt's leaf hash."""
+def check_held(result, note, receipt=None):
+    """A checkpoint the reader holds — alone, or on an entry's receipt — against a bundle
+    that checked out: it must be signed by the bundle's key and be one the bundle links,
+    and a receipt's entry must be in the bundle with the receipt's leaf hash."""
     name, key_id, public = result["key"]
-    body = open_note(receipt["checkpoint"], "the receipt's checkpoint", name, key_id, public)
+    body = open_note(note, "the checkpoint you hold", name, key_id, public)
     lines = body.split("\n")
     if len(lines) < 4 or lines[0] != name or not re.fullmatch(r"[0-9]+", lines[1]):
-        raise Bad("the receipt's checkpoint is not this log's")
+        raise Bad("the checkpoint you hold is not this log's")
     held, held_root = int(lines[1]), base64.b64decode(lines[2], validate=True)
     if held > result["size"]:
-        raise Bad("the receipt's checkpoint is newer than this bundle")
+        raise Bad("the checkpoint you hold is newer than this bundle")
     if held not in result["linked"]:
         raise Bad("this bundle carries no proof for a log of %d events, so it says nothing either way" % held)
     if result["linked"][held] != held_root:
-        raise Bad("the log was rewritten: the receipt and the bundle sign different logs of %d events" % held)
+        raise Bad("the log was rewritten: the checkpoint you hold and the bundle sign different logs of %d events" % held)
+    if receipt is None:
+        return "the log of %d events you hold grew, unchanged, into the bundle's log of %d" % (held, result["size"])
     seq = receipt["seq"]
     if not 0 < seq <= held or receipt["leaf_index"] != seq - 1:
         raise Bad("the receipt does not hang together")
@@ -367,35 +306,82 @@ def check_receipt(result, receipt):
     return "the receipt's entry is event %d of the bundle, unchanged, and the log grew from its checkpoint" % seq
 
 
+def read_text(path, what):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError as e:
+        raise SystemExit("cannot read the %s %s: %s" % (what, path, e))
+
+
+def report(r, anchors):
+    established = bool(anchors)
+    counts = "case %s: %d events and %d attached files" % (r["case"], r["checked"], r["files"])
+    tail = "; %d withheld, each still proved in place" % len(r["withheld"]) if r["withheld"] else ""
+    if established:
+        say("ok: %s checked against the signed checkpoint of %s (%d events)%s" % (counts, r["origin"], r["size"], tail))
+    else:
+        say("origin not established: %s check out against a checkpoint signed by the key the bundle carries, under the name %s (%d events)%s"
+            % (counts, r["origin"], r["size"], tail))
+    by_reason = {}
+    for seq, reason in r["withheld"]:
+        by_reason.setdefault(reason, []).append(str(seq))
+    for reason, seqs in by_reason.items():
+        say("withheld: %s %s: %s" % ("event" if len(seqs) == 1 else "events", ", ".join(seqs), reason))
+    for digest, reason in r["withheld_files"]:
+        say("withheld: attached file %s: %s" % (digest, reason))
+    if r["period"] is not None:
+        say("period: %s; each event withheld as %s is dated outside it" % (r["period"], OUTSIDE))
+    else:
+        say("period: not recorded in this bundle (format %s), so events withheld as %s cannot be checked" % (r["format"], OUTSIDE))
+    st = r["stamped"]
+    if st:
+        if st["trusted"]:
+            say("timestamp: the log of %d events existed by %s, by the token of the timestamping authority whose certificate you gave (subject %s, issuer %s)"
+                % (st["size"], st["time"], st["subject"], st["issuer"]))
+        else:
+            say("timestamp: the log of %d events existed by %s according to a token checked against the certificate the bundle carries (subject %s, issuer %s), not one you trust: pass the authority's own certificate with --tsa-cert"
+                % (st["size"], st["time"], st["subject"], st["issuer"]))
+    if r["receipts"]:
+        say("receipts: the log grew, unchanged, from each of the %d checkpoints on the entries' receipts" % r["receipts"])
+    for _, line in anchors:
+        if line:
+            say("held: " + line)
+    say("key: " + r["vkey"])
+    if established:
+        say("origin: established, by %s" % " and ".join(how for how, _ in anchors))
+    else:
+        say("origin: not established: the bundle was checked with the key it carries, and anyone can make a key under any log's name. "
+            "Compare the key above with one obtained separately (from the practice, a receipt, an earlier pack), then pass it with --vkey, "
+            "or pass a checkpoint (--against) or receipt (--receipt) you hold")
+    return 0 if established else NOT_ESTABLISHED
+
+
 def main(argv):
     parser = argparse.ArgumentParser(
-        usage="python3 verify_bundle.py BUNDLE.zip [--vkey KEY] [--receipt RECEIPT.json]")
+        usage="python3 verify_bundle.py BUNDLE.zip [--vkey KEY] [--against CHECKPOINT] [--receipt RECEIPT.json] [--tsa-cert TSA.pem]")
     parser.add_argument("bundle")
     parser.add_argument("--vkey")
+    parser.add_argument("--against")
     parser.add_argument("--receipt")
+    parser.add_argument("--tsa-cert")
     args = parser.parse_args(argv)
+    tsa_cert = read_text(args.tsa_cert, "TSA certificate").encode() if args.tsa_cert else None
+    against = read_text(args.against, "checkpoint") if args.against else None
+    receipt = json.loads(read_text(args.receipt, "receipt")) if args.receipt else None
     try:
-        r = check(args.bundle, args.vkey)
-        held = None
-        if args.receipt:
-            with open(args.receipt, encoding="utf-8") as f:
-                held = check_receipt(r, json.load(f))
+        r = check(args.bundle, args.vkey, tsa_cert)
+        anchors = []
+        if args.vkey is not None:
+            anchors.append(("the key you gave (--vkey)", None))
+        if against is not None:
+            anchors.append(("the checkpoint you hold (--against)", check_held(r, against)))
+        if receipt is not None:
+            anchors.append(("the receipt you hold (--receipt)", check_held(r, receipt["checkpoint"], receipt)))
     except (Bad, ValueError, KeyError, TypeError) as e:
-        print("FAILED: %s" % e)
+        say("FAILED: %s" % e)
         return 1
-    print("ok: case %s: %d events checked against a log of %d, %d withheld" % (
-        r["case"], r["checked"], r["size"], len(r["withheld"])))
-    for what, reason in r["withheld"]:
-        print("withheld: %s: %s" % (what if isinstance(what, str) else "event %d" % what, reason))
-    if r["stamped"]:
-        print("timestamp: " + r["stamped"])
-    if r["receipts"]:
-        print("receipts: the log grew, unchanged, from each of the %d checkpoints on the entries' receipts" % r["receipts"])
-    if held:
-        print("held: " + held)
-    if args.vkey is None:
-        print("key: checked with the key the bundle carries; compare it with one you obtained separately, or pass --vkey")
-    return 0
+    return report(r, anchors)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ use boundary_domain::{AttachmentId, CaseId, EntryId, EventBody, FieldErrors, Seq
 use boundary_report::bundle::{
     self, BundleAttachment, BundleEvent, BundleInput, BundleReceipt, BundleTimestamp,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use time::Date;
 
 mod request;
 
@@ -22,8 +23,9 @@ pub(crate) struct Withheld {
     pub entries: BTreeSet<EntryId>,
     pub files: BTreeSet<AttachmentId>,
     pub reason: String,
-    /// Entries whose contact falls outside the period asked for.
-    pub outside: BTreeSet<EntryId>,
+    /// Entries whose contact falls outside the period asked for, with the (UK) day it
+    /// happened on, which the bundle states so that verifiers can check it is outside.
+    pub outside: BTreeMap<EntryId, Date>,
     /// Whether the records of who looked at the case (with their addresses) are left out.
     pub withhold_access_records: bool,
 }
@@ -36,31 +38,31 @@ const ACCESS_RECORD: &str =
     "a record of who looked at the case in Boundary, with their address: left out unless asked for";
 
 impl Withheld {
-    fn entry_reason(&self, entry: &EntryId) -> Option<&str> {
+    fn entry_reason(&self, entry: &EntryId) -> Option<(&str, Option<Date>)> {
         if self.entries.contains(entry) {
-            Some(&self.reason)
-        } else if self.outside.contains(entry) {
-            Some(OUTSIDE)
+            Some((&self.reason, None))
         } else {
-            None
+            self.outside.get(entry).map(|on| (OUTSIDE, Some(*on)))
         }
     }
 
     /// Why an event is withheld, if it is: an entry, its corrections and its files, or a
-    /// file.
-    pub(crate) fn hides(&self, body: &EventBody) -> Option<&str> {
+    /// file; with the day of the contact when it is withheld as outside the period.
+    pub(crate) fn hides(&self, body: &EventBody) -> Option<(&str, Option<Date>)> {
         match body {
             EventBody::EntryLogged { entry, .. } | EventBody::EntryAmended { entry, .. } => {
                 self.entry_reason(entry)
             }
             EventBody::AttachmentAdded { attachment, record } => {
                 if self.files.contains(attachment) {
-                    Some(&self.reason)
+                    Some((&self.reason, None))
                 } else {
                     record.entry.and_then(|e| self.entry_reason(&e))
                 }
             }
-            EventBody::CaseViewed { .. } if self.withhold_access_records => Some(ACCESS_RECORD),
+            EventBody::CaseViewed { .. } if self.withhold_access_records => {
+                Some((ACCESS_RECORD, None))
+            }
             _ => None,
         }
     }
@@ -68,6 +70,30 @@ impl Withheld {
 
 /// Why withheld entries are left out, when no reason is given.
 const WITHHELD: &str = "withheld by the person who exported the case";
+
+/// The longest reason for withholding, in characters.
+const REASON_MAX: usize = 300;
+
+/// The reason as the exporter typed it, or the default. Verifiers print it on the
+/// officer's terminal, so it is one line of plain text: an escape sequence or a carriage
+/// return could hide the lines after it. Nor may it borrow the wording Boundary uses for
+/// what it leaves out itself, which verifiers check against the period (see
+/// `docs/bundle-format.md`).
+fn withholding_reason(raw: Option<&str>) -> Result<String> {
+    let reason = boundary_domain::text::one_line(raw.unwrap_or_default(), REASON_MAX)
+        .map_err(|e| FieldErrors::one("reason", e.to_string()))?;
+    match reason {
+        None => Ok(WITHHELD.to_owned()),
+        Some(r) if [OUTSIDE, ACCESS_RECORD].iter().any(|w| r.eq_ignore_ascii_case(w)) => {
+            Err(FieldErrors::one(
+                "reason",
+                "Boundary uses this wording for what it leaves out itself; say in your own words why you withhold these",
+            )
+            .into())
+        }
+        Some(r) => Ok(r),
+    }
+}
 
 impl App {
     /// Reads the ids to withhold: each an entry or a file of the case.
@@ -92,11 +118,7 @@ impl App {
             .map(|a| a.id)
             .collect();
         let mut out = Withheld {
-            reason: reason
-                .map(str::trim)
-                .filter(|r| !r.is_empty())
-                .unwrap_or(WITHHELD)
-                .to_owned(),
+            reason: withholding_reason(reason)?,
             ..Withheld::default()
         };
         for id in raw {
@@ -143,7 +165,7 @@ impl App {
         for e in self.store.entries(&case).await? {
             let on = e.current().occurred.uk_date();
             if !in_period(on, (from, to)) {
-                withheld.outside.insert(e.id);
+                withheld.outside.insert(e.id, on);
             }
         }
         self.record_view(actor, &case, "export", None).await?;
@@ -241,7 +263,7 @@ impl App {
                     });
                 }
             }
-            let why = withheld.hides(&event.body).map(str::to_owned);
+            let why = withheld.hides(&event.body);
             let hidden = why.is_some();
             if let (EventBody::AttachmentAdded { attachment, record }, false) =
                 (&event.body, hidden)
@@ -261,7 +283,8 @@ impl App {
                 leaf_hash: boundary_ledger::leaf_hash(&bytes),
                 proof: self.store.inclusion_proof(size, index).await?,
                 content: (!hidden).then_some(bytes),
-                withheld: why,
+                withheld: why.map(|(reason, _)| reason.to_owned()),
+                occurred_on: why.and_then(|(_, on)| on),
             });
             progress.step();
         }
@@ -286,10 +309,11 @@ impl App {
             },
             _ => None,
         };
-        let (made_at, note, signer) = (
+        let (made_at, note, signer, period) = (
             self.now().to_string(),
             checkpoint.note.clone(),
             self.store.shared_signer(),
+            p.period,
         );
         // Compressing every file takes a while: off the async workers.
         tokio::task::spawn_blocking(move || {
@@ -304,6 +328,7 @@ impl App {
                 pdf: Some(pdf),
                 timestamp,
                 receipts,
+                period,
             })
         })
         .await

@@ -113,7 +113,10 @@ pub(crate) enum Command {
     },
     /// Rebuild every projection from the events.
     Rebuild,
-    /// Recompute every leaf and the tree from what is stored and check every kept checkpoint.
+    /// Recompute every leaf and the tree from what is stored and check every kept checkpoint;
+    /// or, with --bundle, check an evidence bundle. Exit status: 0 verified, 1 a check failed,
+    /// 2 a mistake in the command, 3 a bundle that checks out but whose origin is not
+    /// established by a key, checkpoint or receipt you hold.
     Verify {
         /// Also check consistency with a checkpoint (signed note) held elsewhere; with
         /// --bundle, that the bundle's log grew from it.
@@ -127,8 +130,14 @@ pub(crate) enum Command {
         #[arg(long, value_name = "FILE")]
         bundle: Option<PathBuf>,
         /// With --bundle: the log's verifier key you trust (C2SP vkey), obtained separately.
+        /// Without it (or --against, or --receipt) a bundle that checks out exits 3: its
+        /// origin is not established.
         #[arg(long, value_name = "VKEY", requires = "bundle")]
         vkey: Option<String>,
+        /// With --bundle: the timestamping authority's own certificate (PEM) to check the
+        /// bundle's timestamp against, instead of the certificate the bundle carries.
+        #[arg(long, value_name = "FILE", requires = "bundle")]
+        tsa_cert: Option<PathBuf>,
     },
     /// Make one case's evidence pack (PDF) or verifiable bundle (zip), as its owner would
     /// from the case page; recorded in the case's access history as made from the command

@@ -4,6 +4,7 @@ mod admin;
 mod bench;
 mod bench_ledger;
 mod bench_pdf;
+mod bundle;
 mod export;
 mod init;
 mod ledger;
@@ -67,12 +68,16 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             vkey,
             against,
             receipt,
-        } => ledger::verify_bundle(
+            tsa_cert,
+        } => bundle::verify_bundle(
             g,
-            &bundle,
-            vkey.as_deref(),
-            against.as_deref(),
-            receipt.as_deref(),
+            &bundle::BundleArgs {
+                path: &bundle,
+                vkey: vkey.as_deref(),
+                against: against.as_deref(),
+                receipt: receipt.as_deref(),
+                tsa_cert: tsa_cert.as_deref(),
+            },
         ),
         Command::Verify {
             against, receipt, ..

@@ -33,6 +33,19 @@ impl std::fmt::Display for VerificationFailed {
 
 impl std::error::Error for VerificationFailed {}
 
+/// A bundle whose every check passed, but checked with the key it carries: nothing the
+/// reader holds says where it comes from. Already printed: exit status 3.
+#[derive(Debug)]
+pub(crate) struct OriginNotEstablished;
+
+impl std::fmt::Display for OriginNotEstablished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the bundle's origin is not established")
+    }
+}
+
+impl std::error::Error for OriginNotEstablished {}
+
 pub(crate) fn user_error(msg: impl Into<String>) -> anyhow::Error {
     UserError(msg.into()).into()
 }
@@ -91,6 +104,8 @@ fn main() -> ExitCode {
         Err(e) => {
             if e.downcast_ref::<VerificationFailed>().is_some() {
                 ExitCode::from(1)
+            } else if e.downcast_ref::<OriginNotEstablished>().is_some() {
+                ExitCode::from(3)
             } else if let Some(u) = e.downcast_ref::<UserError>() {
                 eprintln!("boundary: {u}");
                 ExitCode::from(2)

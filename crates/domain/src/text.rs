@@ -8,6 +8,8 @@ pub enum TextError {
     TooLong { max: usize, len: usize },
     #[error("This contains characters that cannot be stored; remove them and try again")]
     ControlCharacters,
+    #[error("Write this on one line of plain text: it cannot hold line breaks, tabs or hidden control characters (such as escape codes), which could hide or disguise what others read")]
+    HiddenCharacters,
 }
 
 fn clean(raw: &str, max: usize) -> Result<String, TextError> {
@@ -43,9 +45,97 @@ pub fn optional(raw: &str, max: usize) -> Result<Option<String>, TextError> {
     Ok(if s.is_empty() { None } else { Some(s) })
 }
 
+/// Characters that change how a terminal or a page lays text out rather than showing
+/// something: the C0 and C1 controls and DEL (ESC starts ANSI sequences, CR returns to the
+/// start of a line), the line and paragraph separators, and the bidirectional overrides
+/// and isolates that can make text read in another order. Text that reaches someone
+/// else's screen — a withholding reason printed by a bundle verifier — may hold none of
+/// these; verifiers show any they meet as [`printable`] escapes. The same set is written
+/// out in `docs/bundle-format.md` for other verifiers.
+#[must_use]
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `s` with every [`is_hidden`] character written as a `\u{1b}`-style escape, so that
+/// whatever a file says can be printed on a terminal without moving the cursor, erasing
+/// a line or reordering what follows.
+#[must_use]
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write;
+    if !s.chars().any(is_hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_hidden(c) {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// One line of plain text that others will read outside Boundary (a reason for
+/// withholding entries from an export): trimmed, bounded, blank as `None`, and refused
+/// when it holds a line break, a tab or any other [`is_hidden`] character.
+///
+/// # Errors
+/// `HiddenCharacters` for a hidden character; too long.
+pub fn one_line(raw: &str, max: usize) -> Result<Option<String>, TextError> {
+    let s = raw.trim();
+    if s.chars().any(|c| is_hidden(c) || c == '\t') {
+        return Err(TextError::HiddenCharacters);
+    }
+    let len = s.chars().count();
+    if len > max {
+        return Err(TextError::TooLong { max, len });
+    }
+    Ok((!s.is_empty()).then(|| s.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_characters_are_refused_on_one_line_and_escaped_for_printing() {
+        assert_eq!(
+            one_line("  names a neighbour ", 40).unwrap().as_deref(),
+            Some("names a neighbour")
+        );
+        assert_eq!(one_line("  ", 40).unwrap(), None);
+        for bad in [
+            "a\u{1b}[2Kb",
+            "a\rb",
+            "a\nb",
+            "a\tb",
+            "a\u{9b}b",
+            "a\u{7f}b",
+            "a\u{202e}b",
+            "a\u{2028}b",
+        ] {
+            assert_eq!(
+                one_line(bad, 40),
+                Err(TextError::HiddenCharacters),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            printable("ok\u{1b}[2K\rnext\u{202e}é"),
+            "ok\\u{1b}[2K\\u{d}next\\u{202e}é"
+        );
+        assert!(matches!(
+            printable("plain é"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn table() {

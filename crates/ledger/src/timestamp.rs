@@ -87,6 +87,19 @@ impl TsaCertificate {
         })?;
         Ok(Self { cert, key })
     }
+
+    /// Whose certificate it is, as an RFC 4514 name (`CN=…,O=…`): a reader who is shown a
+    /// timestamp needs to know whose word it is.
+    #[must_use]
+    pub fn subject(&self) -> String {
+        self.cert.tbs_certificate.subject.to_string()
+    }
+
+    /// Who issued it, as an RFC 4514 name; the same as the subject for a self-signed one.
+    #[must_use]
+    pub fn issuer(&self) -> String {
+        self.cert.tbs_certificate.issuer.to_string()
+    }
 }
 
 fn sha256_alg() -> AlgorithmIdentifier<der::Any> {

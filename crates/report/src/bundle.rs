@@ -2,23 +2,35 @@
 //! its inclusion proof to one signed checkpoint, the checkpoint and the log's verifier
 //! key, and a manifest signed by the same key so that nothing can be left out unseen.
 //! The format is documented in `docs/bundle-format.md`; [`verify`] checks a bundle from
-//! its bytes alone — no database, no network.
+//! its bytes alone — no database, no network — and says whose key and whose timestamp it
+//! was checked against: only a key the reader holds establishes where a bundle comes from.
 
+mod archive;
 mod held;
+mod period;
+mod stamp;
 mod verify;
 
 pub use held::{check_held, BundleReceipt};
-pub use verify::{verify, BundleReport};
+pub use period::OUTSIDE_PERIOD;
+pub use stamp::Stamp;
+pub use verify::{verify, BundleReport, Trust};
 
 use boundary_domain::CaseId;
 use boundary_ledger::note::LogSigner;
 use boundary_ledger::Hash;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
+use time::Date;
 use zip::write::SimpleFileOptions;
 
-/// The format's name, the first line of the manifest's signed statement.
-pub const FORMAT: &str = "boundary-bundle/1";
+/// The format's name, the first line of the manifest's signed statement. Format 2 adds
+/// the period asked for and the day of each contact withheld as outside it; verifiers
+/// still read format 1, which has neither.
+pub const FORMAT: &str = "boundary-bundle/2";
+
+/// The first format, still read.
+pub const FORMAT_1: &str = "boundary-bundle/1";
 
 /// Limits when reading a bundle, so that a crafted zip cannot exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -35,6 +47,8 @@ pub struct BundleEvent {
     pub content: Option<Vec<u8>>,
     /// Why it is withheld, when it is.
     pub withheld: Option<String>,
+    /// The day of the contact, for an event withheld as [`OUTSIDE_PERIOD`].
+    pub occurred_on: Option<Date>,
 }
 
 /// An attached file named by an event in the bundle: its bytes, or why they are withheld.
@@ -80,6 +94,8 @@ pub struct BundleInput<'a> {
     pub timestamp: Option<BundleTimestamp>,
     /// The checkpoints on the case's entries' receipts, smallest first.
     pub receipts: Vec<BundleReceipt>,
+    /// The period asked for: the first and last day of contacts, either open.
+    pub period: (Option<Date>, Option<Date>),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -88,6 +104,10 @@ pub(crate) struct Manifest {
     pub case: String,
     pub made_at: String,
     pub tree_size: u64,
+    /// The period asked for (format 2 on): signed with the rest, so that an event withheld
+    /// as outside it can be checked to be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<ManifestPeriod>,
     /// SHA-256 of README.txt and of evidence.pdf, so that neither can be swapped.
     pub readme_sha256: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,6 +119,13 @@ pub(crate) struct Manifest {
     pub timestamp: Option<ManifestTimestamp>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub receipts: Vec<ManifestReceipt>,
+}
+
+/// The first and last day of contacts asked for, `YYYY-MM-DD`; `null` is open.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ManifestPeriod {
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -134,6 +161,9 @@ pub(crate) struct ManifestEvent {
     pub file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withheld: Option<String>,
+    /// The day of the contact, `YYYY-MM-DD`, for an event withheld as outside the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_on: Option<String>,
     pub proof: Vec<String>,
 }
 
@@ -145,10 +175,15 @@ pub enum BundleError {
 
 /// The statement the log's key signs about a manifest: its format, case, tree size and
 /// the SHA-256 of the manifest's exact bytes.
-pub(crate) fn manifest_statement(case: &str, tree_size: u64, manifest: &[u8]) -> String {
+pub(crate) fn manifest_statement(
+    format: &str,
+    case: &str,
+    tree_size: u64,
+    manifest: &[u8],
+) -> String {
     use sha2::{Digest, Sha256};
     format!(
-        "{FORMAT}\ncase {case}\ntree {tree_size}\nmanifest {}\n",
+        "{format}\ncase {case}\ntree {tree_size}\nmanifest {}\n",
         hex::encode(Sha256::digest(manifest))
     )
 }
@@ -171,6 +206,10 @@ pub(crate) fn attachment_file(sha256: &str) -> String {
 
 const README: &str = include_str!("bundle/README.txt");
 
+fn day(d: Date) -> String {
+    boundary_domain::occurred::iso_date::format(d)
+}
+
 /// Writes the bundle as a zip.
 ///
 /// # Errors
@@ -182,6 +221,10 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
         case: input.case.to_string(),
         made_at: input.made_at.clone(),
         tree_size: input.tree_size,
+        period: Some(ManifestPeriod {
+            from: input.period.0.map(day),
+            to: input.period.1.map(day),
+        }),
         readme_sha256: hex::encode(Sha256::digest(README.as_bytes())),
         pdf_sha256: input.pdf.as_ref().map(|p| hex::encode(Sha256::digest(p))),
         events: input
@@ -193,6 +236,7 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
                 leaf_hash: e.leaf_hash.to_hex(),
                 file: e.content.as_ref().map(|_| event_file(e.seq)),
                 withheld: e.withheld.clone(),
+                occurred_on: e.occurred_on.map(day),
                 proof: e.proof.iter().map(Hash::to_hex).collect(),
             })
             .collect(),
@@ -213,7 +257,7 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
     };
     let manifest_bytes =
         serde_json::to_vec_pretty(&manifest).map_err(|e| BundleError::Write(e.to_string()))?;
-    let statement = manifest_statement(&manifest.case, input.tree_size, &manifest_bytes);
+    let statement = manifest_statement(FORMAT, &manifest.case, input.tree_size, &manifest_bytes);
     let signed = input.signer.sign(&statement);
 
     let err = |e: zip::result::ZipError| BundleError::Write(e.to_string());
@@ -255,5 +299,7 @@ pub fn write(input: &BundleInput<'_>) -> Result<Vec<u8>, BundleError> {
 
 #[cfg(test)]
 mod held_tests;
+#[cfg(test)]
+mod period_tests;
 #[cfg(test)]
 mod tests;

@@ -281,13 +281,13 @@ fn how_to_verify(l: &mut Layout, p: &PackInput) {
     for text in [
         "Every entry in this pack was written into Boundary's log when it was recorded. The log is a chain of fingerprints (SHA-256 hashes, as in RFC 9162): each entry's fingerprint is shown with it above as its leaf hash, and all of them together make one root fingerprint, which the log signs. That signed root is the checkpoint on the first page.",
         "If anyone changed, removed or added an entry after it was recorded, the fingerprints would no longer lead to the signed root. You do not need to trust Boundary, or whoever runs it, to check this.",
-        "Ask for the case's verifiable bundle (a .zip file made with this pack). It holds each entry exactly as it was fingerprinted, with its proof, the checkpoint and the log's key. Then either run `boundary verify --bundle FILE.zip`, which needs no network and no database, or follow the published description of the format (docs/bundle-format.md in Boundary's source) — it is short enough to check by hand or with your own program.",
+        "Ask for the case's verifiable bundle (a .zip file made with this pack). It holds each entry exactly as it was fingerprinted, with its proof, the checkpoint and the log's key. Then either run `boundary verify --bundle FILE.zip --vkey KEY`, which needs no network and no database, with the log's key obtained from the practice itself (or pass a receipt you were given with --receipt): without a key you hold it checks everything but says the bundle's origin is not established, and exits with status 3, because anyone can make a key under any log's name. Or follow the published description of the format (docs/bundle-format.md in Boundary's source) — it is short enough to check by hand or with your own program.",
     ] {
         l.paragraph(text, 9.5, false);
     }
     l.paragraph(
         &format!(
-            "Check that the log's key in the bundle is the one printed here: {}. A bundle can only prove it comes from the log whose key you trust.",
+            "The log's key, as Boundary had it when this pack was made: {}. A copy of this pack inside a bundle proves nothing about the bundle's key on its own: compare it with the key the practice gives you. A bundle can only prove it comes from the log whose key you trust.",
             p.vkey
         ),
         9.5,

@@ -332,7 +332,8 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     let path = tmp.path().join("bundle.zip");
     std::fs::write(&path, r.bytes().await.unwrap()).unwrap();
     let path = path.to_str().unwrap();
-    let o = boundary(&["verify", "--bundle", path], None);
+    let vkey = app.app.store.signer().verifier().vkey();
+    let o = boundary(&["verify", "--bundle", path, "--vkey", &vkey], None);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(o.status.success(), "{out}");
     assert!(out.contains("and 5 attached files checked"), "{out}");
@@ -342,7 +343,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     );
     let verifier = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/verifier");
     for (script, args) in [
-        ("verify_bundle.py", vec![path]),
+        ("verify_bundle.py", vec![path, "--vkey", &vkey]),
         ("tamper.py", vec![path, tmp.path().to_str().unwrap()]),
     ] {
         let o = std::process::Command::new("python3")

@@ -81,7 +81,17 @@ async fn a_large_export_shows_its_progress_and_can_be_downloaded_later(#[case] e
     let dir = tempfile::tempdir().unwrap();
     let bundle = dir.path().join("bundle.zip");
     std::fs::write(&bundle, r.bytes().await.unwrap()).unwrap();
-    let o = boundary(&["verify", "--bundle", bundle.to_str().unwrap()], None);
+    let vkey = app.app.store.signer().verifier().vkey();
+    let o = boundary(
+        &[
+            "verify",
+            "--bundle",
+            bundle.to_str().unwrap(),
+            "--vkey",
+            &vkey,
+        ],
+        None,
+    );
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success() && out.contains("3 withheld"), "{out}");
     // Kept sealed, not as the zip it is, while it waits to be downloaded.
@@ -142,7 +152,11 @@ async fn the_command_line_exports_a_case_as_its_owner_and_says_so_in_the_audit(
     let o = export(&["--format", "bundle", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(last_line(&o), out.to_str().unwrap());
-    let o = boundary(&["verify", "--bundle", out.to_str().unwrap()], None);
+    let vkey = app.app.store.signer().verifier().vkey();
+    let o = boundary(
+        &["verify", "--bundle", out.to_str().unwrap(), "--vkey", &vkey],
+        None,
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     let (_, audit) = app
         .api_get(&format!("/api/v1/cases/{case}/audit"), &owner)

@@ -143,17 +143,23 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     std::fs::write(&path, &bytes).unwrap();
     let path = path.to_str().unwrap();
 
-    // Boundary's own check, with no database.
-    let o = boundary(&["verify", "--bundle", path], None);
+    // Boundary's own check, with no database, and the log's key the officer was given.
+    let vkey = app.app.store.signer().verifier().vkey();
+    let o = boundary(&["verify", "--bundle", path, "--vkey", &vkey], None);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{out}{}", stderr(&o));
     assert!(out.starts_with(&format!("ok: case {case}:")), "{out}");
     assert!(out.contains("names a neighbour"), "{out}");
+    assert!(
+        out.contains("origin: established, by the key you gave (--vkey)"),
+        "{out}"
+    );
     // The receipt kept since the first entry was logged: the entry is in the bundle
     // unchanged, and the log grew from the receipt's checkpoint. Another case's receipt
     // says nothing either way. Both verifiers agree.
     let held = dir.path().join("receipt.json");
     let held = held.to_str().unwrap();
+    // A receipt the doctor kept also anchors the bundle to the log: no --vkey needed.
     for (receipt, good, says) in [
         (&first_receipt, true, "held: the receipt's entry is event"),
         (&other_receipt, false, "says nothing either way"),
@@ -166,16 +172,25 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
         let (ok, said) = python("verify_bundle.py", &[path, "--receipt", held]);
         assert!(ok == good && said.contains(says), "{said}");
     }
-    let o = boundary(&["--json", "verify", "--bundle", path], None);
+    let o = boundary(
+        &["--json", "verify", "--bundle", path, "--vkey", &vkey],
+        None,
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["ok"], true, "{v}");
     assert_eq!(v["withheld"][0]["reason"], "names a neighbour", "{v}");
-    let vkey = app.app.store.signer().verifier().vkey();
-    assert!(
-        boundary(&["verify", "--bundle", path, "--vkey", &vkey], None)
-            .status
-            .success()
+    // Without anything the reader holds: every check passes, but a script reading `ok`
+    // is told the origin is not established, and so is the exit status.
+    let o = boundary(&["--json", "verify", "--bundle", path], None);
+    assert_eq!(o.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (&v["ok"], &v["checked"]),
+        (&json!(false), &json!(true)),
+        "{v}"
     );
+    assert_eq!(v["origin_established"], false, "{v}");
+    assert_eq!(v["vkey"], vkey, "{v}");
     let stranger = boundary_ledger::LogSigner::from_seed(&[7; 32])
         .verifier()
         .vkey();
@@ -192,14 +207,14 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     // Three withheld: the entry, and the records of who looked (at the receipt, and the
     // export's own), which are left out unless asked for. The four entries' receipts
     // link in.
-    let (ok, out) = python("verify_bundle.py", &[path]);
+    let (ok, out) = python("verify_bundle.py", &[path, "--vkey", &vkey]);
     assert!(ok, "{out}");
     assert!(out.contains("3 withheld"), "{out}");
     assert!(
         out.contains("each of the 4 checkpoints on the entries' receipts"),
         "{out}"
     );
-    let o = boundary(&["verify", "--bundle", path], None);
+    let o = boundary(&["verify", "--bundle", path, "--vkey", &vkey], None);
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("a record of who looked at the case"),
         "{}",
@@ -215,8 +230,11 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
         .unwrap();
     let with_views = dir.path().join("with-views.zip");
     std::fs::write(&with_views, r.bytes().await.unwrap()).unwrap();
-    let (ok, out) = python("verify_bundle.py", &[with_views.to_str().unwrap()]);
-    assert!(ok && out.contains(", 0 withheld"), "{out}");
+    let (ok, out) = python(
+        "verify_bundle.py",
+        &[with_views.to_str().unwrap(), "--vkey", &vkey],
+    );
+    assert!(ok && !out.contains("withheld:"), "{out}");
     assert!(python_zip_contains(with_views.to_str().unwrap(), "case_viewed").0);
     let (ok, out) = python("tamper.py", &[path, dir.path().to_str().unwrap()]);
     assert!(ok, "{out}");
@@ -302,15 +320,21 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     assert_eq!(r.status(), StatusCode::OK);
     let later = dir.path().join("later.zip");
     std::fs::write(&later, r.bytes().await.unwrap()).unwrap();
-    let o = boundary(&["verify", "--bundle", later.to_str().unwrap()], None);
+    let later = later.to_str().unwrap();
+    let o = boundary(&["verify", "--bundle", later, "--vkey", &vkey], None);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(o.status.success(), "{out}");
     assert!(
         out.contains("withheld: events 3, 4, 5, 6: outside the period asked for"),
         "{out}"
     );
+    // The period is signed with the manifest, and both verifiers show it.
+    let period = format!("period: contacts on or after {tomorrow}; each event withheld as outside the period asked for is dated outside it");
+    assert!(out.contains(&period), "{out}");
+    let (ok, out) = python("verify_bundle.py", &[later, "--vkey", &vkey]);
+    assert!(ok && out.contains(&period), "{out}");
     let o = boundary(
-        &["--json", "verify", "--bundle", later.to_str().unwrap()],
+        &["--json", "verify", "--bundle", later, "--vkey", &vkey],
         None,
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -321,7 +345,7 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
         .filter(|w| w["reason"] == "outside the period asked for")
         .count();
     assert_eq!(outside, 4, "{v}");
-    assert!(!python_zip_contains(later.to_str().unwrap(), "Fourteen messages").0);
+    assert!(!python_zip_contains(later, "Fourteen messages").0);
     let (s, _) = app
         .api_post(
             &exports,

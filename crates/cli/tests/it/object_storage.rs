@@ -271,7 +271,17 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
     let dir = tempfile::tempdir().unwrap();
     let bundle = dir.path().join("bundle.zip");
     std::fs::write(&bundle, r.bytes().await.unwrap()).unwrap();
-    let o = boundary(&["verify", "--bundle", bundle.to_str().unwrap()], None);
+    let vkey = app.app.store.signer().verifier().vkey();
+    let o = boundary(
+        &[
+            "verify",
+            "--bundle",
+            bundle.to_str().unwrap(),
+            "--vkey",
+            &vkey,
+        ],
+        None,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
 
     // Another case's sealed file put in this one's place is refused, not shown.

@@ -1,6 +1,6 @@
 //! Trusted timestamps against a real TSA (`openssl ts` behind a tiny HTTP endpoint).
 
-use crate::helpers::{boundary, last_line};
+use crate::helpers::{boundary, last_line, stderr};
 use crate::tsa_support::{make_tsa, openssl, set_mode, HttpTsa};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -227,24 +227,57 @@ async fn checkpoints_are_timestamped_and_a_failing_tsa_never_blocks_logging() {
     let bundle = tsa_dir.join("bundle.zip");
     std::fs::write(&bundle, r.bytes().await.unwrap()).unwrap();
     let bundle = bundle.to_str().unwrap();
-    let o = boundary(&["verify", "--bundle", bundle], None);
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(o.status.success(), "{out}");
-    assert!(out.contains("timestamp: the log of"), "{out}");
+    // The certificate the bundle carries is the exporter's choice: the timestamp checks
+    // out against it, but both verifiers say whose it is and that it is not trusted; with
+    // the authority's own certificate it is, and with another authority's it fails.
+    let vkey = last_line(&run(data, &["checkpoint", "--vkey"], None));
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/verifier/verify_bundle.py");
-    let o = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(bundle)
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success(),
-        "{out}{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(out.contains("timestamp: the log of"), "{out}");
+    let python = |extra: &[&str]| {
+        std::process::Command::new("python3")
+            .arg(&script)
+            .arg(bundle)
+            .args(["--vkey", &vkey])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let rust = |extra: &[&str]| {
+        boundary(
+            &[&["verify", "--bundle", bundle, "--vkey", &vkey], extra].concat(),
+            None,
+        )
+    };
+    let (_other_keep, other_tsa) = make_tsa("timeStamping");
+    let own = tsa_dir.join("tsa.pem");
+    let other = other_tsa.join("tsa.pem");
+    let whose = "(subject CN=Boundary test TSA, issuer CN=Boundary test TSA CA)";
+    for (extra, code, says) in [
+        (
+            vec![],
+            0,
+            format!("according to a token checked against the certificate the bundle carries {whose}, not one you trust"),
+        ),
+        (
+            vec!["--tsa-cert", own.to_str().unwrap()],
+            0,
+            format!("by the token of the timestamping authority whose certificate you gave {whose}"),
+        ),
+        (
+            vec!["--tsa-cert", other.to_str().unwrap()],
+            1,
+            "FAILED: the timestamp was not made by the authority whose certificate you trust".to_owned(),
+        ),
+    ] {
+        for (who, o) in [("boundary", rust(&extra)), ("python", python(&extra))] {
+            let out = String::from_utf8_lossy(&o.stdout).into_owned();
+            assert_eq!(o.status.code(), Some(code), "{who} {extra:?}: {out}{}", stderr(&o));
+            assert!(out.contains(&says), "{who} {extra:?}: {out}");
+            if code == 0 {
+                assert!(out.contains("timestamp: the log of"), "{who}: {out}");
+            }
+        }
+    }
 
     // A token changed in the database is caught by verify.
     let mut token = row.0.clone();

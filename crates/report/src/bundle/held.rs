@@ -81,7 +81,7 @@ pub(super) fn check_receipts(
         let proof = r
             .consistency
             .iter()
-            .map(|p| super::verify::hash(p, &format!("a hash in {what}'s consistency proof")))
+            .map(|p| super::archive::hash(p, &format!("a hash in {what}'s consistency proof")))
             .collect::<Result<Vec<_>, _>>()?;
         grew_from(&c, latest, &proof)
             .map_err(|e| format!("the log did not grow from {what}: {e}"))?;

@@ -28,8 +28,8 @@ fn receipts(rewrite: bool) -> impl Fn(&MemoryTree, &LogSigner) -> Vec<BundleRece
     }
 }
 
-/// What the independent Python verifier says of a bundle.
-fn python_verdict(bytes: &[u8]) -> (bool, String) {
+/// What the independent Python verifier says of a bundle: its exit status and output.
+pub(super) fn python_verdict(bytes: &[u8], args: &[&str]) -> (i32, String) {
     use sha2::{Digest, Sha256};
     // Named by content: tests run at once must not share a file.
     let name = format!("boundary-held-{}.zip", hex::encode(Sha256::digest(bytes)));
@@ -41,11 +41,12 @@ fn python_verdict(bytes: &[u8]) -> (bool, String) {
     );
     let o = std::process::Command::new("python3")
         .args([script, path.to_str().unwrap()])
+        .args(args)
         .output()
         .expect("python3");
     let _ = std::fs::remove_file(&path);
     (
-        o.status.success(),
+        o.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&o.stdout).into_owned(),
     )
 }
@@ -53,27 +54,36 @@ fn python_verdict(bytes: &[u8]) -> (bool, String) {
 #[test]
 fn receipt_checkpoints_the_log_grew_from_verify_in_both_verifiers() {
     let good = bundle_with(false, receipts(false));
-    let r = verify(&good, None).unwrap();
+    let r = verify(&good, &Trust::default()).unwrap();
     assert_eq!(
         r.linked.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
         [6, 1, 3]
     );
-    let (ok, said) = python_verdict(&good);
-    assert!(ok && said.contains("each of the 2 checkpoints"), "{said}");
+    let vkey = LogSigner::from_seed(&[9; 32]).verifier().vkey();
+    let (code, said) = python_verdict(&good, &["--vkey", &vkey]);
+    assert!(
+        code == 0 && said.contains("each of the 2 checkpoints"),
+        "{said}"
+    );
+    // Without a key the reader holds, it checks out but its origin is not established.
+    let (code, said) = python_verdict(&good, &[]);
+    assert_eq!(code, 3, "{said}");
+    assert!(said.starts_with("origin not established"), "{said}");
+    assert!(said.contains(&format!("key: {vkey}\n")), "{said}");
 }
 
 #[test]
 fn a_history_rewritten_under_the_same_key_is_caught_by_both_verifiers() {
     // The log's key signs everything here: only the consistency proof can tell.
     let rewritten = bundle_with(false, receipts(true));
-    let why = verify(&rewritten, None).unwrap_err();
+    let why = verify(&rewritten, &Trust::default()).unwrap_err();
     assert!(
         why.contains("did not grow from the receipt checkpoint of 3 events"),
         "{why}"
     );
-    let (ok, said) = python_verdict(&rewritten);
+    let (code, said) = python_verdict(&rewritten, &[]);
     assert!(
-        !ok && said.contains("did not grow from the receipt checkpoint of 3"),
+        code == 1 && said.contains("did not grow from the receipt checkpoint of 3"),
         "{said}"
     );
 }
@@ -81,7 +91,7 @@ fn a_history_rewritten_under_the_same_key_is_caught_by_both_verifiers() {
 #[test]
 fn a_held_receipt_or_checkpoint_is_checked_against_the_bundle() {
     let signer = LogSigner::from_seed(&[9; 32]);
-    let r = verify(&bundle_with(false, receipts(false)), None).unwrap();
+    let r = verify(&bundle_with(false, receipts(false)), &Trust::default()).unwrap();
     // The receipt for event 3, given with the checkpoint after it.
     let (_, leaf3) = *r.leaves.iter().find(|(s, _)| *s == 3).unwrap();
     let (_, at3) = *r.linked.iter().find(|(s, _)| *s == 3).unwrap();

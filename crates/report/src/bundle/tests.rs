@@ -4,11 +4,11 @@ use boundary_domain::{Event, EventBody, MemberId, Timestamp};
 use boundary_ledger::{leaf_hash, MemoryTree};
 use std::io::Read;
 
-fn signer() -> LogSigner {
+pub(super) fn signer() -> LogSigner {
     LogSigner::from_seed(&[9; 32])
 }
 
-fn case(n: u8) -> CaseId {
+pub(super) fn case(n: u8) -> CaseId {
     CaseId::from_random([n; 16])
 }
 
@@ -21,6 +21,18 @@ fn bundle(withhold: bool) -> Vec<u8> {
 /// As [`bundle`], with the receipt checkpoints `receipts` makes from the log's tree.
 pub(super) fn bundle_with(
     withhold: bool,
+    receipts: impl Fn(&MemoryTree, &LogSigner) -> Vec<BundleReceipt>,
+) -> Vec<u8> {
+    let why = withhold.then(|| ("names a third party".to_owned(), None));
+    build(&signer(), why, (None, None), receipts)
+}
+
+/// The bundle of case 1 from a log of six events, signed by `s`, with event 3 withheld
+/// for `why` (a reason and the day of its contact) and the period asked for.
+pub(super) fn build(
+    s: &LogSigner,
+    why: Option<(String, Option<time::Date>)>,
+    period: (Option<time::Date>, Option<time::Date>),
     receipts: impl Fn(&MemoryTree, &LogSigner) -> Vec<BundleReceipt>,
 ) -> Vec<u8> {
     let mut tree = MemoryTree::new();
@@ -40,7 +52,6 @@ pub(super) fn bundle_with(
         tree.push(leaf_hash(&bytes));
         contents.push(bytes);
     }
-    let s = signer();
     let root = tree.root(6).unwrap();
     let checkpoint = s.sign_checkpoint(6, &root);
     let events = (0..6u64)
@@ -49,8 +60,9 @@ pub(super) fn bundle_with(
             seq: i + 1,
             leaf_hash: leaf_hash(&contents[i as usize]),
             proof: tree.inclusion(6, i).unwrap(),
-            content: (!(withhold && i == 2)).then(|| contents[i as usize].clone()),
-            withheld: (withhold && i == 2).then(|| "names a third party".to_owned()),
+            content: (why.is_none() || i != 2).then(|| contents[i as usize].clone()),
+            withheld: why.as_ref().filter(|_| i == 2).map(|w| w.0.clone()),
+            occurred_on: why.as_ref().filter(|_| i == 2).and_then(|w| w.1),
         })
         .collect();
     write(&BundleInput {
@@ -58,18 +70,19 @@ pub(super) fn bundle_with(
         made_at: "2026-11-27T12:00:00Z".into(),
         checkpoint: &checkpoint,
         tree_size: 6,
-        signer: &s,
+        signer: s,
         events,
         attachments: Vec::new(),
         pdf: Some(b"%PDF-1.7 not checked".to_vec()),
         timestamp: None,
-        receipts: receipts(&tree, &s),
+        receipts: receipts(&tree, s),
+        period,
     })
     .unwrap()
 }
 
 /// The same archive with each file passed through `change` (None drops it) and `add`ed.
-fn rezip(
+pub(super) fn rezip(
     bytes: &[u8],
     mut change: impl FnMut(&str, Vec<u8>) -> Option<Vec<u8>>,
     add: &[(&str, &[u8])],
@@ -93,7 +106,7 @@ fn rezip(
     out.finish().unwrap().into_inner()
 }
 
-fn edit(bytes: &[u8], file: &str, f: impl Fn(String) -> String) -> Vec<u8> {
+pub(super) fn edit(bytes: &[u8], file: &str, f: impl Fn(String) -> String) -> Vec<u8> {
     rezip(
         bytes,
         |name, c| {
@@ -109,17 +122,21 @@ fn edit(bytes: &[u8], file: &str, f: impl Fn(String) -> String) -> Vec<u8> {
 
 #[test]
 fn a_good_bundle_verifies_and_says_what_it_holds() {
-    let r = verify(&bundle(false), None).unwrap();
+    let r = verify(&bundle(false), &Trust::default()).unwrap();
     assert_eq!(r.case, case(1).to_string());
     assert_eq!((r.events, r.tree_size), (3, 6));
     assert!(r.origin.starts_with("boundary/"));
+    // Checked with the key it carries: it hangs together, but nothing says whose it is.
+    assert!(!r.key_trusted);
+    assert_eq!(r.vkey, signer().verifier().vkey());
     let trusted = signer().verifier().vkey();
-    assert!(verify(&bundle(false), Some(&trusted)).is_ok());
+    let r = verify(&bundle(false), &trusting(&trusted)).unwrap();
+    assert!(r.key_trusted);
 }
 
 #[test]
 fn a_withheld_event_still_proves_its_place() {
-    let r = verify(&bundle(true), None).unwrap();
+    let r = verify(&bundle(true), &Trust::default()).unwrap();
     assert_eq!(r.events, 2);
     assert_eq!(r.withheld, vec![(3, "names a third party".to_owned())]);
 }
@@ -188,16 +205,23 @@ fn every_kind_of_tampering_is_named() {
         ("not a zip", b"hello".to_vec(), "not a readable zip"),
     ];
     for (what, bytes, says) in cases {
-        let why = verify(&bytes, None).expect_err(what);
+        let why = verify(&bytes, &Trust::default()).expect_err(what);
         assert!(why.contains(says), "{what}: {why}");
     }
     let other = LogSigner::from_seed(&[8; 32]).verifier().vkey();
-    assert!(verify(&good, Some(&other))
+    assert!(verify(&good, &trusting(&other))
         .unwrap_err()
         .contains("not the one you trust"));
 }
 
-fn read(zip: &[u8], name: &str) -> Vec<u8> {
+pub(super) fn trusting(vkey: &str) -> Trust<'_> {
+    Trust {
+        vkey: Some(vkey),
+        tsa_cert: None,
+    }
+}
+
+pub(super) fn read(zip: &[u8], name: &str) -> Vec<u8> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
     let mut f = z.by_name(name).unwrap();
     let mut out = Vec::new();

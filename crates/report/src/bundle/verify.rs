@@ -1,18 +1,28 @@
 //! Checking a bundle from its bytes alone, step by step as `docs/bundle-format.md`
 //! describes, naming the first thing that is wrong.
 
-use super::{
-    attachment_file, event_file, manifest_statement, Manifest, FORMAT, MAX_FILES, MAX_FILE_BYTES,
-    MAX_TOTAL_BYTES,
-};
+use super::archive::{files, hash, text, KNOWN};
+use super::period::{self, Period};
+use super::stamp::{self, Stamp};
+use super::{attachment_file, event_file, manifest_statement, Manifest, FORMAT, FORMAT_1};
 use boundary_domain::Event;
 use boundary_domain::EventBody;
 use boundary_ledger::note::LogVerifier;
 use boundary_ledger::verify::verify_inclusion;
 use boundary_ledger::{leaf_hash, Hash};
-use std::collections::BTreeMap;
 use std::collections::BTreeSet;
-use std::io::Read;
+
+/// What the reader holds from outside the bundle. A bundle can only show that it is
+/// consistent with the key it carries; anyone can make a key and call it by a log's name,
+/// so where a bundle comes from is established only by a key the reader obtained
+/// separately — here, or through a checkpoint or receipt they hold ([`super::check_held`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Trust<'a> {
+    /// The log's verifier key (C2SP vkey), obtained separately.
+    pub vkey: Option<&'a str>,
+    /// The timestamping authority's own certificate (PEM).
+    pub tsa_cert: Option<&'a str>,
+}
 
 /// What a bundle that checks out holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,10 +39,17 @@ pub struct BundleReport {
     pub withheld: Vec<(u64, String)>,
     /// Attached files withheld: (SHA-256, reason).
     pub withheld_files: Vec<(String, String)>,
-    /// The tree size a timestamping authority stamped, and the time it gives.
-    pub timestamped: Option<(u64, String)>,
-    /// The verifier key used: the bundle's own, unless one was given.
+    /// What a timestamping authority's token says, and against whose certificate.
+    pub timestamped: Option<Stamp>,
+    /// The verifier key used, in full: the bundle's own, unless one was given.
     pub vkey: String,
+    /// Whether that key is one the reader gave (`Trust::vkey`), not the bundle's.
+    pub key_trusted: bool,
+    /// The manifest's format.
+    pub format: String,
+    /// The period asked for, in words; `None` for a format 1 bundle, which does not
+    /// record it (so events withheld as outside it could not be checked).
+    pub period: Option<String>,
     /// Every checkpoint shown to be an earlier state of the same log: the bundle's own,
     /// the timestamped one and the receipts' — (size, root).
     pub linked: Vec<(u64, Hash)>,
@@ -42,83 +59,20 @@ pub struct BundleReport {
     pub receipts: usize,
 }
 
-const KNOWN: [&str; 6] = [
-    "README.txt",
-    "evidence.pdf",
-    "manifest.json",
-    "manifest.sig",
-    "checkpoint.txt",
-    "vkey.txt",
-];
-
-fn files(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("the file is not a readable zip archive ({e})"))?;
-    // The zip reader keeps one entry per name; a second with the same name would be
-    // silently skipped, so a bundle that has one is refused outright.
-    if zip.has_duplicate_names() {
-        return Err("the archive holds two files with the same name".into());
-    }
-    if zip.len() > MAX_FILES {
-        return Err(format!("the archive holds more than {MAX_FILES} files"));
-    }
-    let mut out = BTreeMap::new();
-    let mut total = 0u64;
-    for i in 0..zip.len() {
-        let mut f = zip
-            .by_index(i)
-            .map_err(|e| format!("file {i} of the archive cannot be read ({e})"))?;
-        if f.is_dir() {
-            continue;
-        }
-        let name = f
-            .name()
-            .map_err(|e| format!("file {i} of the archive has a name that cannot be read ({e})"))?
-            .into_owned();
-        // The declared size can lie; the read is bounded whatever it says.
-        let mut content = Vec::new();
-        (&mut f)
-            .take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut content)
-            .map_err(|e| format!("{name} cannot be read from the archive ({e})"))?;
-        if content.len() as u64 > MAX_FILE_BYTES {
-            return Err(format!("{name} is larger than {MAX_FILE_BYTES} bytes"));
-        }
-        total += content.len() as u64;
-        if total > MAX_TOTAL_BYTES {
-            return Err(format!(
-                "the archive unpacks to more than {MAX_TOTAL_BYTES} bytes"
-            ));
-        }
-        if out.insert(name.clone(), content).is_some() {
-            return Err(format!("the archive holds {name} twice"));
-        }
-    }
-    Ok(out)
-}
-
-fn text<'a>(files: &'a BTreeMap<String, Vec<u8>>, name: &str) -> Result<&'a str, String> {
-    let bytes = files
-        .get(name)
-        .ok_or_else(|| format!("{name} is missing from the bundle"))?;
-    std::str::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))
-}
-
-pub(super) fn hash(hex: &str, what: &str) -> Result<Hash, String> {
-    Hash::from_hex(hex).map_err(|_| format!("{what} is not a SHA-256 hash in hex"))
-}
-
 /// Checks a bundle: the signatures on its checkpoint and manifest, and every event's
-/// hash, inclusion proof and case. With `trusted_vkey`, the signatures must be by that
-/// key; without, by the key the bundle carries (the report says which).
+/// hash, inclusion proof and case. With `trust.vkey`, the signatures must be by that key;
+/// without, by the key the bundle carries — which shows the bundle hangs together, not
+/// where it comes from (the report says which). Likewise the timestamp, with
+/// `trust.tsa_cert`.
 ///
 /// # Errors
-/// The first thing that is wrong, in a sentence.
-pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, String> {
+/// The first thing that is wrong, in a sentence. Text from the bundle in it may hold
+/// anything: print it through [`boundary_domain::text::printable`].
+pub fn verify(bytes: &[u8], trust: &Trust<'_>) -> Result<BundleReport, String> {
     let files = files(bytes)?;
     let carried = text(&files, "vkey.txt")?.trim().to_owned();
-    let vkey = trusted_vkey.map_or(carried.clone(), |k| k.trim().to_owned());
-    if trusted_vkey.is_some() && carried != vkey {
+    let vkey = trust.vkey.map_or(carried.clone(), |k| k.trim().to_owned());
+    if trust.vkey.is_some() && carried != vkey {
         return Err("the bundle's verifier key is not the one you trust".into());
     }
     let verifier = LogVerifier::from_vkey(&vkey).map_err(|e| format!("vkey.txt: {e}"))?;
@@ -128,16 +82,33 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
         .ok_or("manifest.json is missing from the bundle")?;
     let manifest: Manifest = serde_json::from_slice(manifest_bytes)
         .map_err(|e| format!("manifest.json is not a bundle manifest ({e})"))?;
-    if manifest.format != FORMAT {
-        return Err(format!(
-            "manifest.json is in the format {:?}, not {FORMAT}",
-            manifest.format
-        ));
-    }
+    // Format 2 signs the period asked for; format 1 had none. Each format's manifest is
+    // signed under its own name, so one cannot be passed off as the other.
+    let period = match (manifest.format.as_str(), &manifest.period) {
+        (FORMAT, Some(p)) => Some(Period::read(p)?),
+        (FORMAT, None) => return Err("manifest.json does not say what period was asked for".into()),
+        (FORMAT_1, None) => None,
+        (FORMAT_1, Some(_)) => {
+            return Err(format!(
+                "manifest.json is in the format {FORMAT_1}, which has no period"
+            ))
+        }
+        (other, _) => {
+            return Err(format!(
+                "manifest.json is in the format {other:?}, not {FORMAT} (or {FORMAT_1})"
+            ))
+        }
+    };
     let statement = verifier
         .open(text(&files, "manifest.sig")?)
         .map_err(|e| format!("manifest.sig: {e}"))?;
-    if statement != manifest_statement(&manifest.case, manifest.tree_size, manifest_bytes) {
+    let expected = manifest_statement(
+        &manifest.format,
+        &manifest.case,
+        manifest.tree_size,
+        manifest_bytes,
+    );
+    if statement != expected {
         return Err("manifest.json is not the manifest the log signed: an event was added, removed or changed in it".into());
     }
 
@@ -209,6 +180,7 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
         )
         .map_err(|err| format!("event {seq} is not in the signed log: {err}"))?;
         leaves.push((seq, leaf));
+        period::check_event(period, e)?;
         match (&e.file, &e.withheld) {
             (None, Some(reason)) if !reason.trim().is_empty() => {
                 withheld.push((seq, reason.clone()));
@@ -286,33 +258,8 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
     let timestamped = match &manifest.timestamp {
         None => None,
         Some(t) => {
-            use sha2::{Digest, Sha256};
-            let stamped = verifier
-                .open_checkpoint(text(&files, "timestamp/checkpoint.txt")?)
-                .map_err(|e| format!("timestamp/checkpoint.txt: {e}"))?;
-            if stamped.size != t.tree_size {
-                return Err("the timestamped checkpoint is not the one the manifest names".into());
-            }
-            let proof = t
-                .consistency
-                .iter()
-                .map(|p| hash(p, "a hash in the timestamp's consistency proof"))
-                .collect::<Result<Vec<_>, _>>()?;
-            super::held::grew_from(&stamped, &checkpoint, &proof).map_err(|e| {
-                format!("the log did not grow from the timestamped checkpoint: {e}")
-            })?;
-            linked.push((stamped.size, stamped.root));
-            let pem = text(&files, "timestamp/tsa.pem")?;
-            if hex::encode(Sha256::digest(pem.as_bytes())) != t.tsa_cert_sha256 {
-                return Err("timestamp/tsa.pem is not the certificate the manifest names".into());
-            }
-            let cert = boundary_ledger::timestamp::TsaCertificate::from_pem(pem)
-                .map_err(|e| format!("timestamp/tsa.pem: {e}"))?;
-            let token = files
-                .get("timestamp/token.tsr")
-                .ok_or("timestamp/token.tsr is missing from the bundle")?;
-            let time = boundary_ledger::timestamp::verify(token, stamped.body().as_bytes(), &cert)
-                .map_err(|e| format!("timestamp/token.tsr: {e}"))?;
+            let (stamp, link) = stamp::check(&files, t, &verifier, &checkpoint, trust.tsa_cert)?;
+            linked.push(link);
             for name in [
                 "timestamp/checkpoint.txt",
                 "timestamp/token.tsr",
@@ -320,7 +267,7 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
             ] {
                 listed.push(name.to_owned());
             }
-            Some((stamped.size, time))
+            Some(stamp)
         }
     };
     if let Some(extra) = files.keys().find(|name| !listed.contains(name)) {
@@ -338,6 +285,9 @@ pub fn verify(bytes: &[u8], trusted_vkey: Option<&str>) -> Result<BundleReport, 
         withheld_files,
         timestamped,
         vkey,
+        key_trusted: trust.vkey.is_some(),
+        format: manifest.format,
+        period: period.map(Period::words),
         linked,
         leaves,
         receipts,
