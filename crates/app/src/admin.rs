@@ -22,6 +22,17 @@ pub struct Invite {
     pub emailed: bool,
 }
 
+/// Invitation links are credentials: made only by an admin signed in on the page.
+fn refuse_token(actor: &Actor) -> Result<()> {
+    if actor.via_token {
+        Err(AppError::Forbidden(
+            "Invite people on the People page (/admin/members) while signed in: an API token cannot make a way to sign in.",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 impl App {
     /// Everyone in the admin's organisation.
     ///
@@ -48,6 +59,7 @@ impl App {
         role: &str,
     ) -> Result<Invite> {
         authorise::manage_people(actor)?;
+        refuse_token(actor)?;
         let checked = check_new_member(email, name, role, None)?;
         let (name, email) = (checked.1.clone(), checked.0.as_str().to_owned());
         let added = self.add_member_in(actor.org, checked, None).await?;
@@ -75,6 +87,7 @@ impl App {
     /// `Conflict` when they have accepted already or are deactivated.
     pub async fn renew_invite(&self, actor: &Actor, member: MemberId) -> Result<Invite> {
         let target = self.member_of_my_org(actor, member).await?;
+        refuse_token(actor)?;
         if target.accepted {
             return Err(AppError::Conflict(format!(
                 "{} has already joined: they can sign in.",

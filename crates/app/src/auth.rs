@@ -235,9 +235,12 @@ impl App {
             AppError::Invalid(f)
         })?;
         let hash = self.hash_password(new).await?;
-        // Ends every session of the user, this one included.
+        // Ends every session of the user, this one included, and every API token.
         self.store.set_password(user.id, &hash).await?;
-        tracing::info!(member = %actor.member, "password changed; every session ended");
+        self.store
+            .revoke_user_tokens(user.id, self.now_micros())
+            .await?;
+        tracing::info!(member = %actor.member, "password changed; every session and token ended");
         self.start_session(actor.member, user_agent).await
     }
 
@@ -317,6 +320,7 @@ pub(crate) fn actor_of(m: MemberRow) -> Actor {
         name: m.name,
         email: m.email,
         second_factor_due: m.totp_required && !m.totp_enabled,
+        via_token: false,
         roles: m.roles,
         address: None,
     }

@@ -188,6 +188,10 @@ pub struct Actor {
     /// Their organisation requires two-factor sign-in and they have not set it up:
     /// until they do, they may do nothing else.
     pub second_factor_due: bool,
+    /// Acting through an API token rather than a signed-in session: nothing that makes a
+    /// way to sign in (an invitation link) is done this way, so that a leaked token
+    /// cannot be turned into a lasting account.
+    pub via_token: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

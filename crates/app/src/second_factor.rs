@@ -154,7 +154,8 @@ impl App {
         }
         let (codes, hashes) = self.recovery_codes().await?;
         self.store.confirm_totp(actor.user, &hashes).await?;
-        self.end_sessions(actor, current_session, "others").await?;
+        // Sessions and tokens made with the password alone end with it.
+        self.end_everything_else(actor, current_session).await?;
         tracing::info!(member = %actor.member, "two-factor sign-in turned on");
         Ok(codes)
     }

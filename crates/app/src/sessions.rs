@@ -51,8 +51,8 @@ impl App {
             .collect())
     }
 
-    /// Signs out one of the actor's other devices, or all of them with `"others"`, after
-    /// they type their password again (ASVS 7.5.2).
+    /// Signs out one of the actor's other devices, or all of them with `"others"` — which
+    /// ends their API tokens too — after they type their password again (ASVS 7.5.2).
     ///
     /// # Errors
     /// `Invalid` for a wrong password; `NotFound` for a handle that is not theirs.
@@ -64,7 +64,27 @@ impl App {
         handle: &str,
     ) -> Result<()> {
         self.confirm_password(actor, password, "password").await?;
-        self.end_sessions(actor, current_secret, handle).await
+        if handle == "others" {
+            self.end_everything_else(actor, current_secret).await
+        } else {
+            self.end_sessions(actor, current_secret, handle).await
+        }
+    }
+
+    /// Every other session of the actor's, and every API token: what "sign out
+    /// everywhere else" and turning on two-factor sign-in mean.
+    pub(crate) async fn end_everything_else(
+        &self,
+        actor: &Actor,
+        current_secret: &str,
+    ) -> Result<()> {
+        self.end_sessions(actor, current_secret, "others").await?;
+        let ended = self
+            .store
+            .revoke_user_tokens(actor.user, self.now_micros())
+            .await?;
+        tracing::info!(member = %actor.member, tokens = ended, "other sessions and API tokens ended");
+        Ok(())
     }
 
     /// Signs out the actor's session with this handle, or every other one with `"others"`.

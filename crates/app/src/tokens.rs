@@ -1,5 +1,7 @@
 //! Personal access tokens for the API: made by their holder, shown once, listed by a
-//! public id, revocable, optionally expiring.
+//! public id, revocable, and always expiring (90 days unless the holder chooses up to a
+//! year). Changing the password, signing out other devices and turning on two-factor
+//! sign-in end them all: a token must not outlive what should end it.
 
 use crate::auth::{actor_of, secret_hash};
 use crate::{Actor, App, AppError, Result};
@@ -9,19 +11,22 @@ use boundary_store::StoreError;
 
 const TOKEN_PREFIX: &str = "bnd_";
 pub const TOKEN_LABEL_MAX: usize = 100;
-/// A token may live at most a year; without an expiry it lives until revoked.
+/// A token may live at most a year.
 pub const TOKEN_DAYS_MAX: i64 = 366;
+/// How long a token lives when its maker does not say.
+pub const TOKEN_DAYS_DEFAULT: i64 = 90;
 
 /// A token just made: its public id, and the secret, which is never shown again.
 #[derive(Debug, Clone)]
 pub struct NewToken {
     pub id: String,
     pub secret: String,
-    pub expires_micros: Option<i64>,
+    pub expires_micros: i64,
 }
 
 impl App {
-    /// A personal access token for the API, returned once.
+    /// A personal access token for the API, returned once, living `expires_in_days`
+    /// (90 when not given).
     ///
     /// # Errors
     /// `Invalid` for an over-long label or an expiry outside 1 to 366 days.
@@ -43,9 +48,7 @@ impl App {
             if !(1..=TOKEN_DAYS_MAX).contains(&d) {
                 errors.add(
                     "expires_in_days",
-                    format!(
-                        "A token can last from 1 to {TOKEN_DAYS_MAX} days, or until you revoke it"
-                    ),
+                    format!("A token can last from 1 to {TOKEN_DAYS_MAX} days"),
                 );
             }
         }
@@ -53,7 +56,8 @@ impl App {
         let secret = format!("{TOKEN_PREFIX}{}", self.secret());
         let id = hex::encode(self.random.bytes16());
         let now = self.now_micros();
-        let expires_micros = expires_in_days.map(|d| now + d * 86_400 * 1_000_000);
+        let days = expires_in_days.unwrap_or(TOKEN_DAYS_DEFAULT);
+        let expires_micros = now + days * 86_400 * 1_000_000;
         self.store
             .create_token(
                 &id,
@@ -61,7 +65,7 @@ impl App {
                 member,
                 label,
                 now,
-                expires_micros,
+                Some(expires_micros),
             )
             .await?;
         tracing::info!(%member, token = %id, "API token created");
@@ -113,6 +117,9 @@ impl App {
         if !member.usable() {
             return Err(AppError::Unauthenticated);
         }
-        Ok(actor_of(member))
+        Ok(Actor {
+            via_token: true,
+            ..actor_of(member)
+        })
     }
 }

@@ -23,6 +23,22 @@ pub struct TokenInfo {
 }
 
 impl Store {
+    /// Revokes every live token of the user behind any of their memberships.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn revoke_user_tokens(&self, user: boundary_domain::UserId, now: i64) -> Result<u64> {
+        let r = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE revoked_at IS NULL \
+             AND member_id IN (SELECT id FROM members WHERE user_id = $2)",
+        )
+        .bind(now)
+        .bind(user.to_string())
+        .execute(self.pool())
+        .await?;
+        Ok(r.rows_affected())
+    }
+
     /// # Errors
     /// Database errors.
     pub async fn create_token(

@@ -64,6 +64,7 @@ pub(crate) async fn run(entries: usize) -> anyhow::Result<()> {
         roles: Roles::new(vec![Role::Clinician]),
         address: None,
         second_factor_due: false,
+        via_token: false,
     };
     let case = app
         .open_case(

@@ -157,6 +157,14 @@ pub fn csrf_in(html: &str) -> String {
     html[start..start + 64].to_owned()
 }
 
+/// The invitation link shown on the admin's page after inviting someone: its path.
+pub fn invite_link_in(html: &str) -> String {
+    let start = html
+        .find("/password/")
+        .expect("an invitation link on the page");
+    html[start..start + "/password/".len() + 64].to_owned()
+}
+
 pub fn location(r: &Response) -> String {
     r.headers()
         .get("location")
@@ -282,6 +290,20 @@ impl TestApp {
             ],
         )
         .await
+    }
+
+    /// Invites someone from the People page as the admin signed in in this test browser;
+    /// returns the invitation link's path.
+    pub async fn invite_on_page(&self, email: &str, name: &str, role: &str) -> String {
+        let r = self
+            .submit(
+                "/admin/members",
+                "/admin/members",
+                &[("email", email), ("name", name), ("role", role)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        invite_link_in(&r.text().await.unwrap())
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {
@@ -496,6 +518,66 @@ pub fn practice(target: &[&str]) -> (String, String) {
     }
     let token = |email: &str| run(&["token", "create", "--email", email], None);
     (token("ada@example.nhs.uk"), token("bea@example.nhs.uk"))
+}
+
+/// Signs in on the sign-in page of a server started with [`serve`]; returns the cookies
+/// to send as a `cookie` header.
+pub async fn sign_in_at(base: &str, email: &str, password: &str) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = http.get(format!("{base}/sign-in")).send().await.unwrap();
+    let mut cookies = set_cookies(&r);
+    let csrf = csrf_in(&r.text().await.unwrap());
+    let r = http
+        .post(format!("{base}/sign-in"))
+        .header(COOKIE, &cookies)
+        .form(&[("email", email), ("password", password), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed in");
+    cookies = format!("{cookies}; {}", set_cookies(&r));
+    cookies
+}
+
+/// Invites someone on the People page of a server started with [`serve`], as the admin
+/// whose cookies these are; returns the page shown after.
+pub async fn invite_at(base: &str, cookies: &str, email: &str, name: &str, role: &str) -> String {
+    let http = reqwest::Client::new();
+    let page = http
+        .get(format!("{base}/admin/members"))
+        .header(COOKIE, cookies)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = http
+        .post(format!("{base}/admin/members"))
+        .header(COOKIE, cookies)
+        .form(&[
+            ("email", email),
+            ("name", name),
+            ("role", role),
+            ("csrf", &csrf_in(&page)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.text().await.unwrap()
+}
+
+fn set_cookies(r: &Response) -> String {
+    r.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 pub fn last_line(o: &std::process::Output) -> String {

@@ -9,12 +9,13 @@ use crate::people::{accept, member_in};
 use boundary_store::Engine;
 use reqwest::StatusCode;
 use rstest::rstest;
-use serde_json::{json, Value};
+use serde_json::json;
 
-/// Riverside (Ada: clinician and admin, with a token) and Hillside (Hal: its admin, with a
-/// token). Returns (Ada's token, Hal's token).
-async fn two_practices(app: &TestApp) -> (String, String) {
+/// Riverside (Ada: clinician and admin) and Hillside (Hal: its admin), each with a token
+/// and a signed-in session: (Ada's token, Ada's session, Hal's token, Hal's session).
+async fn two_practices(app: &TestApp) -> (String, String, String, String) {
     let ada = app.owner_token().await;
+    let ada_session = app.session_cookie().unwrap();
     app.app.add_org("Hillside Surgery").await.unwrap();
     let hal = app
         .app
@@ -29,26 +30,33 @@ async fn two_practices(app: &TestApp) -> (String, String) {
         .unwrap()
         .member;
     let hal = app.app.create_token(hal, None, None).await.unwrap().secret;
-    (ada, hal)
+    app.forget_cookies();
+    app.sign_in("hal@example.nhs.uk", PASSWORD).await;
+    let hal_session = app.session_cookie().unwrap();
+    (ada, ada_session, hal, hal_session)
 }
 
-async fn invite(app: &TestApp, token: &str, email: &str, name: &str, role: &str) -> Value {
-    let (s, b) = app
-        .api_post(
-            "/api/v1/members",
-            token,
-            json!({"email": email, "name": name, "role": role}),
+/// Invites someone on the People page as the admin whose session this is; returns the
+/// page and the link's path.
+async fn invite(
+    app: &TestApp,
+    admin: &str,
+    email: &str,
+    name: &str,
+    role: &str,
+) -> (String, String) {
+    app.set_session_cookie(admin);
+    let r = app
+        .submit(
+            "/admin/members",
+            "/admin/members",
+            &[("email", email), ("name", name), ("role", role)],
         )
         .await;
-    assert_eq!(s, StatusCode::CREATED, "{b}");
-    b
-}
-
-fn path_of(app: &TestApp, invitation: &Value) -> String {
-    invitation["invite_link"]
-        .as_str()
-        .expect("every invitation has a link")
-        .replace(&app.base, "")
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    let link = invite_link_in(&page);
+    (page, link)
 }
 
 /// The review's reproduction: Hillside's admin invites a doctor who is new to Boundary,
@@ -60,14 +68,22 @@ fn path_of(app: &TestApp, invitation: &Value) -> String {
 #[tokio::test]
 async fn another_organisations_admin_cannot_take_over_a_new_member(#[case] engine: Engine) {
     let app = spawn_app(engine).await;
-    let (ada, hal) = two_practices(&app).await;
-    let by_hillside = invite(&app, &hal, "newdoc@a.example", "Someone Else", "clinician").await;
-    let by_riverside = invite(&app, &ada, "newdoc@a.example", "Dr New", "manager").await;
-    assert!(by_riverside["invite_link"].is_string(), "{by_riverside}");
-    let riverside_member = by_riverside["member_id"].as_str().unwrap().to_owned();
+    let (ada, ada_session, hal, hal_session) = two_practices(&app).await;
+    let (_, hillside_link) = invite(
+        &app,
+        &hal_session,
+        "newdoc@a.example",
+        "Someone Else",
+        "clinician",
+    )
+    .await;
+    let (_, riverside_link) =
+        invite(&app, &ada_session, "newdoc@a.example", "Dr New", "manager").await;
+    let riverside_member = member_in(&app, "newdoc@a.example", "Riverside Surgery")
+        .await
+        .to_string();
 
     // Hillside's admin chooses the password with Hillside's link and signs in as newdoc.
-    let hillside_link = path_of(&app, &by_hillside);
     let r = accept(&app, &hillside_link, "attacker chosen passphrase").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let attacker = app.session_cookie().unwrap();
@@ -95,6 +111,20 @@ async fn another_organisations_admin_cannot_take_over_a_new_member(#[case] engin
         )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    app.set_session_cookie(&hal_session);
+    let (s, _) = app
+        .get_html(&format!("/admin/members/{riverside_member}/invite"))
+        .await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+    let r = app
+        .submit(
+            "/admin/members",
+            &format!("/admin/members/{riverside_member}/invite"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    app.set_session_cookie(&attacker);
     let case = app.api_case(&ada, "Patient A").await;
     let (s, b) = app
         .api_post(
@@ -112,9 +142,7 @@ async fn another_organisations_admin_cannot_take_over_a_new_member(#[case] engin
 
     // Riverside's link in the hands of a signed-in account it was not made for does
     // nothing: Hal's own account cannot take it.
-    let riverside_link = path_of(&app, &by_riverside);
-    app.forget_cookies();
-    app.sign_in("hal@example.nhs.uk", PASSWORD).await;
+    app.set_session_cookie(&hal_session);
     let (_, page) = app.get_html(&riverside_link).await;
     assert!(
         page.contains("This invitation is for another account"),
@@ -182,26 +210,36 @@ async fn an_invitation_answers_the_same_whether_or_not_the_address_has_an_accoun
     #[case] engine: Engine,
 ) {
     let app = spawn_app(engine).await;
-    let (_, hal) = two_practices(&app).await;
-    let existing = invite(&app, &hal, "ada@example.nhs.uk", "A. Patel", "manager").await;
-    let new = invite(&app, &hal, "nobody@example.nhs.uk", "N. Body", "manager").await;
-    let shape = |v: &Value| -> Vec<(String, &'static str)> {
-        v.as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| {
-                let kind = match v {
-                    Value::String(_) => "string",
-                    Value::Bool(_) => "bool",
-                    Value::Null => "null",
-                    _ => "other",
-                };
-                (k.clone(), kind)
-            })
-            .collect()
+    let (_, _, hal, hal_session) = two_practices(&app).await;
+    // The invitation as the admin sees it, with what they typed and the secret taken out.
+    let card = |page: &str, name: &str, email: &str, link: &str| -> String {
+        let start = page.find("boundary-invite").unwrap();
+        let end = start + page[start..].find("</div>\n</div>").unwrap();
+        page[start..end]
+            .replace(name, "NAME")
+            .replace(email, "EMAIL")
+            .replace(link, "LINK")
     };
-    assert_eq!(shape(&existing), shape(&new));
-    assert_eq!(existing["emailed"], new["emailed"]);
+    let (page, link) = invite(
+        &app,
+        &hal_session,
+        "ada@example.nhs.uk",
+        "A. Patel",
+        "manager",
+    )
+    .await;
+    let existing = card(&page, "A. Patel", "ada@example.nhs.uk", &link);
+    let (page, link) = invite(
+        &app,
+        &hal_session,
+        "nobody@example.nhs.uk",
+        "N. Body",
+        "manager",
+    )
+    .await;
+    let new = card(&page, "N. Body", "nobody@example.nhs.uk", &link);
+    assert_eq!(existing, new);
+    assert!(existing.contains("LINK"), "{existing}");
     let (_, people) = app.api_get("/api/v1/members", &hal).await;
     let text = people.to_string();
     assert!(
@@ -224,18 +262,18 @@ async fn an_invitation_answers_the_same_whether_or_not_the_address_has_an_accoun
 #[tokio::test]
 async fn a_person_accepts_a_second_organisation_and_switches_between_them(#[case] engine: Engine) {
     let app = spawn_app(engine).await;
-    let (_, hal) = two_practices(&app).await;
-    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let (_, ada_session, hal, hal_session) = two_practices(&app).await;
+    app.set_session_cookie(&ada_session);
     let case = app.open_case_page("Patient A").await;
-    let inv = invite(
+    let (_, link) = invite(
         &app,
-        &hal,
+        &hal_session,
         "ada@example.nhs.uk",
         "Dr Ada Patel",
         "clinician",
     )
     .await;
-    let link = path_of(&app, &inv);
+    app.set_session_cookie(&ada_session);
     let hillside = member_in(&app, "ada@example.nhs.uk", "Hillside Surgery").await;
 
     // Until she accepts, Hillside is not hers.
@@ -303,25 +341,19 @@ async fn a_person_accepts_a_second_organisation_and_switches_between_them(#[case
 #[tokio::test]
 async fn an_invitation_sets_a_first_password_only(#[case] engine: Engine) {
     let app = spawn_app(engine).await;
-    let (ada, hal) = two_practices(&app).await;
-    let inv = invite(&app, &ada, "cat@example.nhs.uk", "Cat", "clinician").await;
-    let first = path_of(&app, &inv);
-    let (s, again) = app
-        .api_post(
-            &format!(
-                "/api/v1/members/{}/invite",
-                inv["member_id"].as_str().unwrap()
-            ),
-            &ada,
-            json!({}),
+    let (_, ada_session, _, hal_session) = two_practices(&app).await;
+    let (_, first) = invite(&app, &ada_session, "cat@example.nhs.uk", "Cat", "clinician").await;
+    let cat = member_in(&app, "cat@example.nhs.uk", "Riverside Surgery").await;
+    let r = app
+        .submit(
+            "/admin/members",
+            &format!("/admin/members/{cat}/invite"),
+            &[],
         )
         .await;
-    assert_eq!(s, StatusCode::CREATED, "{again}");
-    let second = path_of(&app, &again);
-    let hillside = path_of(
-        &app,
-        &invite(&app, &hal, "cat@example.nhs.uk", "Cat", "manager").await,
-    );
+    assert_eq!(r.status(), StatusCode::OK);
+    let second = invite_link_in(&r.text().await.unwrap());
+    let (_, hillside) = invite(&app, &hal_session, "cat@example.nhs.uk", "Cat", "manager").await;
 
     app.forget_cookies();
     assert_eq!(app.get(&first).await.status(), StatusCode::NOT_FOUND);
@@ -362,17 +394,17 @@ async fn an_invitation_sets_a_first_password_only(#[case] engine: Engine) {
 #[tokio::test]
 async fn switching_organisation_does_not_renew_the_sign_in(#[case] engine: Engine) {
     let app = spawn_app(engine).await;
-    let (_, hal) = two_practices(&app).await;
-    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
-    let inv = invite(
+    let (_, _, _, hal_session) = two_practices(&app).await;
+    let (_, link) = invite(
         &app,
-        &hal,
+        &hal_session,
         "ada@example.nhs.uk",
         "Dr Ada Patel",
         "clinician",
     )
     .await;
-    let link = path_of(&app, &inv);
+    app.forget_cookies();
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
     app.submit(&link, &format!("{link}/accept"), &[]).await;
     let riverside = member_in(&app, "ada@example.nhs.uk", "Riverside Surgery").await;
     let hillside = member_in(&app, "ada@example.nhs.uk", "Hillside Surgery").await;

@@ -2,7 +2,7 @@
 //! invitation carries its link; a reminder carries no case content and goes once; a
 //! server that cannot be reached loses nothing. Plain, STARTTLS and TLS.
 
-use crate::helpers::{boundary, practice, serve};
+use crate::helpers::{boundary, invite_at, invite_link_in, practice, serve, sign_in_at};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -137,7 +137,7 @@ async fn invitations_and_reminders_are_emailed_without_case_content() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let data = data.to_str().unwrap();
-    let (ada, bea) = practice(&["--data", data]);
+    let (ada, _) = practice(&["--data", data]);
     let smtp = SmtpServer::start(dir.path(), None);
     let port = smtp.port.to_string();
     let server = serve(
@@ -160,15 +160,11 @@ async fn invitations_and_reminders_are_emailed_without_case_content() {
     let base = server.base.clone();
 
     // The invitation: e-mailed with the link the admin also sees, which works.
-    let invite = post(
-        &base,
-        &bea,
-        "/api/v1/members",
-        json!({"email": "new@example.nhs.uk", "name": "Dr New", "role": "clinician"}),
-    )
-    .await;
-    assert_eq!(invite["emailed"], true, "{invite}");
-    let link = invite["invite_link"].as_str().unwrap();
+    let admin = sign_in_at(&base, "bea@example.nhs.uk", "a long enough password").await;
+    let page = invite_at(&base, &admin, "new@example.nhs.uk", "Dr New", "clinician").await;
+    assert!(page.contains("Boundary has e-mailed this link"), "{page}");
+    let link = format!("http://boundary.test{}", invite_link_in(&page));
+    let link = link.as_str();
     let mail = smtp
         .wait_for("new@example.nhs.uk", "You have been invited to Boundary")
         .await;
@@ -312,7 +308,7 @@ async fn starttls_and_tls_are_used_and_a_failed_send_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let data = data.to_str().unwrap();
-    let (_, bea) = practice(&["--data", data]);
+    practice(&["--data", data]);
     let certs = certificates(dir.path());
     let ca = certs.join("ca.pem");
     let plain = SmtpServer::start(dir.path(), None);
@@ -347,18 +343,14 @@ async fn starttls_and_tls_are_used_and_a_failed_send_loses_nothing() {
             ],
         );
         let email = format!("person{i}@example.nhs.uk");
-        let invite = post(
-            &server.base,
-            &bea,
-            "/api/v1/members",
-            json!({"email": email, "name": "Someone", "role": "manager"}),
-        )
-        .await;
-        assert_eq!(invite["emailed"], delivered, "{security}: {invite}");
-        assert!(
-            invite["invite_link"].is_string(),
-            "the link is shown either way"
+        let admin = sign_in_at(&server.base, "bea@example.nhs.uk", "a long enough password").await;
+        let page = invite_at(&server.base, &admin, &email, "Someone", "manager").await;
+        assert_eq!(
+            page.contains("Boundary has e-mailed this link"),
+            delivered,
+            "{security}: {page}"
         );
+        invite_link_in(&page); // the link is shown either way
         if delivered {
             smtp.wait_for(&email, "You have been invited to Boundary")
                 .await;

@@ -33,6 +33,7 @@ mod sharing;
 mod sign_in;
 mod throttle;
 mod timestamps;
+mod token_lifetime;
 mod two_factor;
 
 mod tamper;

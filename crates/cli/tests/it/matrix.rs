@@ -197,9 +197,10 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("POST", "/admin/members/{id}/invite", "SNNNNANNSSNTN"),
     ("POST", "/admin/two-factor", "SNNNNANNSSNTA"),
     ("GET", "/api/v1/members", "SNNNNANNSSNFA"),
-    ("POST", "/api/v1/members", "SNNNNANNSSNFA"),
+    // Invitation links are made only on the page: a token cannot make a way to sign in.
+    ("POST", "/api/v1/members", "SNNNNFNNSSNFF"),
     ("PATCH", "/api/v1/members/{id}", "SNNNNANNSSNFN"),
-    ("POST", "/api/v1/members/{id}/invite", "SNNNNANNSSNFN"),
+    ("POST", "/api/v1/members/{id}/invite", "SNNNNFNNSSNFN"),
     ("GET", "/api/v1/organisation", "SNNNNANNSSNFA"),
     ("GET", "/admin/letters", "SNNNNANNSSNTA"),
     ("POST", "/admin/letters/{kind}", "SNNNNANNSSNTA"),

@@ -7,14 +7,6 @@ use reqwest::{Method, StatusCode};
 use rstest::rstest;
 use serde_json::json;
 
-/// The invitation link shown on the admin's page after inviting someone.
-pub(crate) fn invite_link_in(html: &str) -> String {
-    let start = html
-        .find("/password/")
-        .expect("an invitation link on the page");
-    html[start..start + "/password/".len() + 64].to_owned()
-}
-
 /// Someone follows an invitation link in their own browser and chooses a password.
 pub(crate) async fn accept(app: &TestApp, link: &str, password: &str) -> reqwest::Response {
     app.forget_cookies();
@@ -284,31 +276,30 @@ async fn admins_manage_people_through_the_api_and_nobody_else_can(#[case] engine
     let admin = app.owner_token().await;
     let clinician = app.clinician_with_token("bob@example.nhs.uk").await;
 
-    let (status, body) = app
-        .api_post(
-            "/api/v1/members",
-            &admin,
-            json!({"email": "cat@example.nhs.uk", "name": "Cat Jones", "role": "auditor"}),
-        )
+    // An invitation is a way to sign in: a token cannot make one, whatever it is given.
+    for body in [
+        json!({"email": "cat@example.nhs.uk", "name": "Cat Jones", "role": "auditor"}),
+        json!({"email": "dan@example.nhs.uk", "name": "Dan", "role": "boss"}),
+    ] {
+        let (status, refused) = app.api_post("/api/v1/members", &admin, body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+        assert!(refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/admin/members"));
+    }
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let link = app
+        .invite_on_page("cat@example.nhs.uk", "Cat Jones", "auditor")
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let cat = body["member_id"].as_str().unwrap().to_owned();
-    let link = body["invite_link"].as_str().unwrap();
-    assert!(
-        link.starts_with(&format!("{}/password/", app.base)),
-        "{link}"
-    );
-    assert!(body["expires_at"].as_str().unwrap().contains('T'));
-
-    let (status, body) = app
-        .api_post(
-            "/api/v1/members",
-            &admin,
-            json!({"email": "dan@example.nhs.uk", "name": "Dan", "role": "boss"}),
-        )
+    assert!(link.starts_with("/password/"), "{link}");
+    let cat = member_in(&app, "cat@example.nhs.uk", "Riverside Surgery")
+        .await
+        .to_string();
+    let (status, refused) = app
+        .api_post(&format!("/api/v1/members/{cat}/invite"), &admin, json!({}))
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["errors"]["role"].is_string(), "{body}");
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
 
     let (status, body) = app.api_get("/api/v1/members", &admin).await;
     assert_eq!(status, StatusCode::OK);

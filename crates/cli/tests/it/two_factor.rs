@@ -7,7 +7,7 @@ use rstest::rstest;
 use serde_json::json;
 
 /// The code an authenticator app shows at `unix` seconds for this base-32 secret.
-fn oathtool(secret: &str, unix: i64) -> String {
+pub(crate) fn oathtool(secret: &str, unix: i64) -> String {
     let out = std::process::Command::new("oathtool")
         .args(["--totp", "-b", "--now", &format!("@{unix}"), secret])
         .output()
@@ -20,7 +20,7 @@ fn oathtool(secret: &str, unix: i64) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
-fn now(app: &TestApp) -> i64 {
+pub(crate) fn now(app: &TestApp) -> i64 {
     boundary_app::Clock::now(app.clock.as_ref()).unix_micros() / 1_000_000
 }
 
@@ -55,7 +55,7 @@ async fn start_enrolment(app: &TestApp) -> String {
 }
 
 /// Sends the code on the enrolment form; returns the recovery codes shown.
-async fn confirm(app: &TestApp, code: &str) -> (StatusCode, Vec<String>) {
+pub(crate) async fn confirm(app: &TestApp, code: &str) -> (StatusCode, Vec<String>) {
     let r = app
         .submit(
             "/account/two-factor",
@@ -293,8 +293,9 @@ async fn an_organisation_that_requires_it_sends_everyone_to_set_it_up(#[case] en
     let (status, codes) = confirm(&app, &oathtool(&secret, now(&app))).await;
     assert_eq!((status, codes.len()), (StatusCode::OK, 10));
     assert_eq!(app.get("/cases").await.status(), StatusCode::OK);
+    // The token he made with his password alone ended when he turned it on.
     let (status, _) = app.api_get("/api/v1/cases", &bob_token).await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // Required means it cannot be turned off.
     app.clock.advance(30);

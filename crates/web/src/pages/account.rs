@@ -277,7 +277,7 @@ async fn create_token(
             Err(_) => {
                 let errors = boundary_domain::FieldErrors::one(
                     "expires_in_days",
-                    "Enter a number of days, like 30, or leave it empty",
+                    "Enter a number of days, like 30, or leave it empty for 90",
                 );
                 return tokens_page(&state, &me, None, form.with_errors(errors)).await;
             }
