@@ -65,6 +65,9 @@ pub(crate) async fn open(g: &Global) -> anyhow::Result<App> {
             folder.path().display()
         )));
     }
+    if let Some(why) = exposure(g, &folder) {
+        eprintln!("boundary: warning: {why}");
+    }
     let key = master_key(&folder)?;
     let signer = signer(&folder)?;
     let url = database_url(g)?;
@@ -74,6 +77,48 @@ pub(crate) async fn open(g: &Global) -> anyhow::Result<App> {
         .with_blobs(blobs(g, &folder).await?);
     bind_keys(&store).await?;
     Ok(App::new(store))
+}
+
+/// A sentence saying which of the data folder's files others on the machine can read,
+/// and the command that stops it; `None` when the folder is private.
+pub(crate) fn exposure(g: &Global, folder: &DataFolder) -> Option<String> {
+    let database = database_url(g).ok().and_then(|u| u.sqlite_file());
+    let exposed = folder.exposed(database.as_deref());
+    if exposed.is_empty() {
+        return None;
+    }
+    let mut fix = format!("chmod -R go-rwx {}", shell_word(folder.path()));
+    for e in exposed
+        .iter()
+        .filter(|e| !e.path.starts_with(folder.path()))
+    {
+        fix.push_str(&format!(" {}", shell_word(&e.path)));
+    }
+    let shown: Vec<String> = exposed
+        .iter()
+        .take(3)
+        .map(|e| format!("{} is mode {:o}", e.path.display(), e.mode))
+        .collect();
+    let more = match exposed.len() {
+        n if n > 3 => format!(" and {} more", n - 3),
+        _ => String::new(),
+    };
+    Some(format!(
+        "other users of this machine can read Boundary's data ({}{more}): run `{fix}` and start again",
+        shown.join(", ")
+    ))
+}
+
+/// A path as one word for a POSIX shell.
+fn shell_word(p: &std::path::Path) -> String {
+    let s = p.display().to_string();
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@".contains(c))
+    {
+        s
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// The data folder's `attachments/`, or the bucket the flags name, checked to answer.

@@ -1,5 +1,13 @@
 //! The data folder: the SQLite database (by default), the master key file and the log
-//! signing key. Key files are created once, with mode 0600, and never overwritten.
+//! signing key. The folder is made mode 0700 and every file in it 0600, since it holds
+//! names, addresses and who read which case; key files are created once and never
+//! overwritten.
+
+mod privacy;
+
+pub(crate) use privacy::create_private_dir;
+pub(crate) use privacy::create_private_file;
+pub use privacy::Exposed;
 
 use crate::crypto::MasterKey;
 use std::fs::OpenOptions;
@@ -68,10 +76,7 @@ impl DataFolder {
                 return Err(DataFolderError::KeyExists(p));
             }
         }
-        std::fs::create_dir_all(&self.path).map_err(|source| DataFolderError::Io {
-            path: self.path.clone(),
-            source,
-        })?;
+        self.create()?;
         if write_master_key {
             write_secret_file(&self.master_key_path(), &MasterKey::generate().to_hex())?;
         }

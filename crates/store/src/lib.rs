@@ -110,6 +110,9 @@ impl Store {
             Engine::Sqlite => 8,
             Engine::Postgres => 10,
         });
+        if let Some(file) = url.sqlite_file() {
+            data_folder::create_private_file(&file)?;
+        }
         if engine == Engine::Sqlite {
             options = options.after_connect(|conn, _meta| {
                 Box::pin(async move {

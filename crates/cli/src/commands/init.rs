@@ -40,6 +40,9 @@ pub(crate) async fn prepare(g: &Global, refuse_existing: bool) -> anyhow::Result
 pub(crate) async fn run(g: &Global) -> anyhow::Result<()> {
     let store = prepare(g, true).await?;
     store.close().await;
+    if let Some(why) = crate::context::exposure(g, &DataFolder::new(&g.data)) {
+        eprintln!("boundary: warning: {why}");
+    }
     eprintln!("Created the data folder {} with its keys (keep a copy of master.key somewhere safe: without it nothing can be read).", g.data.display());
     crate::commands::emit(g.json, "data", &g.data.display().to_string());
     Ok(())

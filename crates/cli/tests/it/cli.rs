@@ -478,6 +478,8 @@ async fn a_server_with_other_keys_refuses_an_existing_log(#[case] engine: Engine
     let elsewhere = tempfile::tempdir().unwrap();
     let fresh = elsewhere.path().join("fresh");
     std::fs::create_dir(&fresh).unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&fresh, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
     if app.db.postgres_name().is_none() {
         // SQLite lives in the data folder: copy the database, not the keys.
         for f in ["boundary.db", "boundary.db-wal", "boundary.db-shm"] {

@@ -16,6 +16,7 @@ mod cli;
 mod encryption;
 mod export_jobs;
 mod exports;
+mod file_modes;
 mod gifts;
 mod ledger;
 mod letters;

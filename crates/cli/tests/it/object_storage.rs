@@ -368,7 +368,8 @@ async fn two_servers_on_one_postgres_share_files_through_the_bucket() {
 fn a_bucket_that_does_not_answer_stops_the_server_before_it_serves() {
     let s3 = S3Server::start();
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().to_str().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
     assert!(boundary(&["--data", data, "init"], None).status.success());
     let mut child = Command::new(env!("CARGO_BIN_EXE_boundary"))
         .args(["--data", data, "--s3-bucket", "no-such-bucket"])
