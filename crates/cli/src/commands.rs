@@ -6,6 +6,7 @@ mod bench_ledger;
 mod bench_pdf;
 mod export;
 mod init;
+mod keys;
 mod ledger;
 mod mail;
 mod serve;
@@ -61,7 +62,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rebuild => admin::rebuild(g).await,
         Command::Keys {
             command: KeysCommand::Rotate,
-        } => admin::rotate_keys(g).await,
+        } => keys::rotate(g).await,
         Command::Verify {
             bundle: Some(bundle),
             vkey,

@@ -18,6 +18,7 @@ mod export_jobs;
 mod exports;
 mod file_modes;
 mod gifts;
+mod keys;
 mod ledger;
 mod letters;
 mod mail;

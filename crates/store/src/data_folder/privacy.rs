@@ -3,7 +3,7 @@
 //! it is made mode 0700 and its files 0600, and a folder or file that others can read
 //! or write is found at start.
 
-use super::{DataFolder, DataFolderError, MASTER_KEY_FILE};
+use super::{DataFolder, DataFolderError, MASTER_KEY_FILE, PENDING_MASTER_KEY_FILE};
 use std::path::{Path, PathBuf};
 
 /// A path in or of the data folder that the group or others may use, and its mode.
@@ -26,14 +26,20 @@ impl DataFolder {
         })
     }
 
-    /// The folder itself, its keys, its `attachments/` folder and the database
+    /// The folder itself, its keys, its lock, its `attachments/` folder and the database
     /// files named in `database` (`boundary.db` and its `-wal` and `-shm`), wherever one of
     /// them lets the group or others in. Each attached file is not looked at: it is sealed,
     /// and out of reach of others when its folders are 0700.
     #[must_use]
     pub fn exposed(&self, database: Option<&Path>) -> Vec<Exposed> {
         let mut paths = vec![self.path.clone()];
-        for name in [MASTER_KEY_FILE, super::SIGNING_KEY_FILE, "attachments"] {
+        for name in [
+            MASTER_KEY_FILE,
+            PENDING_MASTER_KEY_FILE,
+            super::SIGNING_KEY_FILE,
+            super::lock::LOCK_FILE,
+            "attachments",
+        ] {
             paths.push(self.path.join(name));
         }
         if let Some(db) = database {
