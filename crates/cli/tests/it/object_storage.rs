@@ -314,8 +314,11 @@ async fn two_servers_on_one_postgres_share_files_through_the_bucket() {
     let a1: Vec<&str> = a1.iter().map(String::as_str).collect();
     let a2: Vec<&str> = a2.iter().map(String::as_str).collect();
     let (token, _) = practice(&a1);
-    // The second server has its own folder holding the same keys, and no files.
+    // The second server has its own folder holding the same keys, and no files; private,
+    // as init makes one, or the server refuses it.
     std::fs::create_dir_all(&two).unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&two, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
     for key in ["master.key", "signing.key"] {
         std::fs::copy(one.join(key), two.join(key)).unwrap();
     }
