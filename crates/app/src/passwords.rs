@@ -95,7 +95,7 @@ fn is_repetitive(s: &str) -> bool {
     let chars: Vec<char> = s.chars().collect();
     let n = chars.len();
     (1..=n / 2)
-        .filter(|unit| n % unit == 0)
+        .filter(|unit| n.is_multiple_of(*unit))
         .any(|unit| chars.chunks(unit).all(|c| c == &chars[..unit]))
 }
 

@@ -7,6 +7,7 @@ mod bench_pdf;
 mod bundle;
 mod export;
 mod init;
+mod keys;
 mod ledger;
 mod mail;
 mod serve;
@@ -62,7 +63,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rebuild => admin::rebuild(g).await,
         Command::Keys {
             command: KeysCommand::Rotate,
-        } => admin::rotate_keys(g).await,
+        } => keys::rotate(g).await,
         Command::Verify {
             bundle: Some(bundle),
             vkey,

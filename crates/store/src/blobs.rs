@@ -239,7 +239,8 @@ fn write_synced(path: &Path, bytes: &[u8], mode: Put) -> Result<()> {
     if mode == Put::Create && path.exists() {
         return Ok(());
     }
-    std::fs::create_dir_all(dir).map_err(io)?;
+    // 0700, as the data folder: the names in a case's folder are the case's files.
+    crate::data_folder::create_private_dir(dir).map_err(io)?;
     // A temporary file of its own: two writers of one name never write into each other.
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;

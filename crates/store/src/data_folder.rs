@@ -1,5 +1,15 @@
 //! The data folder: the SQLite database (by default), the master key file and the log
-//! signing key. Key files are created once, with mode 0600, and never overwritten.
+//! signing key. The folder is made mode 0700 and every file in it 0600, since it holds
+//! names, addresses and who read which case; key files are created once and never
+//! overwritten. A new master key waits in `master.key.new` until it replaces the old one.
+
+mod lock;
+mod privacy;
+
+pub use lock::{FolderLock, Holder};
+pub(crate) use privacy::create_private_dir;
+pub(crate) use privacy::create_private_file;
+pub use privacy::Exposed;
 
 use crate::crypto::MasterKey;
 use std::fs::OpenOptions;
@@ -8,6 +18,9 @@ use std::path::{Path, PathBuf};
 
 pub const MASTER_KEY_FILE: &str = "master.key";
 pub const SIGNING_KEY_FILE: &str = "signing.key";
+/// Where `keys rotate` writes the new master key, durably, before any case key is
+/// wrapped under it; renamed over `master.key` once the database has taken the change.
+pub const PENDING_MASTER_KEY_FILE: &str = "master.key.new";
 
 #[derive(Debug, Clone)]
 pub struct DataFolder {
@@ -29,6 +42,12 @@ pub enum DataFolderError {
     BadMasterKey(PathBuf),
     #[error("{0} does not hold a log signing key (64 hexadecimal digits)")]
     BadSigningKey(PathBuf),
+    /// Another process holds the folder's lock in a way that excludes this one.
+    #[error("the data folder {folder} is in use")]
+    InUse {
+        folder: PathBuf,
+        holders: Vec<Holder>,
+    },
 }
 
 impl DataFolder {
@@ -52,6 +71,11 @@ impl DataFolder {
         self.path.join(SIGNING_KEY_FILE)
     }
 
+    #[must_use]
+    pub fn pending_master_key_path(&self) -> PathBuf {
+        self.path.join(PENDING_MASTER_KEY_FILE)
+    }
+
     /// Whether `init` has already run here.
     #[must_use]
     pub fn has_keys(&self) -> bool {
@@ -68,10 +92,7 @@ impl DataFolder {
                 return Err(DataFolderError::KeyExists(p));
             }
         }
-        std::fs::create_dir_all(&self.path).map_err(|source| DataFolderError::Io {
-            path: self.path.clone(),
-            source,
-        })?;
+        self.create()?;
         if write_master_key {
             write_secret_file(&self.master_key_path(), &MasterKey::generate().to_hex())?;
         }
@@ -101,17 +122,54 @@ impl DataFolder {
         Ok(signer)
     }
 
-    /// Puts a new master key in the key file, through a temporary file and a rename, so
-    /// that the file always holds one whole key.
+    /// Writes the next master key to `master.key.new` and makes it durable — the file
+    /// and the folder entry both synced — so that nothing is ever wrapped under a key
+    /// that is not safely on disk. Refuses to write over anything already there.
+    ///
+    /// # Errors
+    /// IO errors, including something already standing at `master.key.new`.
+    pub fn write_pending_master_key(&self, key: &MasterKey) -> Result<(), DataFolderError> {
+        write_secret_file(&self.pending_master_key_path(), &key.to_hex())
+    }
+
+    /// The key in `master.key.new`, if it holds a whole one. A file that is missing,
+    /// unreadable or not a key is `None`: such a file was never complete, and a key that
+    /// was never complete was never committed to (rotation syncs it before committing).
+    #[must_use]
+    pub fn read_pending_master_key(&self) -> Option<MasterKey> {
+        let text = std::fs::read_to_string(self.pending_master_key_path()).ok()?;
+        MasterKey::from_hex(&text).ok()
+    }
+
+    /// Makes `master.key.new` the master key: an atomic rename, then the folder synced so
+    /// that the rename survives a crash.
+    ///
+    /// # Errors
+    /// IO errors; `master.key` is then unchanged.
+    pub fn adopt_pending_master_key(&self) -> Result<(), DataFolderError> {
+        let next = self.pending_master_key_path();
+        std::fs::rename(&next, self.master_key_path())
+            .map_err(|source| DataFolderError::Io { path: next, source })?;
+        sync_dir(&self.path)
+    }
+
+    /// Removes a `master.key.new` left by a rotation that never committed. Only a plain
+    /// file is removed: anything else standing there is left for a person to look at
+    /// (and the next write refuses to go over it).
+    ///
+    /// The caller must have established that the database's keys are not wrapped under
+    /// it; that is what makes removing a key safe.
     ///
     /// # Errors
     /// IO errors.
-    pub fn replace_master_key(&self, key: &MasterKey) -> Result<(), DataFolderError> {
-        let next = self.path.join("master.key.new");
-        let _ = std::fs::remove_file(&next);
-        write_secret_file(&next, &key.to_hex())?;
-        std::fs::rename(&next, self.master_key_path())
-            .map_err(|source| DataFolderError::Io { path: next, source })
+    pub fn discard_pending_master_key(&self) -> Result<(), DataFolderError> {
+        let p = self.pending_master_key_path();
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.is_file() => {
+                std::fs::remove_file(&p).map_err(|source| DataFolderError::Io { path: p, source })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The master key from the key file.
@@ -143,7 +201,19 @@ fn write_secret_file(path: &Path, text: &str) -> Result<(), DataFolderError> {
     let mut f = opts.open(path).map_err(io)?;
     f.write_all(text.as_bytes()).map_err(io)?;
     f.write_all(b"\n").map_err(io)?;
-    f.sync_all().map_err(io)
+    f.sync_all().map_err(io)?;
+    // The file's name is in its folder: without this, a crash could leave no file at all.
+    path.parent().map_or(Ok(()), sync_dir)
+}
+
+/// Makes the names in a folder (files created, renamed or removed) durable.
+fn sync_dir(dir: &Path) -> Result<(), DataFolderError> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|source| DataFolderError::Io {
+            path: dir.to_owned(),
+            source,
+        })
 }
 
 #[cfg(test)]

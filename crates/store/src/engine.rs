@@ -46,6 +46,20 @@ impl DatabaseUrl {
         }
     }
 
+    /// The SQLite database file this URL names, if it names one (not `:memory:`).
+    #[must_use]
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        if self.engine != Engine::Sqlite {
+            return None;
+        }
+        let u = self.url.expose_secret();
+        let rest = u
+            .strip_prefix("sqlite://")
+            .or_else(|| u.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && !path.starts_with(':')).then(|| path.into())
+    }
+
     #[must_use]
     pub fn engine(&self) -> Engine {
         self.engine
@@ -91,5 +105,16 @@ mod tests {
         assert!(!format!("{u:?}").contains("s3cret"));
         assert_eq!(u.engine(), Engine::Postgres);
         assert!(DatabaseUrl::parse("mysql://x").is_err());
+        assert_eq!(u.sqlite_file(), None);
+    }
+
+    #[test]
+    fn the_sqlite_file_is_found_in_its_url() {
+        let u = DatabaseUrl::sqlite_in(Path::new("/srv/data"));
+        assert_eq!(u.sqlite_file(), Some("/srv/data/boundary.db".into()));
+        let u = DatabaseUrl::parse("sqlite:other.db?mode=rwc").unwrap();
+        assert_eq!(u.sqlite_file(), Some("other.db".into()));
+        let u = DatabaseUrl::parse("sqlite::memory:").unwrap();
+        assert_eq!(u.sqlite_file(), None);
     }
 }

@@ -51,6 +51,24 @@ pub(crate) fn event_ad(case: Option<&CaseId>, key: &KeyId, seq: Seq) -> Vec<u8> 
     }
 }
 
+/// Stores a wrapped data key only while its master key is the one the database names:
+/// a process still holding a key that `keys rotate` retired (one that lost its claim, say)
+/// must not wrap new keys under it, or neither key would open everything afterwards.
+pub(crate) const INSERT_DATA_KEY: &str =
+    "INSERT INTO data_keys (id, wrapped, master_key_id, created_at) \
+     SELECT $1, $2, $3, $4 WHERE NOT EXISTS \
+     (SELECT 1 FROM settings WHERE name = 'master_key_id' AND value <> $3)";
+
+/// What a refused [`INSERT_DATA_KEY`] means.
+pub(crate) fn refuse_retired_key(rows: u64) -> Result<()> {
+    if rows == 1 {
+        return Ok(());
+    }
+    Err(StoreError::WrongKey(
+        "the master key was rotated while this process was running; start it again with the new master.key".into(),
+    ))
+}
+
 pub(crate) fn key_ad(id: &KeyId) -> Vec<u8> {
     format!("boundary/data-key/v1|{id}").into_bytes()
 }
@@ -88,8 +106,10 @@ impl Store {
     }
 
     /// Re-wraps every case's data key under `new`, in one transaction that also holds the
-    /// append lock, so no case key is made under the old master key meanwhile. The case
-    /// keys themselves, and so every sealed value, are unchanged. Returns how many.
+    /// append lock, so no case key is made under the old master key meanwhile, and records
+    /// `new` as the database's master key. The case keys themselves, and so every sealed
+    /// value, are unchanged. Returns how many. `new` must be safely stored before this is
+    /// called: once it commits, nothing else opens the data.
     ///
     /// # Errors
     /// A data key that does not unwrap under the current master key; nothing changes then.
@@ -109,6 +129,16 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
         }
+        // In the same transaction: the database names its key whether or not it has any
+        // data keys, which is how a start after an interrupted rotation picks the key.
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
+        )
+        .bind(crate::MASTER_KEY_ID_SETTING)
+        .bind(new.id())
+        .execute(&mut *w.tx)
+        .await?;
         w.tx.commit().await?;
         Ok(rows.len())
     }
@@ -210,15 +240,14 @@ impl WriteTx<'_> {
     pub async fn new_data_key(&mut self, id: KeyId, at: Timestamp) -> Result<DataKey> {
         let key = DataKey::generate();
         let wrapped = self.store.master().wrap(&key, &key_ad(&id))?;
-        sqlx::query(
-            "INSERT INTO data_keys (id, wrapped, master_key_id, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id.to_string())
-        .bind(wrapped)
-        .bind(self.store.master().id())
-        .bind(at.to_string())
-        .execute(&mut *self.tx)
-        .await?;
+        let stored = sqlx::query(INSERT_DATA_KEY)
+            .bind(id.to_string())
+            .bind(wrapped)
+            .bind(self.store.master().id())
+            .bind(at.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        refuse_retired_key(stored.rows_affected())?;
         Ok(key)
     }
 

@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod baseline;
 pub mod blobs;
+pub mod claim;
 pub mod crypto;
 pub mod data_folder;
 pub mod engine;
@@ -34,6 +35,7 @@ pub mod testing;
 pub mod tokens;
 
 pub use boundary_ledger::{LogSigner, LogVerifier};
+pub use claim::Claim;
 pub use crypto::{CryptoError, DataKey, MasterKey};
 pub use engine::{DatabaseUrl, Engine};
 pub use events::{Appended, StoredEvent, WriteTx};
@@ -59,6 +61,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     WrongKey(String),
+    /// Another process's claim on the database excludes this one (see `claim`): who holds it.
+    #[error("the database is in use by {0}")]
+    InUse(String),
     /// The folder or bucket that keeps attached files cannot be read or written.
     #[error("attached files cannot be reached: {0}")]
     Files(String),
@@ -70,6 +75,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The setting that records the log's verifier key.
 pub const LOG_VKEY_SETTING: &str = "log_vkey";
+/// The setting that records which master key wraps the data keys, so that the right key
+/// is known even while no data key exists, and after a rotation was interrupted.
+pub const MASTER_KEY_ID_SETTING: &str = "master_key_id";
 
 /// A tree size and the roots of its complete subtrees, left to right.
 type Frontier = (u64, Vec<boundary_ledger::Hash>);
@@ -90,6 +98,8 @@ pub struct Store {
     local_writer: Arc<tokio::sync::Mutex<()>>,
     /// Where attached files are kept (sealed): a folder or a bucket.
     blobs: Option<blobs::Blobs>,
+    /// This process's claim on the deployment, held as long as any clone of the store.
+    claimed: Option<Arc<claim::Claimed>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -110,6 +120,9 @@ impl Store {
             Engine::Sqlite => 8,
             Engine::Postgres => 10,
         });
+        if let Some(file) = url.sqlite_file() {
+            data_folder::create_private_file(&file)?;
+        }
         if engine == Engine::Sqlite {
             options = options.after_connect(|conn, _meta| {
                 Box::pin(async move {
@@ -134,6 +147,7 @@ impl Store {
             frontier: Arc::new(std::sync::Mutex::new(None)),
             local_writer: Arc::new(tokio::sync::Mutex::new(())),
             blobs: None,
+            claimed: None,
         })
     }
 
@@ -184,12 +198,39 @@ impl Store {
                 .bind(self.master.id())
                 .fetch_optional(&self.pool)
                 .await?;
-        if other.is_some() {
+        let recorded = self.setting(MASTER_KEY_ID_SETTING).await?;
+        if other.is_some() || recorded.as_ref().is_some_and(|id| *id != self.master.id()) {
             return Err(StoreError::WrongKey(
                 "the case keys in this database were wrapped with another master key; use the deployment's own master.key (or BOUNDARY_MASTER_KEY)".into(),
             ));
         }
+        if recorded.is_none() {
+            self.set_setting(MASTER_KEY_ID_SETTING, &self.master.id())
+                .await?;
+        }
         Ok(())
+    }
+
+    /// The id of the master key that wraps this database's data keys, if it is known.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn live_master_key_id(&self) -> Result<Option<String>> {
+        if let Some(id) = self.setting(MASTER_KEY_ID_SETTING).await? {
+            return Ok(Some(id));
+        }
+        let row = sqlx::query("SELECT master_key_id FROM data_keys LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("master_key_id")).transpose()?)
+    }
+
+    /// The same database with another master key: the one found to wrap its data keys
+    /// when an interrupted rotation is finished at start.
+    #[must_use]
+    pub fn with_master_key(mut self, master: MasterKey) -> Self {
+        self.master = Arc::new(master);
+        self
     }
 
     /// Whether nothing has been set up yet: no organisation exists.

@@ -38,15 +38,14 @@ impl Store {
         let sealed = key.seal(secret, &secret_ad(user))?;
         let mut tx = self.pool().begin().await?;
         delete_totp(&mut tx, user).await?;
-        sqlx::query(
-            "INSERT INTO data_keys (id, wrapped, master_key_id, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(key_id.to_string())
-        .bind(wrapped)
-        .bind(self.master().id())
-        .bind(at.to_string())
-        .execute(&mut *tx)
-        .await?;
+        let stored = sqlx::query(crate::events::INSERT_DATA_KEY)
+            .bind(key_id.to_string())
+            .bind(wrapped)
+            .bind(self.master().id())
+            .bind(at.to_string())
+            .execute(&mut *tx)
+            .await?;
+        crate::events::refuse_retired_key(stored.rows_affected())?;
         sqlx::query(
             "INSERT INTO totp (user_id, key_id, sealed, confirmed, last_step, created_at) \
              VALUES ($1, $2, $3, 0, 0, $4)",

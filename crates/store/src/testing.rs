@@ -24,6 +24,12 @@ impl TestDb {
     /// The temporary folder or the PostgreSQL database cannot be made.
     pub async fn new(engine: Engine) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
         let dir = tempfile::tempdir()?;
+        // Private, as `boundary init` makes a data folder: servers refuse one others can read.
+        #[cfg(unix)]
+        std::fs::set_permissions(
+            dir.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )?;
         match engine {
             Engine::Sqlite => Ok(Self {
                 url: DatabaseUrl::sqlite_in(dir.path()),

@@ -74,27 +74,6 @@ pub(crate) async fn token_create(
     Ok(())
 }
 
-/// Stop every server first: a server still running holds the old key and can no longer
-/// open the case keys.
-pub(crate) async fn rotate_keys(g: &Global) -> anyhow::Result<()> {
-    let app = context::open(g).await?;
-    let new = boundary_store::MasterKey::generate();
-    let n = app.store.rewrap_data_keys(&new).await?;
-    app.store.close().await;
-    if std::env::var(context::MASTER_KEY_ENV).is_ok() {
-        eprintln!("Re-wrapped {n} data keys (of cases and two-factor secrets). BOUNDARY_MASTER_KEY is set, so the new key is printed once below: put it where BOUNDARY_MASTER_KEY comes from now; the old key opens nothing any more.");
-        emit(g.json, "master_key", &new.to_hex());
-    } else {
-        let folder = boundary_store::data_folder::DataFolder::new(&g.data);
-        folder.replace_master_key(&new).map_err(|e| {
-            anyhow::anyhow!("the data keys are re-wrapped but the new master key could not be written ({e}); it is in master.key.new — move it over master.key before starting Boundary")
-        })?;
-        eprintln!("Re-wrapped {n} data keys (of cases and two-factor secrets) under a new master key in {}; the old key opens nothing any more. Replace any copy you keep elsewhere.", folder.master_key_path().display());
-        emit(g.json, "data_keys", &n.to_string());
-    }
-    Ok(())
-}
-
 pub(crate) async fn rebuild(g: &Global) -> anyhow::Result<()> {
     let app = context::open(g).await?;
     let n = app.rebuild().await?;

@@ -21,6 +21,13 @@ pub(crate) async fn run(
     init_logging();
     // Settings that cannot work are refused before anything is created or served.
     let mailer = super::mail::mailer(mail)?;
+    // A folder others can read is refused, not quietly fixed: the operator learns that the
+    // data has been open (and may have set a group on purpose, for backups, say).
+    if let Some(why) =
+        crate::context::exposure(g, &boundary_store::data_folder::DataFolder::new(&g.data))
+    {
+        return Err(user_error(why));
+    }
     let store = super::init::prepare(g, false).await?;
     let mut app = App::new(store);
     app.limits.session_idle_seconds = sessions.session_idle_minutes * 60;

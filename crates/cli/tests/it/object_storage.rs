@@ -324,8 +324,11 @@ async fn two_servers_on_one_postgres_share_files_through_the_bucket() {
     let a1: Vec<&str> = a1.iter().map(String::as_str).collect();
     let a2: Vec<&str> = a2.iter().map(String::as_str).collect();
     let (token, _) = practice(&a1);
-    // The second server has its own folder holding the same keys, and no files.
+    // The second server has its own folder holding the same keys, and no files; private,
+    // as init makes one, or the server refuses it.
     std::fs::create_dir_all(&two).unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&two, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
     for key in ["master.key", "signing.key"] {
         std::fs::copy(one.join(key), two.join(key)).unwrap();
     }
@@ -378,7 +381,8 @@ async fn two_servers_on_one_postgres_share_files_through_the_bucket() {
 fn a_bucket_that_does_not_answer_stops_the_server_before_it_serves() {
     let s3 = S3Server::start();
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().to_str().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
     assert!(boundary(&["--data", data, "init"], None).status.success());
     let mut child = Command::new(env!("CARGO_BIN_EXE_boundary"))
         .args(["--data", data, "--s3-bucket", "no-such-bucket"])
