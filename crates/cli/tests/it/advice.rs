@@ -284,7 +284,15 @@ async fn the_advice_page_records_and_explains(#[case] engine: Engine) {
 #[tokio::test]
 async fn the_checklist_ticks_itself_from_the_records_and_takes_marks(#[case] engine: Engine) {
     let app = spawn_app(engine).await;
-    let owner = app.owner_token().await;
+    app.owner_token().await;
+    // A token for the whole story, which runs past a default token's 90 days.
+    let ada = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
+    let owner = app
+        .app
+        .create_token(ada, None, Some(boundary_app::tokens::TOKEN_DAYS_MAX))
+        .await
+        .unwrap()
+        .secret;
     let case = app.api_case(&owner, "Patient A").await;
     let today = app.app.uk_today();
     let list = format!("/api/v1/cases/{case}/checklist");
