@@ -128,16 +128,18 @@ impl App {
     }
 
     /// [`Self::verify_log`], then a replay of the log compared with the tables pages read
-    /// (in a transaction that is rolled back), so that a row edited behind Boundary's back —
+    /// (replayed into a scratch database), so that a row edited behind Boundary's back —
     /// a recorded time, an owner, a correction moved to another entry — is found too.
+    /// Nothing waits for it: it holds no append lock. One runs at a time in a deployment.
     ///
     /// # Errors
-    /// Only for failures to run at all.
+    /// `Conflict` while another verification runs; failures to run at all.
     pub async fn verify_all(
         &self,
         against: Option<&str>,
         receipt: Option<&Receipt>,
     ) -> Result<VerifyReport> {
+        let _one_at_a_time = self.store.verification_lock().await?;
         let mut report = self.verify_log(against, receipt).await?;
         if report.ok() {
             report.problem = match self.store.check_projections().await {
@@ -432,23 +434,5 @@ impl App {
             tsa: self.tsa_state(),
             timestamped_size: self.store.last_timestamped_size().await?,
         })
-    }
-
-    /// Runs a full verification now and records its outcome.
-    ///
-    /// # Errors
-    /// `NotFound` for anyone but auditors and admins.
-    pub async fn run_verification(&self, actor: &Actor) -> Result<VerifyReport> {
-        authorise::see_ledger(actor)?;
-        let report = self.verify_all(None, None).await?;
-        self.store
-            .record_verification(
-                self.now(),
-                report.ok(),
-                i64::try_from(report.events).unwrap_or(i64::MAX),
-                &report.summary(),
-            )
-            .await?;
-        Ok(report)
     }
 }

@@ -228,6 +228,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(what) => AppError::Conflict(format!("There is already {what}.")),
+            StoreError::InUse(who) => AppError::Conflict(format!("Not now: {who} is running.")),
             other => AppError::Store(other),
         }
     }

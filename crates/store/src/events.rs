@@ -217,7 +217,7 @@ impl Store {
     }
 }
 
-fn stored_event(r: &sqlx::any::AnyRow) -> Result<StoredEvent> {
+pub(crate) fn stored_event(r: &sqlx::any::AnyRow) -> Result<StoredEvent> {
     let case: Option<String> = r.try_get("case_id")?;
     Ok(StoredEvent {
         seq: Seq::new(r.try_get("seq")?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
@@ -339,23 +339,6 @@ impl Store {
         let n = self.replay(&mut w).await?;
         w.commit().await?;
         Ok(n)
-    }
-
-    /// Replays every event into the projections inside a transaction that is then rolled
-    /// back, and compares the result with what is stored: the pages' tables must say
-    /// exactly what the log says. Returns the first difference, if any.
-    ///
-    /// # Errors
-    /// An event that does not open or apply.
-    pub async fn check_projections(&self) -> Result<Option<String>> {
-        let mut w = self.begin_write().await?;
-        let stored = crate::projection_check::snapshot(&mut w.tx, self).await?;
-        self.replay(&mut w).await?;
-        let replayed = crate::projection_check::snapshot(&mut w.tx, self).await?;
-        drop(w);
-        Ok(crate::projection_check::first_difference(
-            &stored, &replayed,
-        ))
     }
 
     async fn replay(&self, w: &mut WriteTx<'_>) -> Result<i64> {

@@ -33,6 +33,7 @@ pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;
+pub mod verification_lock;
 
 pub use boundary_ledger::{LogSigner, LogVerifier};
 pub use claim::Claim;
@@ -98,6 +99,8 @@ pub struct Store {
     local_writer: Arc<tokio::sync::Mutex<()>>,
     /// Where attached files are kept (sealed): a folder or a bucket.
     blobs: Option<blobs::Blobs>,
+    /// The SQLite database's file, beside which a full verification takes its lock.
+    sqlite_file: Option<std::path::PathBuf>,
     /// This process's claim on the deployment, held as long as any clone of the store.
     claimed: Option<Arc<claim::Claimed>>,
 }
@@ -120,8 +123,9 @@ impl Store {
             Engine::Sqlite => 8,
             Engine::Postgres => 10,
         });
-        if let Some(file) = url.sqlite_file() {
-            data_folder::create_private_file(&file)?;
+        let sqlite_file = url.sqlite_file();
+        if let Some(file) = &sqlite_file {
+            data_folder::create_private_file(file)?;
         }
         if engine == Engine::Sqlite {
             options = options.after_connect(|conn, _meta| {
@@ -148,6 +152,7 @@ impl Store {
             local_writer: Arc::new(tokio::sync::Mutex::new(())),
             blobs: None,
             claimed: None,
+            sqlite_file,
         })
     }
 

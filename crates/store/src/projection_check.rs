@@ -1,12 +1,82 @@
-//! A snapshot of the projections in plain words — every row, its clear columns and its
-//! sealed values opened — for comparing what the pages' tables say with a replay of the
-//! log. Sealed values carry fresh random nonces, so rows are compared opened, not as bytes.
+//! Checking the tables pages read against a replay of the log. A snapshot of the
+//! projections in plain words — every row, its clear columns and its sealed values opened
+//! — is taken from the live database inside one read transaction (so events and tables
+//! are of one moment), and again from a scratch SQLite database the log is replayed
+//! into. Sealed values carry fresh random nonces, so rows are compared opened, not as
+//! bytes. Nothing holds the append lock meanwhile (issue 18, finding 7): a check of a
+//! long log never makes the doctor's next entry wait.
 
 use crate::crypto::{ad, DataKey};
-use crate::{Result, Store, StoreError};
-use boundary_domain::KeyId;
+use crate::{Engine, Result, Store, StoreError};
+use boundary_domain::{KeyId, Seq};
+use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, Row, Transaction};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
+
+/// Events read from the snapshot at a time.
+const BATCH: i64 = 1000;
+
+impl Store {
+    /// Replays every event into a scratch database and compares the result with the
+    /// tables pages read: they must say exactly what the log says. Returns the first
+    /// difference, if any. Appends go on meanwhile; the comparison is of the moment the
+    /// check began.
+    ///
+    /// # Errors
+    /// An event that does not open or apply; the scratch database cannot be made.
+    pub async fn check_projections(&self) -> Result<Option<String>> {
+        let mut read = self.pool().begin().await?;
+        if self.engine == Engine::Postgres {
+            // One snapshot for every statement; SQLite's read transaction in WAL mode
+            // is one already, from its first read.
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *read)
+                .await?;
+        }
+        let stored = snapshot(&mut read, self).await?;
+        // On disk, not in memory: a long log's tables can be large.
+        let dir = tempfile::tempdir()?;
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("replay.db").display()
+        );
+        let scratch = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&scratch).await?;
+        let mut replay = scratch.begin().await?;
+        let mut keys: HashMap<KeyId, DataKey> = HashMap::new();
+        let mut next = Seq::first();
+        loop {
+            let rows = sqlx::query(
+                "SELECT seq, case_id, key_id, event_type, sealed, leaf_hash FROM events \
+                 WHERE seq >= $1 ORDER BY seq LIMIT $2",
+            )
+            .bind(next.get())
+            .bind(BATCH)
+            .fetch_all(&mut *read)
+            .await?;
+            let Some(last) = rows.last() else { break };
+            next = crate::events::stored_event(last)?.seq.next();
+            for row in &rows {
+                let stored = crate::events::stored_event(row)?;
+                let key = match keys.entry(stored.key) {
+                    Entry::Occupied(o) => o.into_mut(),
+                    Entry::Vacant(v) => v.insert(self.data_key(stored.key).await?),
+                };
+                let (event, _) = self.open_event(&stored, key)?;
+                crate::projections::apply(&mut replay, stored.seq, stored.key, key, &event).await?;
+            }
+        }
+        let replayed = snapshot(&mut replay, self).await?;
+        drop(replay);
+        read.rollback().await?;
+        scratch.close().await;
+        Ok(first_difference(&stored, &replayed))
+    }
+}
 
 /// Row name ("entry 3f…") to its contents in words.
 pub(crate) type Snapshot = BTreeMap<String, String>;

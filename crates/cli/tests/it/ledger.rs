@@ -1,7 +1,7 @@
 //! Receipts, checkpoints and proofs as a holder checks them, the ledger page, and the
 //! refusal to record on a log that no longer matches its checkpoint.
 
-use crate::helpers::{location, spawn_app, PASSWORD};
+use crate::helpers::{boundary, location, spawn_app, stderr, TestApp, PASSWORD};
 use boundary_ledger::{verify_consistency, verify_inclusion, Hash, LogVerifier};
 use boundary_store::Engine;
 use reqwest::{Method, StatusCode};
@@ -187,13 +187,15 @@ async fn the_page_offers_the_receipt_and_the_ledger_page_is_for_auditors_and_adm
         serde_json::from_str(&r.text().await.unwrap()).unwrap();
     assert!(app.app.verify_log(None, Some(&receipt)).await.unwrap().ok());
 
-    // Ada is admin as well as clinician: she sees the ledger and runs a verification.
+    // Ada is admin as well as clinician: she sees the ledger, and the result of the
+    // verification whoever runs the server starts with `boundary verify`.
     let (status, html) = app.get_html("/ledger").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&app.app.store.signer().verifier().vkey()));
     assert!(html.contains("Never run"));
-    let r = app.submit("/ledger", "/ledger/verify", &[]).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(html.contains("boundary verify"));
+    let o = verify_on_the_command_line(&app);
+    assert!(o.status.success(), "{}", stderr(&o));
     let (_, html) = app.get_html("/ledger").await;
     // Three events, and the two looks at the case (its page, the receipt) the audit recorded.
     assert!(
@@ -315,4 +317,18 @@ async fn verifying_while_others_append_raises_no_false_alarm(#[case] engine: Eng
     assert!(runs > 1, "verification ran alongside the appends");
     let report = app.app.verify_log(None, None).await.unwrap();
     assert_eq!(report.events, 64);
+}
+
+/// `boundary verify` on the test server's data folder and database.
+pub(crate) fn verify_on_the_command_line(app: &TestApp) -> std::process::Output {
+    boundary(
+        &[
+            "verify",
+            "--data",
+            app.db.dir.path().to_str().unwrap(),
+            "--database",
+            app.db.url.expose(),
+        ],
+        None,
+    )
 }

@@ -37,6 +37,7 @@ mod throttle;
 mod timestamps;
 mod token_lifetime;
 mod two_factor;
+mod verify_load;
 
 mod tamper;
 #[path = "../../../../tests/support/tsa.rs"]

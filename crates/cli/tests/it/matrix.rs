@@ -156,7 +156,6 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     // The ledger's health: admins and auditors; the access audit: auditors.
     ("GET", "/ledger", "SNNNNAANSSNTA"),
-    ("POST", "/ledger/verify", "SNNNNAANSSNTA"),
     ("GET", "/api/v1/ledger", "SNNNNAANSSNFA"),
     ("GET", "/audit", "SNNNNNANSSNTN"),
     // The gift register: everyone but auditors records; managers and admins keep it.

@@ -2,14 +2,12 @@
 
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
-use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::response::Response;
 use boundary_app::AppError;
 
 #[derive(Template)]
@@ -55,16 +53,6 @@ async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
     ))
 }
 
-async fn verify(
-    State(state): State<AppState>,
-    me: SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    me.check_csrf(&FormState::from_pairs(pairs))?;
-    state.app.run_verification(&me.actor).await?;
-    Ok(Redirect::to("/ledger").into_response())
-}
-
 async fn receipt(
     State(state): State<AppState>,
     me: SignedIn,
@@ -78,6 +66,5 @@ async fn receipt(
 pub(super) fn router() -> Routes {
     Routes::new()
         .get("/ledger", show)
-        .post("/ledger/verify", verify)
         .get("/entries/{id}/receipt", receipt)
 }
