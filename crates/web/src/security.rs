@@ -22,9 +22,18 @@ fn cross_origin_write(state: &AppState, req: &Request) -> bool {
         return false;
     }
     let h = req.headers();
-    if h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
-        return true;
+    // Browsers say where a request came from in Sec-Fetch-Site, which no page can set.
+    // It decides when present: a page's own form posts are `same-origin` whatever the
+    // `Origin` header says — and under a strict referrer policy the Fetch standard has
+    // browsers send `Origin: null` on them (issue 12), which is no sign of an attack.
+    // `none` is the person themselves (a bookmark, the address bar): no other site made it.
+    match h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some("same-origin" | "none") => return false,
+        Some(_) => return true,
+        None => {}
     }
+    // An older browser without Sec-Fetch-Site: the origin must be ours. `null` is what a
+    // sandboxed frame or a data: page sends, so it is refused too.
     match h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         Some(origin) => origin != state.config.origin(),
         None => false,
@@ -73,9 +82,11 @@ pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Nex
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Not `no-referrer`: under it browsers send `Origin: null` even on our own form posts.
+    // `same-origin` tells no other site where a person was, and tells us our own origin.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(

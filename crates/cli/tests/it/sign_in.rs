@@ -240,9 +240,65 @@ async fn forms_without_the_token_or_from_elsewhere_change_nothing(#[case] engine
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // What browsers send: from another site, a sandboxed frame or a sibling site, refused;
+    // from the page itself — `Origin: null` under a strict referrer policy — accepted.
+    for (site, origin) in [
+        ("cross-site", "https://evil.example"),
+        ("cross-site", "null"),
+        ("same-site", "https://other.localhost"),
+    ] {
+        let r = app
+            .http
+            .post(format!("{}/cases", app.base))
+            .header(
+                "cookie",
+                format!("boundary_session={}", app.session_cookie().unwrap()),
+            )
+            .header("origin", origin)
+            .header("sec-fetch-site", site)
+            .form(&[("label", "Cross origin"), ("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{site} {origin}");
+    }
+    let r = app
+        .http
+        .post(format!("{}/cases", app.base))
+        .header(
+            "cookie",
+            format!("boundary_session={}", app.session_cookie().unwrap()),
+        )
+        .header("origin", "null")
+        .form(&[
+            ("label", "Null origin, no Sec-Fetch-Site"),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "an old browser's null is refused"
+    );
 
     let (_, html) = app.get_html("/cases").await;
     assert!(html.contains("You have no cases yet"));
+    let r = app
+        .http
+        .post(format!("{}/cases", app.base))
+        .header(
+            "cookie",
+            format!("boundary_session={}", app.session_cookie().unwrap()),
+        )
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("label", "Patient From The Page"), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the page's own form");
     // Sign-in also needs its own token.
     app.forget_cookies();
     let r = app
@@ -317,7 +373,7 @@ async fn pages_carry_security_headers_and_assets_are_cached(#[case] engine: Engi
             && !csp.contains("unsafe-inline")
     );
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["referrer-policy"], "same-origin");
     assert_eq!(h["cache-control"], "no-store");
 
     let r = app.get("/assets/nhsuk-frontend-10.6.1.min.css").await;
