@@ -32,6 +32,15 @@ from tlog import (Bad, cert_names, consistency_ok, inclusion_ok, leaf_hash, open
 FORMAT = "boundary-bundle/2"
 FORMAT_1 = "boundary-bundle/1"
 OUTSIDE = "outside the period asked for"
+ACCESS_RECORDS = "a record of who looked at the case in Boundary, with their address: left out unless asked for"
+NO_REASON_GIVEN = "withheld by the person who exported the case"
+
+
+def shown_reason(reason):
+    """Boundary's own wordings as they are; what the exporter typed, labelled and quoted."""
+    if reason in (OUTSIDE, ACCESS_RECORDS, NO_REASON_GIVEN):
+        return reason
+    return 'the exporter\'s reason: "%s"' % reason
 NOT_ESTABLISHED = 3
 KNOWN = {"README.txt", "evidence.pdf", "manifest.json", "manifest.sig", "checkpoint.txt", "vkey.txt"}
 MAX_FILE = 256 * 1024 * 1024
@@ -40,7 +49,11 @@ MAX_FILE = 256 * 1024 * 1024
 # C0 and C1 controls, DEL, the line and paragraph separators and the bidirectional
 # marks, overrides and isolates (docs/bundle-format.md, "Printing what a bundle says").
 HIDDEN = (set(range(0x00, 0x20)) | set(range(0x7F, 0xA0)) | {0x061C, 0x200E, 0x200F}
-          | set(range(0x2028, 0x202F)) | set(range(0x2066, 0x206A)))
+          | set(range(0x2028, 0x202F)) | set(range(0x2066, 0x206A))
+          # What shows nothing, or a space that is not one: text with it can pass for other text.
+          | {0x00A0, 0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x202F, 0x205F,
+             0x3000, 0x3164, 0xFEFF, 0xFFA0}
+          | set(range(0x2000, 0x200E)) | set(range(0x2060, 0x2065)))
 
 
 def printable(text):
@@ -327,9 +340,9 @@ def report(r, anchors):
     for seq, reason in r["withheld"]:
         by_reason.setdefault(reason, []).append(str(seq))
     for reason, seqs in by_reason.items():
-        say("withheld: %s %s: %s" % ("event" if len(seqs) == 1 else "events", ", ".join(seqs), reason))
+        say("withheld: %s %s: %s" % ("event" if len(seqs) == 1 else "events", ", ".join(seqs), shown_reason(reason)))
     for digest, reason in r["withheld_files"]:
-        say("withheld: attached file %s: %s" % (digest, reason))
+        say("withheld: attached file %s: %s" % (digest, shown_reason(reason)))
     if r["period"] is not None:
         say("period: %s; each event withheld as %s is dated outside it" % (r["period"], OUTSIDE))
     else:

@@ -22,11 +22,13 @@ pub struct Invite {
     pub emailed: bool,
 }
 
-/// Invitation links are credentials: made only by an admin signed in on the page.
-fn refuse_token(actor: &Actor) -> Result<()> {
+/// Invitation links are credentials, and roles and reactivation decide who may sign in
+/// to what: made only by an admin signed in on the page, never by a token that may have
+/// leaked.
+pub(crate) fn refuse_token(actor: &Actor) -> Result<()> {
     if actor.via_token {
         Err(AppError::Forbidden(
-            "Invite people on the People page (/admin/members) while signed in: an API token cannot make a way to sign in.",
+            "Do this on the People page (/admin/members) while signed in: an API token cannot invite people, make an admin or let someone back in.",
         ))
     } else {
         Ok(())
@@ -175,6 +177,16 @@ impl App {
                 Some(Roles::new(parsed))
             }
         };
+        // Taking access away works by token too (a script that removes a leaver); letting
+        // someone back in, or making an admin, does not: a leaked token must not become
+        // a lasting way in.
+        let readmits = active == Some(true) && !target.active;
+        let makes_admin = roles
+            .as_ref()
+            .is_some_and(|r| r.has(Role::Admin) && !target.roles.has(Role::Admin));
+        if readmits || makes_admin {
+            refuse_token(actor)?;
+        }
         if active == Some(false) && member == actor.member {
             return Err(AppError::Conflict(
                 "You cannot deactivate yourself: ask another admin.".into(),

@@ -59,6 +59,31 @@ impl App {
             .await?)
     }
 
+    /// The auditor's organisation's membership of the person with this address, whether
+    /// or not it is still active (a leaver's looks stay in the audit); `None` when there
+    /// is none. A membership elsewhere never answers for this organisation.
+    ///
+    /// # Errors
+    /// `NotFound` for anyone but auditors.
+    pub async fn audited_member(&self, actor: &Actor, email: &str) -> Result<Option<MemberId>> {
+        authorise::see_audit(actor)?;
+        let Ok(email) = boundary_domain::Email::parse(email) else {
+            return Ok(None);
+        };
+        let user = match self.store.user_by_email(&email).await {
+            Ok(u) => u,
+            Err(boundary_store::StoreError::NotFound) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(self
+            .store
+            .memberships(user.id)
+            .await?
+            .into_iter()
+            .find(|m| m.org == actor.org)
+            .map(|m| m.id))
+    }
+
     /// The organisation's access audit, optionally for one case or one member. Auditors only.
     ///
     /// # Errors

@@ -241,7 +241,11 @@ impl App {
             .revoke_user_tokens(user.id, self.now_micros())
             .await?;
         tracing::info!(member = %actor.member, "password changed; every session and token ended");
-        self.start_session(actor.member, user_agent).await
+        // A new id, but the old sign-in's time: a password change must not renew the
+        // 12-hour limit for whoever holds the session.
+        let signed_in_at = actor.signed_in_at.unwrap_or_else(|| self.now_micros());
+        self.session_signed_in_at(actor.member, user_agent, signed_in_at)
+            .await
     }
 
     /// Asks for the actor's password again before a change to how they sign in (ASVS
@@ -321,6 +325,7 @@ pub(crate) fn actor_of(m: MemberRow) -> Actor {
         email: m.email,
         second_factor_due: m.totp_required && !m.totp_enabled,
         via_token: false,
+        signed_in_at: None,
         roles: m.roles,
         address: None,
     }

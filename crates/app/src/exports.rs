@@ -30,12 +30,9 @@ pub(crate) struct Withheld {
     pub withhold_access_records: bool,
 }
 
-/// Why an entry outside the period asked for is left out.
-const OUTSIDE: &str = "outside the period asked for";
-
-/// Why the access audit's records are left out, unless asked for.
-const ACCESS_RECORD: &str =
-    "a record of who looked at the case in Boundary, with their address: left out unless asked for";
+use boundary_report::bundle::{
+    ACCESS_RECORDS as ACCESS_RECORD, NO_REASON_GIVEN as WITHHELD, OUTSIDE_PERIOD as OUTSIDE,
+};
 
 impl Withheld {
     fn entry_reason(&self, entry: &EntryId) -> Option<(&str, Option<Date>)> {
@@ -68,9 +65,6 @@ impl Withheld {
     }
 }
 
-/// Why withheld entries are left out, when no reason is given.
-const WITHHELD: &str = "withheld by the person who exported the case";
-
 /// The longest reason for withholding, in characters.
 const REASON_MAX: usize = 300;
 
@@ -81,10 +75,13 @@ const REASON_MAX: usize = 300;
 /// `docs/bundle-format.md`).
 fn withholding_reason(raw: Option<&str>) -> Result<String> {
     let reason = boundary_domain::text::one_line(raw.unwrap_or_default(), REASON_MAX)
-        .map_err(|e| FieldErrors::one("reason", e.to_string()))?;
+        .map_err(|e| FieldErrors::one("reason", e.to_string()))?
+        // Runs of spaces could wrap a line on a terminal into something that looks like
+        // a verifier's own.
+        .map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "));
     match reason {
         None => Ok(WITHHELD.to_owned()),
-        Some(r) if [OUTSIDE, ACCESS_RECORD].iter().any(|w| r.eq_ignore_ascii_case(w)) => {
+        Some(r) if [OUTSIDE, ACCESS_RECORD].iter().any(|w| looks_like(&r, w)) => {
             Err(FieldErrors::one(
                 "reason",
                 "Boundary uses this wording for what it leaves out itself; say in your own words why you withhold these",
@@ -93,6 +90,36 @@ fn withholding_reason(raw: Option<&str>) -> Result<String> {
         }
         Some(r) => Ok(r),
     }
+}
+
+/// `typed` could pass for Boundary's `wording` to a reader: the same letters give or take
+/// three (a look-alike letter from another alphabet, a missing or doubled one), whatever
+/// the case, spacing and punctuation.
+fn looks_like(typed: &str, wording: &str) -> bool {
+    let letters = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (letters(typed), letters(wording));
+    if a.len().abs_diff(b.len()) > 3 {
+        return false;
+    }
+    // Levenshtein distance, one row at a time.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()] <= 3
 }
 
 impl App {

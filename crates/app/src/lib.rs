@@ -192,6 +192,8 @@ pub struct Actor {
     /// way to sign in (an invitation link) is done this way, so that a leaked token
     /// cannot be turned into a lasting account.
     pub via_token: bool,
+    /// When the session's sign-in happened (Unix microseconds); `None` for a token.
+    pub signed_in_at: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -213,6 +213,9 @@ impl App {
     /// `NotFound` for anyone but an admin.
     pub async fn set_second_factor_required(&self, actor: &Actor, required: bool) -> Result<()> {
         authorise::manage_people(actor)?;
+        if !required {
+            crate::admin::refuse_token(actor)?;
+        }
         self.store.set_totp_required(actor.org, required).await?;
         tracing::info!(by = %actor.member, org = %actor.org, required, "two-factor rule changed");
         Ok(())

@@ -183,7 +183,11 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         self.store.touch_session(&h, now).await?;
-        Ok((actor_of(member), s.csrf_token))
+        let actor = Actor {
+            signed_in_at: Some(s.created_at),
+            ..actor_of(member)
+        };
+        Ok((actor, s.csrf_token))
     }
 
     /// # Errors

@@ -20,15 +20,18 @@ const MAX_LOCK_SECONDS: i64 = 15 * 60;
 pub const DEVICE_DAYS: i64 = 365;
 
 /// Where an attempt comes from.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct From<'a> {
     /// The client's address, as the web layer worked it out.
     pub address: Option<std::net::IpAddr>,
     /// The known-device cookie the browser sent, if any.
     pub device: Option<&'a str>,
-    /// The attempt comes from a signed-in session (confirming a password before a
-    /// change): its browser is known.
+    /// The attempt comes from a signed-in session (confirming a password or code before a
+    /// change): its browser is known, and the session itself is limited instead, so that
+    /// a stolen session cannot guess on and on.
     pub signed_in: bool,
+    /// Names that session, for its own count.
+    pub session: Option<String>,
 }
 
 impl From<'_> {
@@ -40,12 +43,29 @@ impl From<'_> {
             address: actor.address.as_deref().and_then(|a| a.parse().ok()),
             device: None,
             signed_in: true,
+            session: Some(format!(
+                "session:{}:{}",
+                actor.member,
+                actor.signed_in_at.unwrap_or_default()
+            )),
         }
     }
 }
 
 fn normalised(email: &str) -> String {
     email.trim().to_lowercase()
+}
+
+/// An address as the throttle counts it: IPv6 by its /64, which one household or phone
+/// is given whole, so that stepping through it does not make a fresh guesser each time.
+fn counted(address: std::net::IpAddr) -> String {
+    match address {
+        std::net::IpAddr::V4(a) => a.to_string(),
+        std::net::IpAddr::V6(a) => {
+            let s = a.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 impl App {
@@ -92,13 +112,14 @@ impl App {
         let email = normalised(email);
         let account = format!("account:{email}");
         let pair = match from.address {
-            Some(a) => format!("account:{email}|address:{a}"),
+            Some(a) => format!("account:{email}|address:{}", counted(a)),
             None => format!("account:{email}|address:unknown"),
         };
-        let address = from.address.map(|a| format!("address:{a}"));
+        let address = from.address.map(|a| format!("address:{}", counted(a)));
         let known = from.signed_in || from.device.is_some_and(|d| self.device_known(&email, d));
         let mut waits: Vec<String> = vec![pair.clone()];
         waits.extend(address.clone());
+        waits.extend(from.session.clone());
         if !known {
             waits.push(account.clone());
         }
@@ -116,6 +137,9 @@ impl App {
             Err(AppError::Invalid(e)) => {
                 tracing::warn!(account = %who, address = ?from.address, "sign-in failed");
                 self.count_failure(&pair, PAIR_FREE_FAILURES).await?;
+                if let Some(session) = &from.session {
+                    self.count_failure(session, PAIR_FREE_FAILURES).await?;
+                }
                 self.count_failure(&account, ACCOUNT_FREE_FAILURES).await?;
                 if let Some(a) = &address {
                     self.count_failure(a, ADDRESS_FREE_FAILURES).await?;

@@ -57,7 +57,13 @@ pub fn is_hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
+            // Bidirectional marks, overrides and isolates; line and paragraph separators.
             '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            // Characters that show nothing, or show as a space that is not one: text with
+            // them can pass for other text.
+            | '\u{00A0}' | '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+            | '\u{17B5}' | '\u{180E}' | '\u{2000}'..='\u{200D}' | '\u{202F}' | '\u{205F}'
+            | '\u{2060}'..='\u{2064}' | '\u{3000}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}'
         )
 }
 

@@ -12,7 +12,7 @@ mod stamp;
 mod verify;
 
 pub use held::{check_held, BundleReceipt};
-pub use period::OUTSIDE_PERIOD;
+pub use period::{shown_reason, ACCESS_RECORDS, NO_REASON_GIVEN, OUTSIDE_PERIOD};
 pub use stamp::Stamp;
 pub use verify::{verify, BundleReport, Trust};
 

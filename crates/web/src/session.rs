@@ -105,8 +105,12 @@ pub(crate) fn client_address(
     if config.trusted_proxy != Some(peer) {
         return Some(peer);
     }
+    // The last address of the last header line: the one the trusted proxy added. A client
+    // can send lines of its own, which come first.
     headers
-        .get("x-forwarded-for")
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.rsplit(',').next())
         .and_then(|a| a.trim().parse().ok())

@@ -12,17 +12,38 @@ const exitButton = document.querySelector('[data-quick-exit]')
 function quickExit (event) {
   if (event) event.preventDefault()
   const form = exitButton && exitButton.form
-  if (form) navigator.sendBeacon(form.action, new FormData(form))
+  // URL-encoded, as the form itself posts: a FormData body would go as multipart, which
+  // the server does not take, and the session would live on.
+  if (form) navigator.sendBeacon(form.action, new URLSearchParams(new FormData(form)))
   window.location.replace(NEUTRAL)
 }
 
+// A page kept in the back-forward cache would come back on Back without asking the
+// server; asking it instead finds the session over.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) window.location.reload()
+})
+
+// Shift pressed three times on its own, within a second and a half. A Shift held for a
+// capital letter or Shift+Tab has another key pressed with it, and a held Shift repeats
+// without being let go: neither counts, so typing never leaves the page.
 if (exitButton) {
   exitButton.addEventListener('click', quickExit)
   let presses = []
+  let alone = false
   document.addEventListener('keydown', (event) => {
-    if (event.key !== 'Shift') return
+    if (event.key === 'Shift') {
+      if (!event.repeat) alone = true
+      return
+    }
+    alone = false
+    presses = []
+  })
+  document.addEventListener('keyup', (event) => {
+    if (event.key !== 'Shift' || !alone) return
+    alone = false
     const now = Date.now()
-    presses = presses.filter((t) => now - t < 1000)
+    presses = presses.filter((t) => now - t < 1500)
     presses.push(now)
     if (presses.length >= 3) quickExit()
   })

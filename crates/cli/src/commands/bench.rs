@@ -65,6 +65,7 @@ pub(crate) async fn run(entries: usize) -> anyhow::Result<()> {
         address: None,
         second_factor_due: false,
         via_token: false,
+        signed_in_at: None,
     };
     let case = app
         .open_case(

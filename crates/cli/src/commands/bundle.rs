@@ -117,10 +117,17 @@ fn text(r: &BundleReport, anchors: &[Anchor]) -> Vec<String> {
     }
     for (why, seqs) in by_reason {
         let which = if seqs.len() == 1 { "event" } else { "events" };
-        out.push(format!("withheld: {which} {}: {why}", seqs.join(", ")));
+        out.push(format!(
+            "withheld: {which} {}: {}",
+            seqs.join(", "),
+            boundary_report::bundle::shown_reason(why)
+        ));
     }
     for (sha256, why) in &r.withheld_files {
-        out.push(format!("withheld: attached file {sha256}: {why}"));
+        out.push(format!(
+            "withheld: attached file {sha256}: {}",
+            boundary_report::bundle::shown_reason(why)
+        ));
     }
     out.push(match &r.period {
         Some(p) => format!("period: {p}; each event withheld as {OUTSIDE_PERIOD} is dated outside it"),

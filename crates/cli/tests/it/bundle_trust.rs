@@ -216,7 +216,9 @@ async fn a_hand_made_bundle_with_control_characters_is_printed_escaped() {
         made,
         &["--vkey", &key],
         0,
-        &[&format!("withheld: event {seq}: {escaped}")],
+        &[&format!(
+            "withheld: event {seq}: the exporter's reason: \"{escaped}\""
+        )],
     );
     for (who, _, out) in both(made, &["--vkey", &key]) {
         assert!(

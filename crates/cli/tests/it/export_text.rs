@@ -46,7 +46,18 @@ async fn a_withholding_reason_with_control_characters_is_refused_everywhere() {
     // The API, with a carriage return alone too, and Boundary's own wording for the period.
     let ada = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
     let owner = app.app.create_token(ada, None, None).await.unwrap().secret;
-    for reason in [hiding, "fine\rnot fine", "Outside the period asked for"] {
+    // Control characters, and anything made to pass for Boundary's own wording: a
+    // look-alike letter, an invisible one, a trailing stop, another case.
+    for reason in [
+        hiding,
+        "fine\rnot fine",
+        "Outside the period asked for",
+        "outside the period asked for.",
+        "outside the peri\u{043e}d asked for",
+        "outside the period\u{200b} asked for",
+        "outside   the period asked   for",
+        "A record of who looked at the case in Boundary, with their address: left out unless asked for!",
+    ] {
         let (s, b) = app
             .api_post(
                 &format!("/api/v1/cases/{case}/exports"),

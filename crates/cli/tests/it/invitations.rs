@@ -429,3 +429,31 @@ async fn switching_organisation_does_not_renew_the_sign_in(#[case] engine: Engin
     app.clock.advance(21 * 60);
     assert_eq!(location(&app.get("/cases").await), "/sign-in", "12h01m");
 }
+
+/// Changing the password gives a new session id but not a new 12 hours: whoever holds a
+/// stolen session and the password cannot keep it alive without signing in again.
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn changing_the_password_does_not_renew_the_sign_in(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let mut password = PASSWORD.to_owned();
+    for step in 0..35 {
+        app.clock.advance(20 * 60);
+        let new = format!("a fresh long passphrase number {step}");
+        let r = app
+            .submit(
+                "/account/password",
+                "/account/password",
+                &[("current", &password), ("new", &new)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "step {step}");
+        password = new;
+    }
+    // 11h40m after signing in, in use all along; then past 12 hours.
+    app.clock.advance(21 * 60);
+    assert_eq!(location(&app.get("/cases").await), "/sign-in", "12h01m");
+}

@@ -107,3 +107,87 @@ async fn tokens_expire_by_default_and_end_with_the_password_and_the_devices(
         "ended with two-factor turned on"
     );
 }
+
+/// What a leaked admin token cannot do: let a removed person back in, make an admin, or
+/// make two-factor sign-in optional. Taking access away still works by token.
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn an_admin_token_cannot_widen_who_gets_in(#[case] engine: Engine) {
+    use reqwest::Method;
+    use serde_json::json;
+    let app = spawn_app(engine).await;
+    let admin = app.owner_token().await;
+    app.clinician_with_token("bob@example.nhs.uk").await;
+    let bob = app.app.member_by_email("bob@example.nhs.uk").await.unwrap();
+    let patch = |body: serde_json::Value| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.api(
+                Method::PATCH,
+                &format!("/api/v1/members/{bob}"),
+                Some(&admin),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let (s, b) = patch(json!({"roles": ["clinician", "admin"]})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+    assert!(
+        b["detail"].as_str().unwrap().contains("/admin/members"),
+        "{b}"
+    );
+    let (s, _) = patch(json!({"roles": ["manager"]})).await;
+    assert_eq!(s, StatusCode::OK, "other roles may change");
+    let (s, _) = patch(json!({"active": false})).await;
+    assert_eq!(s, StatusCode::OK, "a leaver is removed by script");
+    let (s, b) = patch(json!({"active": true})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+    assert!(!app.app.store.member(bob).await.unwrap().active);
+
+    let (s, _) = app
+        .api(
+            Method::PUT,
+            "/api/v1/organisation",
+            Some(&admin),
+            Some(json!({"totp_required": true})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "requiring it is allowed");
+    // Ada's token is refused until she sets two-factor up; on the page she makes it
+    // optional again, which a token could not.
+    let (s, _) = app
+        .api(
+            Method::PUT,
+            "/api/v1/organisation",
+            Some(&admin),
+            Some(json!({"totp_required": false})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+/// A token made before tokens always expired ends 90 days after it was made.
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[case::postgres(Engine::Postgres)]
+#[tokio::test]
+async fn a_token_without_an_expiry_is_given_one(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    let token = app.owner_token().await;
+    app.sql("UPDATE api_tokens SET expires_at = NULL").await;
+    assert!(works(&app, &token).await, "as an old token was");
+    // What the migration does to one such token.
+    let migration = include_str!("../../../store/migrations/sqlite/0015_token_expiry.sql");
+    let statement = migration
+        .lines()
+        .filter(|l| !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    app.sql(&statement).await;
+    app.clock.advance(90 * 86_400 + 1);
+    assert!(!works(&app, &token).await, "over 90 days after it was made");
+}

@@ -11,6 +11,25 @@ use time::Date;
 /// the day of the contact; the exporter cannot type it as a reason of their own.
 pub const OUTSIDE_PERIOD: &str = "outside the period asked for";
 
+/// Why the access audit's records are left out, unless the exporter asks for them.
+pub const ACCESS_RECORDS: &str =
+    "a record of who looked at the case in Boundary, with their address: left out unless asked for";
+
+/// Why entries the exporter chose are left out, when they gave no reason.
+pub const NO_REASON_GIVEN: &str = "withheld by the person who exported the case";
+
+/// A withholding reason as a verifier prints it: Boundary's own wordings as they are,
+/// anything the exporter typed labelled and quoted, so that text made to look like
+/// Boundary's (a look-alike letter, a trailing stop) cannot pass for it.
+#[must_use]
+pub fn shown_reason(reason: &str) -> String {
+    if [OUTSIDE_PERIOD, ACCESS_RECORDS, NO_REASON_GIVEN].contains(&reason) {
+        reason.to_owned()
+    } else {
+        format!("the exporter's reason: \"{reason}\"")
+    }
+}
+
 /// The first and last day of contacts asked for, either open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Period {

@@ -37,7 +37,7 @@ async fn show(
     // An unknown person or malformed id shows nothing, rather than everything.
     let member = match member_email.trim() {
         "" => None,
-        email => Some(state.app.member_by_email(email).await.ok()),
+        email => Some(state.app.audited_member(&me.actor, email).await?),
     };
     let case = match case_text.trim() {
         "" => None,

@@ -124,6 +124,7 @@ async fn sign_in(
         address: client_address(&state.config, Some(peer), &headers),
         device: device.as_deref(),
         signed_in: false,
+        session: None,
     };
     let result = state
         .app

@@ -74,6 +74,7 @@ async fn code(
         address: client_address(&state.config, Some(peer), &headers),
         device: device.as_deref(),
         signed_in: false,
+        session: None,
     };
     match state
         .app

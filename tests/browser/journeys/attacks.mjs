@@ -1,0 +1,25 @@
+// Forms posted from another site are refused; the page's own are not (the HTTP tests
+// choose their headers; here Chromium chooses, as it does for people).
+import assert from 'node:assert/strict'
+import { setUp } from '../lib/people.mjs'
+
+export default {
+  'a form posted from another site is refused': async ({ server, newPerson, js }) => {
+    const ada = await newPerson()
+    await setUp(ada, server)
+    const { page, context } = ada
+    await context.route('http://attacker.test/**', (route) => route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><title>Win a prize</title>
+        <form id="f" method="post" action="${server.base}/cases"><input name="label" value="Planted by attacker"><button>Claim</button></form>
+        <script>document.getElementById('f').submit()</script>`,
+    }))
+    await page.goto('http://attacker.test/')
+    if (!js) await page.getByRole('button', { name: 'Claim' }).click()
+    await page.waitForURL(`${server.base}/cases`, { timeout: 10000 })
+    const body = await page.textContent('body')
+    assert.ok(!body.includes('Planted by attacker'), body)
+    await page.goto('/cases')
+    assert.ok(!(await page.textContent('main')).includes('Planted by attacker'), 'nothing was made')
+  },
+}

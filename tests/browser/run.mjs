@@ -1,0 +1,67 @@
+// Boundary's browser suite: every journey in real Chromium, with JavaScript on and off,
+// at phone size and on a desktop, against a real server on a fresh data folder each
+// time; axe-core looks at every page a journey stops on. Prints one closing line with
+// how many passed and failed, and exits 1 if any failed.
+//
+//   BOUNDARY_BIN=target/debug/boundary node tests/browser/run.mjs [name filter]
+import { resolve, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { readdirSync } from 'node:fs'
+import { startServer } from './lib/server.mjs'
+import { launch, person } from './lib/browser.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const bin = resolve(process.env.BOUNDARY_BIN || resolve(here, '../../target/debug/boundary'))
+const filter = process.argv[2] || ''
+
+const journeys = []
+for (const file of readdirSync(resolve(here, 'journeys')).filter((f) => f.endsWith('.mjs')).sort()) {
+  const mod = (await import(resolve(here, 'journeys', file))).default
+  for (const [name, run] of Object.entries(mod)) journeys.push({ file, name, run })
+}
+
+// JavaScript on at phone size, off at phone size (a locked-down phone), and on at a desk.
+const MODES = [
+  { js: true, size: 'phone' },
+  { js: false, size: 'phone' },
+  { js: true, size: 'desktop' },
+]
+
+const browser = await launch()
+let passed = 0
+let failed = 0
+let skipped = 0
+for (const j of journeys) {
+  for (const mode of MODES) {
+    const title = `${j.file.replace('.mjs', '')}: ${j.name} [JavaScript ${mode.js ? 'on' : 'off'}, ${mode.size}]`
+    if (!title.includes(filter)) continue
+    const server = await startServer(bin)
+    const people = []
+    const newPerson = async () => {
+      const p = await person(browser, { ...mode, base: server.base })
+      people.push(p)
+      return p
+    }
+    try {
+      const outcome = await j.run({ server, newPerson, browser, ...mode })
+      const found = people.flatMap((p) => p.found)
+      if (found.length) throw new Error(`axe found ${found.length} problem(s):\n    ${found.join('\n    ')}`)
+      if (typeof outcome === 'string') {
+        skipped++
+        console.log(`skip  ${title}: ${outcome}`)
+      } else {
+        passed++
+        console.log(`ok    ${title}`)
+      }
+    } catch (e) {
+      failed++
+      console.log(`FAIL  ${title}\n    ${String(e.stack || e).split('\n').slice(0, 6).join('\n    ')}`)
+    } finally {
+      for (const p of people) await p.close().catch(() => {})
+      await server.stop()
+    }
+  }
+}
+await browser.close()
+console.log(`browser suite: ${passed} passed, ${failed} failed, ${skipped} not applicable`)
+process.exit(failed ? 1 : 0)
