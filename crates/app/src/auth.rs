@@ -27,7 +27,7 @@ const SECOND_FACTOR_SECONDS: i64 = 5 * 60;
 #[derive(Debug)]
 pub enum SignIn {
     /// Signed in.
-    Done(NewSession, Actor),
+    Done(NewSession, Box<Actor>),
     /// The password was right; a code from their app is still needed. The secret goes in
     /// a short-lived cookie and names this half-finished sign-in, nothing more.
     NeedsCode(String),
@@ -211,7 +211,7 @@ impl App {
         }
         let session = self.start_session(member.id, user_agent).await?;
         tracing::info!(member = %member.id, "signed in");
-        Ok(SignIn::Done(session, actor_of(member)))
+        Ok(SignIn::Done(session, Box::new(actor_of(member))))
     }
 
     /// Changes the actor's password after checking the current one, and ends every other
