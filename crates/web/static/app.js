@@ -4,6 +4,21 @@ import { initAll } from './nhsuk-frontend-10.6.1.min.js'
 document.body.classList.add('js-enabled', 'nhsuk-frontend-supported')
 initAll()
 
+// Radios that reveal a field when chosen ("Earlier, at this date and time"). Our own, not
+// the design system's module: that one puts aria-expanded on the radios, which a radio
+// may not carry (axe: aria-allowed-attr), so screen readers are told something false.
+for (const group of document.querySelectorAll('[data-boundary-reveal]')) {
+  const radios = [...group.querySelectorAll('input[type=radio]')]
+  const sync = () => {
+    for (const r of radios) {
+      const target = r.getAttribute('aria-controls') && document.getElementById(r.getAttribute('aria-controls'))
+      if (target) target.classList.toggle('nhsuk-radios__conditional--hidden', !r.checked)
+    }
+  }
+  for (const r of radios) r.addEventListener('change', sync)
+  sync()
+}
+
 // Quick exit: leave for a neutral page at once, replacing this one in the history, and
 // sign out in the background. Without JavaScript the button posts the form instead.
 const NEUTRAL = 'https://www.bbc.co.uk/weather'

@@ -19,8 +19,11 @@ export default {
     await ada.page.goto(casePath)
     const timeline = await ada.page.textContent('main')
     assert.ok(timeline.includes('Fourteen messages overnight'), 'the entry is on the case page')
-    assert.ok(timeline.includes('screenshot.png'), 'with its file')
     await ada.look('case page with an entry')
+    await Promise.all([ada.page.waitForURL(/\/entries\//), ada.page.locator('main a[href^="/entries/"]').first().click()])
+    const entry = await ada.page.textContent('main')
+    assert.ok(entry.includes('screenshot.png'), 'the entry page lists its file')
+    await ada.look('entry page')
   },
 
   'sign out, and sign in again': async ({ server, newPerson }) => {

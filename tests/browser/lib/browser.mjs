@@ -35,20 +35,34 @@ export async function person (browser, { js, size, base }) {
   await context.route('https://www.bbc.co.uk/**', (route) =>
     route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>BBC Weather</title><h1>Weather</h1>' }))
   const page = await context.newPage()
+  // With JavaScript off axe cannot run in the page itself: a copy of the page as it
+  // stands, scripts removed, is checked in a page of its own with the same styles.
+  const inspector = js ? null : await (await browser.newContext({ ...SIZES[size], bypassCSP: true })).newPage()
   const found = []
   return {
     context,
     page,
     found,
     async look (what) {
-      await page.addScriptTag({ content: AXE })
-      const result = await page.evaluate((tags) =>
+      let target = page
+      if (inspector) {
+        const html = (await page.content())
+          .replace(/<script\b[\s\S]*?<\/script>/gi, '')
+          .replace(/<head>/i, `<head><base href="${new URL(page.url()).origin}/">`)
+        await inspector.setContent(html, { waitUntil: 'load' })
+        target = inspector
+      }
+      await target.addScriptTag({ content: AXE })
+      const result = await target.evaluate((tags) =>
         // eslint-disable-next-line no-undef
         axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG)
       for (const v of result.violations) {
         found.push(`${what}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)
       }
     },
-    async close () { await context.close() },
+    async close () {
+      await context.close()
+      if (inspector) await inspector.context().close()
+    },
   }
 }

@@ -12,6 +12,7 @@ mod advice;
 mod api;
 mod attachments;
 mod audit;
+mod browser;
 mod bundle_trust;
 mod cli;
 mod encryption;
