@@ -4,8 +4,9 @@
 //! may share one, so a looser limit), and per account from anywhere (the loosest, against
 //! guesses spread over many addresses). The account-wide wait does not apply to a browser
 //! the account has signed in on before (a known-device cookie, OWASP's "device cookies"):
-//! a pursuer who keeps failing from elsewhere slows only unknown browsers, never the
-//! doctor's own phone.
+//! such a browser is counted by its cookie alone, so a pursuer who keeps failing — from
+//! elsewhere or from the same network — slows only unknown browsers, never the doctor's
+//! own phone.
 
 use crate::{App, AppError, Result};
 use subtle::ConstantTimeEq;
@@ -116,13 +117,20 @@ impl App {
             None => format!("account:{email}|address:unknown"),
         };
         let address = from.address.map(|a| format!("address:{}", counted(a)));
-        let known = from.signed_in || from.device.is_some_and(|d| self.device_known(&email, d));
+        let device = from
+            .device
+            .filter(|d| self.device_known(&email, d))
+            .map(|d| format!("account:{email}|device:{}", crate::auth::secret_hash(d)));
+        let known = from.signed_in || device.is_some();
+        // A known browser is counted by itself alone: nobody without its cookie — not even
+        // someone on the same network — can make it wait.
+        let pair = device.unwrap_or(pair);
         let mut waits: Vec<String> = vec![pair.clone()];
-        waits.extend(address.clone());
-        waits.extend(from.session.clone());
         if !known {
+            waits.extend(address.clone());
             waits.push(account.clone());
         }
+        waits.extend(from.session.clone());
         let now = self.now_micros();
         let until = self.store.locked_until(&waits).await?;
         // Which account, without writing its address into the log, nor a hash of it that

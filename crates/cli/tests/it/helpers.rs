@@ -295,6 +295,11 @@ impl TestApp {
     /// Invites someone from the People page as the admin signed in in this test browser;
     /// returns the invitation link's path.
     pub async fn invite_on_page(&self, email: &str, name: &str, role: &str) -> String {
+        invite_link_in(&self.invitation_page(email, name, role).await)
+    }
+
+    /// The People page as it stands after inviting someone.
+    pub async fn invitation_page(&self, email: &str, name: &str, role: &str) -> String {
         let r = self
             .submit(
                 "/admin/members",
@@ -303,7 +308,7 @@ impl TestApp {
             )
             .await;
         assert_eq!(r.status(), StatusCode::OK);
-        invite_link_in(&r.text().await.unwrap())
+        r.text().await.unwrap()
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {

@@ -144,7 +144,16 @@ async fn the_owner_signs_in_while_someone_elsewhere_keeps_failing(#[case] engine
         "even the right password waits at the guessing address"
     );
 
-    // Ada, on her phone, from yet another address, signs in at once.
+    // The pursuer on the same network as Ada's phone fails there too.
+    let same_network = Browser::at(&app, "127.0.0.4");
+    for _ in 0..40 {
+        same_network
+            .sign_in("ada@example.nhs.uk", "i know where you live")
+            .await;
+        app.clock.advance(30);
+    }
+
+    // Ada, on her phone, on that network, signs in at once.
     let phone_elsewhere = Browser::at(&app, "127.0.0.4");
     *phone_elsewhere.cookies.lock().unwrap() = phone.cookies.lock().unwrap().clone();
     assert_eq!(
