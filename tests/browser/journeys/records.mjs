@@ -1,0 +1,68 @@
+// After the contact: correcting an entry (the original stays beside the correction), a
+// refused correction that says why, and the ledger page an admin checks.
+import assert from 'node:assert/strict'
+import { setUp, openCase, logContact } from '../lib/people.mjs'
+
+export default {
+  'correct an entry, with its reason; a correction without one is refused': async ({ server, newPerson }) => {
+    const ada = await newPerson()
+    await setUp(ada, server)
+    const casePath = await openCase(ada, 'Patient C')
+    await logContact(ada, casePath, { text: 'Waited by the blue gate' })
+    const { page } = ada
+    await page.goto(casePath)
+    await Promise.all([page.waitForURL(/\/entries\//), page.locator('main a[href^="/entries/"]').first().click()])
+    await Promise.all([page.waitForURL(/\/amend$/), page.getByRole('link', { name: 'Correct this entry' }).click()])
+    await ada.look('correction form')
+    await page.getByLabel('What do you want to correct?').selectOption({ label: 'What happened' })
+    await page.getByLabel('The corrected version').fill('Waited by the green gate')
+    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Save correction' }).click()])
+    assert.ok((await page.textContent('main')).includes('There is a problem'), 'no reason, no correction')
+    assert.equal(await page.getByLabel('The corrected version').inputValue(), 'Waited by the green gate', 'what was typed stays')
+    await ada.look('correction form, refused')
+    await page.getByLabel('Why are you correcting it?').fill('I misremembered the colour')
+    await Promise.all([page.waitForURL(/\/entries\/[0-9a-f-]+$/), page.getByRole('button', { name: 'Save correction' }).click()])
+    const entry = await page.textContent('main')
+    assert.ok(entry.includes('Waited by the green gate') && entry.includes('Waited by the blue gate'), 'both stay visible')
+    assert.ok(entry.includes('I misremembered the colour'))
+    await ada.look('entry with a correction')
+  },
+
+  'an admin reads the ledger page': async ({ server, newPerson }) => {
+    const ada = await newPerson()
+    await setUp(ada, server)
+    const casePath = await openCase(ada, 'Patient L')
+    await logContact(ada, casePath, { text: 'A card through the door' })
+    const { page } = ada
+    await page.goto('/ledger')
+    const text = await page.textContent('main')
+    assert.ok(text.includes('boundary verify'), 'it says who checks the whole log, and how')
+    assert.match(text, /boundary\/[0-9a-f]{8}\+[0-9a-f]{8}\+/, 'the verifier key')
+    await ada.look('ledger')
+  },
+
+  'account pages: sessions, a token shown once, a new password': async ({ server, newPerson }) => {
+    const ada = await newPerson()
+    await setUp(ada, server)
+    const { page } = ada
+    await page.goto('/account')
+    await ada.look('account')
+    await page.goto('/account/sessions')
+    await ada.look('sessions')
+    await page.goto('/account/tokens')
+    await ada.look('tokens')
+    await page.getByLabel('What is it for?').fill('backup script')
+    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Make a token' }).click()])
+    const shown = await page.content()
+    assert.match(shown, /bnd_[0-9a-f]{64}/, 'the token, once')
+    await ada.look('tokens, one made')
+    await page.goto('/account/tokens')
+    assert.doesNotMatch(await page.content(), /bnd_[0-9a-f]{64}/, 'never again')
+    await page.goto('/account/password')
+    await page.getByLabel('Your current password').fill('not my password')
+    await page.getByLabel('Your new password').fill('a brand new long password')
+    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Change password' }).click()])
+    assert.ok((await page.textContent('main')).includes('not your current password'))
+    await ada.look('password, refused')
+  },
+}
