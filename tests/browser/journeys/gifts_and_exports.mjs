@@ -1,0 +1,49 @@
+// The gift register (a refused entry that keeps what was typed, then a declined gift),
+// and the evidence pack downloaded from the case page.
+import assert from 'node:assert/strict'
+import { setUp, openCase, logContact } from '../lib/people.mjs'
+
+export default {
+  'record a declined gift; a gift without a decision is refused': async ({ server, newPerson }) => {
+    const ada = await newPerson()
+    await setUp(ada, server)
+    const { page } = ada
+    await page.goto('/gifts')
+    await ada.look('gifts')
+    await page.getByLabel('Date offered').fill('2026-11-20')
+    await page.getByLabel('Who offered it').fill('Mr Jones')
+    await page.locator('#donor_is-other').check()
+    await page.getByLabel('What was it').fill('A bottle of wine')
+    await page.getByLabel('Estimated value in pounds').fill('25')
+    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Record the gift' }).click()])
+    const refused = await page.textContent('main')
+    assert.ok(refused.includes('Say what was done with it'), 'no decision, no record')
+    assert.equal(await page.getByLabel('What was it').inputValue(), 'A bottle of wine', 'what was typed stays')
+    await ada.look('gifts, refused')
+    await page.locator('#decision-declined').check()
+    await page.getByLabel('Why').fill('Gifts from this person are not accepted')
+    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Record the gift' }).click()])
+    await page.goto('/gifts')
+    const register = await page.textContent('main')
+    assert.ok(register.includes('A bottle of wine') && register.includes('Declined'), register)
+    await ada.look('gifts, one recorded')
+  },
+
+  'download the evidence pack from the case page': async ({ server, newPerson }) => {
+    const ada = await newPerson()
+    await setUp(ada, server)
+    const casePath = await openCase(ada, 'Patient E')
+    await logContact(ada, casePath, { text: 'Left a note on the windscreen' })
+    const { page } = ada
+    await page.goto(casePath)
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download' }).click(),
+    ])
+    const path = await download.path()
+    const { readFileSync } = await import('node:fs')
+    const bytes = readFileSync(path)
+    assert.equal(bytes.subarray(0, 5).toString(), '%PDF-', 'a PDF')
+    assert.match(download.suggestedFilename(), /\.pdf$/)
+  },
+}
