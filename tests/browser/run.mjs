@@ -27,6 +27,18 @@ const MODES = [
   { js: true, size: 'desktop' },
 ]
 
+// Which of the router's page routes (BOUNDARY_ROUTES: "METHOD /path/{param}" a line) some
+// journey reached in the browser; the API, assets and the operator's endpoints are not pages.
+const pageRoutes = process.env.BOUNDARY_ROUTES
+  ? (await import('node:fs')).readFileSync(process.env.BOUNDARY_ROUTES, 'utf8').split('\n')
+      .filter((l) => l && !/ \/(api|assets)\/|\/(healthz|metrics)$| \/$/.test(l))
+  : []
+const asPattern = (route) => {
+  const [method, path] = route.split(' ')
+  return new RegExp(`^${method} ${path.replace(/\{\*?[a-z_]+\}/g, '[^/]+')}$`)
+}
+const visited = new Set()
+
 const browser = await launch()
 let passed = 0
 let failed = 0
@@ -57,11 +69,16 @@ for (const j of journeys) {
       failed++
       console.log(`FAIL  ${title}\n    ${String(e.stack || e).split('\n').slice(0, 6).join('\n    ')}`)
     } finally {
+      for (const p of people) for (const v of p.visited) visited.add(v)
       for (const p of people) await p.close().catch(() => {})
       await server.stop()
     }
   }
 }
 await browser.close()
+if (pageRoutes.length && !filter) {
+  const missed = pageRoutes.filter((r) => ![...visited].some((v) => asPattern(r).test(v)))
+  console.log(`pages reached: ${pageRoutes.length - missed.length} of ${pageRoutes.length} routes; not yet by any journey: ${missed.join(', ') || 'none'}`)
+}
 console.log(`browser suite: ${passed} passed, ${failed} failed, ${skipped} not applicable`)
 process.exit(failed ? 1 : 0)

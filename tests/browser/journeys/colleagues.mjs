@@ -1,7 +1,7 @@
 // A practice manager joins from the admin's invitation in a browser of their own, and
 // sees the case the doctor shares with them — and only that.
 import assert from 'node:assert/strict'
-import { setUp, openCase } from '../lib/people.mjs'
+import { setUp, openCase, press } from '../lib/people.mjs'
 
 /** The admin invites someone on the People page; returns the link shown. */
 async function invite (p, { email, name, role }) {
@@ -12,7 +12,7 @@ async function invite (p, { email, name, role }) {
   await form.getByLabel('Their e-mail address').fill(email)
   await form.getByLabel('Their name').fill(name)
   await form.getByLabel(role, { exact: true }).check()
-  await Promise.all([page.waitForLoadState(), form.getByRole('button').click()])
+  await press(page, form.getByRole('button'))
   await p.look('people, invitation made')
   return page.locator('#invite-link').inputValue()
 }
@@ -40,7 +40,7 @@ export default {
     await ada.page.goto(shared)
     await ada.page.getByLabel('Their e-mail address').fill('bob@example.nhs.uk')
     await ada.page.getByLabel('See the case', { exact: true }).check()
-    await Promise.all([ada.page.waitForLoadState(), ada.page.getByRole('button', { name: 'Share' }).click()])
+    await press(ada.page, ada.page.getByRole('button', { name: 'Share' }))
     await ada.look('case page, shared')
 
     await bob.page.goto('/shared')

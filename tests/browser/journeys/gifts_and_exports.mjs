@@ -1,7 +1,7 @@
 // The gift register (a refused entry that keeps what was typed, then a declined gift),
 // and the evidence pack downloaded from the case page.
 import assert from 'node:assert/strict'
-import { setUp, openCase, logContact } from '../lib/people.mjs'
+import { setUp, openCase, logContact, press } from '../lib/people.mjs'
 
 export default {
   'record a declined gift; a gift without a decision is refused': async ({ server, newPerson }) => {
@@ -15,14 +15,14 @@ export default {
     await page.locator('#donor_is-other').check()
     await page.getByLabel('What was it').fill('A bottle of wine')
     await page.getByLabel('Estimated value in pounds').fill('25')
-    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Record the gift' }).click()])
+    await press(page, page.getByRole('button', { name: 'Record the gift' }))
     const refused = await page.textContent('main')
     assert.ok(refused.includes('Say what was done with it'), 'no decision, no record')
     assert.equal(await page.getByLabel('What was it').inputValue(), 'A bottle of wine', 'what was typed stays')
     await ada.look('gifts, refused')
     await page.locator('#decision-declined').check()
     await page.getByLabel('Why').fill('Gifts from this person are not accepted')
-    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Record the gift' }).click()])
+    await press(page, page.getByRole('button', { name: 'Record the gift' }))
     await page.goto('/gifts')
     const register = await page.textContent('main')
     assert.ok(register.includes('A bottle of wine') && register.includes('Declined'), register)

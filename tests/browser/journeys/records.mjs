@@ -1,7 +1,7 @@
 // After the contact: correcting an entry (the original stays beside the correction), a
 // refused correction that says why, and the ledger page an admin checks.
 import assert from 'node:assert/strict'
-import { setUp, openCase, logContact } from '../lib/people.mjs'
+import { setUp, openCase, logContact, press } from '../lib/people.mjs'
 
 export default {
   'correct an entry, with its reason; a correction without one is refused': async ({ server, newPerson }) => {
@@ -16,7 +16,7 @@ export default {
     await ada.look('correction form')
     await page.getByLabel('What do you want to correct?').selectOption({ label: 'What happened' })
     await page.getByLabel('The corrected version').fill('Waited by the green gate')
-    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Save correction' }).click()])
+    await press(page, page.getByRole('button', { name: 'Save correction' }))
     assert.ok((await page.textContent('main')).includes('There is a problem'), 'no reason, no correction')
     assert.equal(await page.getByLabel('The corrected version').inputValue(), 'Waited by the green gate', 'what was typed stays')
     await ada.look('correction form, refused')
@@ -52,7 +52,7 @@ export default {
     await page.goto('/account/tokens')
     await ada.look('tokens')
     await page.getByLabel('What is it for?').fill('backup script')
-    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Make a token' }).click()])
+    await press(page, page.getByRole('button', { name: 'Make a token' }))
     const shown = await page.content()
     assert.match(shown, /bnd_[0-9a-f]{64}/, 'the token, once')
     await ada.look('tokens, one made')
@@ -61,7 +61,7 @@ export default {
     await page.goto('/account/password')
     await page.getByLabel('Your current password').fill('not my password')
     await page.getByLabel('Your new password').fill('a brand new long password')
-    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Change password' }).click()])
+    await press(page, page.getByRole('button', { name: 'Change password' }))
     assert.ok((await page.textContent('main')).includes('not your current password'))
     await ada.look('password, refused')
   },

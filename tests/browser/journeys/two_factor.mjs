@@ -1,7 +1,7 @@
 // Two-factor sign-in set up from the account page with an authenticator's key, then a
 // sign-in that asks for the code.
 import assert from 'node:assert/strict'
-import { setUp } from '../lib/people.mjs'
+import { setUp, press } from '../lib/people.mjs'
 import { PASSWORD } from '../lib/server.mjs'
 import { totp } from '../lib/totp.mjs'
 
@@ -13,11 +13,11 @@ export default {
     await page.goto('/account/two-factor')
     await ada.look('two-factor, off')
     await page.getByLabel('Your password').fill(PASSWORD)
-    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Set up two-factor sign-in' }).click()])
+    await press(page, page.getByRole('button', { name: 'Set up two-factor sign-in' }))
     await ada.look('two-factor, scan the code')
     const key = (await page.locator('#totp-key').textContent()).replace(/\s/g, '')
     await page.getByLabel('Code from the app').fill(totp(key))
-    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click()])
+    await press(page, page.getByRole('button', { name: 'Turn on two-factor sign-in' }))
     const shown = await page.textContent('main')
     assert.match(shown, /\b[a-z0-9]{5}-[a-z0-9]{5}\b/i, 'recovery codes are shown')
     await ada.look('two-factor, recovery codes')
@@ -29,7 +29,7 @@ export default {
     await Promise.all([page.waitForURL(/\/sign-in\/code/), page.getByRole('button', { name: 'Sign in' }).click()])
     await ada.look('sign-in code')
     await page.getByLabel('Code', { exact: true }).fill('000000')
-    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Sign in' }).click()])
+    await press(page, page.getByRole('button', { name: 'Sign in' }))
     assert.match(page.url(), /\/sign-in\/code/, 'a wrong code is refused')
     await ada.look('sign-in code, wrong')
     // The code used at set-up works once: the app's next one (one step of clock drift is

@@ -39,10 +39,19 @@ export async function person (browser, { js, size, base }) {
   // stands, scripts removed, is checked in a page of its own with the same styles.
   const inspector = js ? null : await (await browser.newContext({ ...SIZES[size], bypassCSP: true })).newPage()
   const found = []
+  // Every page the browser was given (method and path), for the route coverage.
+  const visited = new Set()
+  context.on('response', (r) => {
+    const req = r.request()
+    if (req.resourceType() === 'document' && req.url().startsWith(base)) {
+      visited.add(`${req.method()} ${new URL(req.url()).pathname}`)
+    }
+  })
   return {
     context,
     page,
     found,
+    visited,
     async look (what) {
       let target = page
       if (inspector) {

@@ -10,7 +10,7 @@ export async function setUp (p, server, { email = 'ada@example.nhs.uk', name = '
   await page.getByLabel('Your name').fill(name)
   await page.getByLabel('Your e-mail address').fill(email)
   await page.getByLabel('Choose a password').fill(PASSWORD)
-  await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Create my account' }).click()])
+  await press(page, page.getByRole('button', { name: 'Create my account' }))
 }
 
 export async function signIn (p, email, password = PASSWORD) {
@@ -42,4 +42,12 @@ export async function logContact (p, casePath, { channel = 'Text or WhatsApp mes
   await page.getByLabel('What happened?').fill(text)
   if (files.length) await page.locator('input[type=file]').setInputFiles(files)
   await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/log') && !u.pathname.endsWith('/entries')), page.getByRole('button', { name: 'Log this contact' }).click()])
+}
+
+/**
+ * Presses a button that submits a form and waits for the page it leads to. (Waiting for
+ * the load state alone returns at once: the page that had the form is loaded already.)
+ */
+export async function press (page, button) {
+  await Promise.all([page.waitForNavigation(), button.click()])
 }

@@ -14,13 +14,22 @@ fn every_journey_works_in_a_real_browser() {
         suite.join("node_modules/playwright-core").exists(),
         "the browser suite's packages are missing: run `npm ci` in tests/browser (`.ci/run` does)"
     );
+    // The router's own list, so the suite can say which pages no journey has visited.
+    let routes = tempfile::NamedTempFile::new().unwrap();
+    let list: Vec<String> = boundary_web::route_list()
+        .iter()
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    std::fs::write(routes.path(), list.join("\n")).unwrap();
     let out = Command::new("node")
         .arg("run.mjs")
         .current_dir(&suite)
         .env("BOUNDARY_BIN", env!("CARGO_BIN_EXE_boundary"))
+        .env("BOUNDARY_ROUTES", routes.path())
         .output()
         .expect("node, to run the browser suite (`.ci/run` installs it)");
     let report = String::from_utf8_lossy(&out.stdout);
+    println!("{report}");
     let last = report.lines().last().unwrap_or_default();
     assert!(
         out.status.success() && last.contains(" 0 failed"),
