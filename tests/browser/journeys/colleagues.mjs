@@ -51,5 +51,11 @@ export default {
     await Promise.all([bob.page.waitForURL(/\/cases\//), bob.page.getByRole('link', { name: 'Patient Shared' }).click()])
     await bob.look('case page as a manager')
     assert.equal(await bob.page.getByRole('link', { name: 'Log a contact' }).count(), 0, 'reading only')
+
+    // Ada ends his access; it ends at once.
+    await ada.page.goto(shared)
+    await press(ada.page, ada.page.getByRole('button', { name: /End access/ }))
+    await bob.page.goto('/shared')
+    assert.ok(!(await bob.page.textContent('main')).includes('Patient Shared'), 'access ended')
   },
 }

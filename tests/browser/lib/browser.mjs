@@ -41,6 +41,7 @@ export async function person (browser, { js, size, base }) {
   const found = []
   // Every page the browser was given (method and path), for the route coverage.
   const visited = new Set()
+  page.on('download', (d) => visited.add(`GET ${new URL(d.url()).pathname}`))
   context.on('response', (r) => {
     const req = r.request()
     if (req.resourceType() === 'document' && req.url().startsWith(base)) {
