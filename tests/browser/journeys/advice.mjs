@@ -1,0 +1,55 @@
+// Following the defence bodies' advice from the case's advice page: a warning (refused
+// without its date, what was typed kept), a report to the police, a chaperone at a
+// consultation, a transfer of care.
+import assert from 'node:assert/strict'
+import { setUp, openCase, press } from '../lib/people.mjs'
+
+async function open (page, summary) {
+  await page.getByText(summary, { exact: true }).click()
+}
+
+export default {
+  'record a warning, a police report, a chaperone and a transfer of care': async ({ server, newPerson }) => {
+    const ada = await newPerson()
+    await setUp(ada, server)
+    const casePath = await openCase(ada, 'Patient W')
+    const { page } = ada
+    await page.goto(`${casePath}/advice`)
+    await ada.look('advice')
+
+    await open(page, 'Record a warning')
+    await page.getByLabel('How it was given').fill('In person, with the practice manager')
+    await page.getByLabel('What the patient was told the reasons were').fill('Repeated messages to my personal phone')
+    await press(page, page.getByRole('button', { name: 'Record the warning' }))
+    assert.ok((await page.textContent('main')).includes('There is a problem'), 'a warning needs its date')
+    assert.equal(await page.getByLabel('How it was given').inputValue(), 'In person, with the practice manager')
+    await ada.look('advice, warning refused')
+    await page.getByLabel('Date given').fill('2026-11-20')
+    await press(page, page.getByRole('button', { name: 'Record the warning' }))
+    assert.ok((await page.textContent('main')).includes('Repeated messages to my personal phone'))
+
+    await open(page, 'Record a report to the police')
+    await page.getByLabel('Date reported').fill('2026-11-21')
+    await page.getByLabel('Police force').fill('Thames Valley Police')
+    await page.getByLabel('Incident number or crime reference').fill('TVP-2026-4471')
+    await page.getByLabel('What you reported').fill('Waiting outside my home at night')
+    await press(page, page.getByRole('button', { name: 'Record the report' }))
+    assert.ok((await page.textContent('main')).includes('TVP-2026-4471'))
+
+    await open(page, "Record a consultation's chaperone")
+    await page.getByLabel('Date of the consultation').fill('2026-11-22')
+    await page.getByLabel("Chaperone's name").fill('Sam Lee')
+    await page.getByLabel('Their role').fill('Practice nurse')
+    await page.locator('#pc-yes').check()
+    await press(page, page.getByRole('button', { name: 'Record', exact: true }))
+    assert.ok((await page.textContent('main')).includes('Sam Lee'))
+
+    await open(page, 'Record a transfer of care')
+    await page.getByLabel('Date of the transfer').fill('2026-11-23')
+    await page.getByLabel('To whom').fill('Dr Okafor, Hillside Surgery')
+    await page.getByLabel('Why', { exact: true }).fill('The relationship has broken down')
+    await press(page, page.getByRole('button', { name: 'Record the transfer' }))
+    assert.ok((await page.textContent('main')).includes('Dr Okafor, Hillside Surgery'))
+    await ada.look('advice, records made')
+  },
+}
