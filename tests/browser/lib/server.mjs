@@ -34,6 +34,7 @@ export async function startServer (bin) {
       const o = execFileSync(bin, ['--data', data, ...args.filter((a) => typeof a === 'string')], {
         env,
         input: args.find((a) => typeof a === 'object')?.stdin ?? '',
+        stdio: ['pipe', 'pipe', 'pipe'],
       })
       return o.toString().trim().split('\n').pop()
     },
