@@ -1,7 +1,8 @@
 // After the contact: correcting an entry (the original stays beside the correction), a
 // refused correction that says why, and the ledger page an admin checks.
 import assert from 'node:assert/strict'
-import { setUp, openCase, logContact, press } from '../lib/people.mjs'
+import { setUp, signIn, openCase, logContact, press } from '../lib/people.mjs'
+import { PASSWORD } from '../lib/server.mjs'
 
 export default {
   'correct an entry, with its reason; a correction without one is refused': async ({ server, newPerson }) => {
@@ -58,6 +59,18 @@ export default {
     await ada.look('tokens, one made')
     await page.goto('/account/tokens')
     assert.doesNotMatch(await page.content(), /bnd_[0-9a-f]{64}/, 'never again')
+    await press(page, page.getByRole('button', { name: 'Revoke backup script' }))
+    assert.ok((await page.textContent('main')).includes('Revoked'))
+
+    // Signed in on a second device too; "every other device" signs it out.
+    const phone = await newPerson()
+    await signIn(phone, 'ada@example.nhs.uk')
+    await page.goto('/account/sessions')
+    await ada.look('sessions, two devices')
+    await page.getByLabel('Your password').fill(PASSWORD)
+    await press(page, page.getByRole('button', { name: 'Sign out' }).last())
+    await phone.page.goto('/cases')
+    assert.match(phone.page.url(), /\/sign-in$/, 'the other device is signed out')
     await page.goto('/account/password')
     await page.getByLabel('Your current password').fill('not my password')
     await page.getByLabel('Your new password').fill('a brand new long password')

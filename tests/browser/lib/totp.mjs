@@ -21,3 +21,18 @@ export function totp (key, at = Date.now()) {
   const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000
   return String(n).padStart(6, '0')
 }
+
+/**
+ * A code the server has not seen yet: one of the steps it accepts (now, or one either
+ * side for clock drift) that is not in `used`, which it then joins.
+ */
+export function freshCode (key, used) {
+  const now = Math.floor(Date.now() / 30_000)
+  for (const step of [now, now + 1, now - 1]) {
+    if (!used.has(step)) {
+      used.add(step)
+      return totp(key, step * 30_000 + 1)
+    }
+  }
+  throw new Error('every code within the drift window is used')
+}
