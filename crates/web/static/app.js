@@ -24,8 +24,13 @@ for (const group of document.querySelectorAll('[data-boundary-reveal]')) {
 const NEUTRAL = 'https://www.bbc.co.uk/weather'
 const exitButton = document.querySelector('[data-quick-exit]')
 
+let leaving = false
+
 function quickExit (event) {
   if (event) event.preventDefault()
+  // Once: a second press while the page is going would abort the first navigation.
+  if (leaving) return
+  leaving = true
   const form = exitButton && exitButton.form
   // URL-encoded, as the form itself posts: a FormData body would go as multipart, which
   // the server does not take, and the session would live on.

@@ -52,7 +52,9 @@ export default {
     await page.waitForTimeout(200)
     assert.match(page.url(), /\/log$/, 'still on the form')
     assert.equal(await box.inputValue(), 'I KNOW WHERE YOU LIVE', 'nothing typed was lost')
-    // Three presses of Shift alone do leave.
+    // Three presses of Shift alone do leave (after a pause: letting go of the held Shift
+    // was a press of its own).
+    await page.waitForTimeout(1600)
     for (let i = 0; i < 3; i++) await page.keyboard.press('Shift')
     await page.waitForURL('https://www.bbc.co.uk/**', { timeout: 10000 })
   },

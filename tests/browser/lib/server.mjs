@@ -17,7 +17,8 @@ export async function startServer (bin) {
   child.stdout.on('data', (d) => { out += d })
   child.stderr.on('data', (d) => { err += d })
   const started = Date.now()
-  while (!/listening on (http:\/\/[^\s]+)/.test(err)) {
+  // The set-up link goes to stdout and the address to stderr: wait for both.
+  while (!/listening on (http:\/\/[^\s]+)/.test(err) || !out.includes('/setup/')) {
     if (child.exitCode !== null || Date.now() - started > 30000) {
       throw new Error(`boundary serve did not start: ${err}`)
     }
