@@ -52,4 +52,37 @@ export default {
     assert.ok((await page.textContent('main')).includes('Dr Okafor, Hillside Surgery'))
     await ada.look('advice, records made')
   },
+
+  'tick a checklist step and answer the risk questions (refused while one is unanswered)': async ({ server, newPerson }) => {
+    const ada = await newPerson()
+    await setUp(ada, server)
+    const casePath = await openCase(ada, 'Patient R')
+    const { page } = ada
+    await page.goto(`${casePath}/advice`)
+    // The first step of the checklist, done today.
+    const step = page.locator('#checklist + p + ul > li').first()
+    const title = (await step.locator('strong').nth(1).textContent()).trim()
+    const before = (await step.locator('strong').first().textContent()).trim()
+    await step.locator('summary').click()
+    await step.getByLabel('Done on').fill('2026-11-24')
+    await press(page, step.getByRole('button', { name: 'Save' }))
+    const after = page.locator('#checklist + p + ul > li').filter({ hasText: title })
+    const now = (await after.locator('strong').first().textContent()).trim()
+    assert.notEqual(now, before, `${title}: ${before} then ${now}`)
+    assert.match(now, /done/i, `${title} is done`)
+
+    // Thirteen answers of fourteen: refused, the answers given kept; then all fourteen.
+    await open(page, 'Answer the risk questions')
+    const groups = page.locator('form[action$="/risk-screens"] fieldset')
+    const n = await groups.count()
+    assert.equal(n, 14)
+    for (let i = 0; i < n - 1; i++) await groups.nth(i).getByLabel('No', { exact: true }).check()
+    await press(page, page.getByRole('button', { name: 'Save the answers' }))
+    assert.ok((await page.textContent('main')).includes('There is a problem'))
+    assert.ok(await page.locator('form[action$="/risk-screens"] fieldset').nth(0).getByLabel('No', { exact: true }).isChecked(), 'answers kept')
+    await ada.look('advice, risk questions refused')
+    await page.locator('form[action$="/risk-screens"] fieldset').nth(n - 1).getByLabel('Yes', { exact: true }).check()
+    await press(page, page.getByRole('button', { name: 'Save the answers' }))
+    assert.ok((await page.textContent('main')).includes('1 of 14'), 'the answers are kept as a set')
+  },
 }
