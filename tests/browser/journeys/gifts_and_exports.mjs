@@ -7,6 +7,7 @@ export default {
   'record a declined gift; a gift without a decision is refused': async ({ server, newPerson }) => {
     const ada = await newPerson()
     await setUp(ada, server)
+    const casePath = await openCase(ada, 'Mr Jones')
     const { page } = ada
     await page.goto('/gifts')
     await ada.look('gifts')
@@ -23,10 +24,17 @@ export default {
     await page.locator('#decision-declined').check()
     await page.getByLabel('Why').fill('Gifts from this person are not accepted')
     await press(page, page.getByRole('button', { name: 'Record the gift' }))
+    await ada.look('gifts, one recorded')
+    // The donor has the name of a case's person: Boundary asks whether it was them.
+    await press(page, page.getByRole('button', { name: 'It was Mr Jones: add it to the case' }))
+    await page.goto(casePath)
+    assert.ok((await page.textContent('main')).includes('A bottle of wine'), 'on the case too')
     await page.goto('/gifts')
     const register = await page.textContent('main')
     assert.ok(register.includes('A bottle of wine') && register.includes('Declined'), register)
-    await ada.look('gifts, one recorded')
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /spreadsheet/ }).click()])
+    const { readFileSync } = await import('node:fs')
+    assert.ok(readFileSync(await csv.path(), 'utf8').includes('A bottle of wine'), 'the register as CSV')
   },
 
   'download the evidence pack from the case page': async ({ server, newPerson }) => {
