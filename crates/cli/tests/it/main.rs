@@ -32,6 +32,7 @@ mod object_storage;
 mod pages;
 mod people;
 mod rebuild;
+mod session_time;
 mod sharing;
 mod sign_in;
 mod throttle;
