@@ -227,54 +227,42 @@ async fn forms_without_the_token_or_from_elsewhere_change_nothing(#[case] engine
     // The right token, but posted from another site.
     let (_, html) = app.get_html("/cases/new").await;
     let csrf = crate::helpers::csrf_in(&html);
-    let r = app
-        .http
-        .post(format!("{}/cases", app.base))
-        .header(
-            "cookie",
-            format!("boundary_session={}", app.session_cookie().unwrap()),
-        )
-        .header("origin", "https://evil.example")
-        .form(&[("label", "Cross origin"), ("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    // What browsers send: from another site, a sandboxed frame or a sibling site, refused;
-    // from the page itself — `Origin: null` under a strict referrer policy — accepted.
-    for (site, origin) in [
-        ("cross-site", "https://evil.example"),
-        ("cross-site", "null"),
-        ("same-site", "https://other.localhost"),
-    ] {
-        let r = app
+    // A post of the form with the session and token, and the headers a browser chose.
+    let post_case = |label: &'static str, headers: &'static [(&'static str, &'static str)]| {
+        let mut req = app
             .http
             .post(format!("{}/cases", app.base))
             .header(
                 "cookie",
                 format!("boundary_session={}", app.session_cookie().unwrap()),
             )
-            .header("origin", origin)
-            .header("sec-fetch-site", site)
-            .form(&[("label", "Cross origin"), ("csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{site} {origin}");
+            .form(&[("label", label), ("csrf", csrf.as_str())]);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send()
+    };
+    let r = post_case("Cross origin", &[("origin", "https://evil.example")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // What browsers send: from another site, a sandboxed frame or a sibling site, refused;
+    // from the page itself — `Origin: null` under a strict referrer policy — accepted.
+    for headers in [
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ][..],
+        &[("sec-fetch-site", "cross-site"), ("origin", "null")],
+        &[
+            ("sec-fetch-site", "same-site"),
+            ("origin", "https://other.localhost"),
+        ],
+    ] {
+        let r = post_case("Cross origin", headers).await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{headers:?}");
     }
-    let r = app
-        .http
-        .post(format!("{}/cases", app.base))
-        .header(
-            "cookie",
-            format!("boundary_session={}", app.session_cookie().unwrap()),
-        )
-        .header("origin", "null")
-        .form(&[
-            ("label", "Null origin, no Sec-Fetch-Site"),
-            ("csrf", csrf.as_str()),
-        ])
-        .send()
+    let r = post_case("Null origin, no Sec-Fetch-Site", &[("origin", "null")])
         .await
         .unwrap();
     assert_eq!(
@@ -285,19 +273,12 @@ async fn forms_without_the_token_or_from_elsewhere_change_nothing(#[case] engine
 
     let (_, html) = app.get_html("/cases").await;
     assert!(html.contains("You have no cases yet"));
-    let r = app
-        .http
-        .post(format!("{}/cases", app.base))
-        .header(
-            "cookie",
-            format!("boundary_session={}", app.session_cookie().unwrap()),
-        )
-        .header("origin", "null")
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("label", "Patient From The Page"), ("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_case(
+        "Patient From The Page",
+        &[("origin", "null"), ("sec-fetch-site", "same-origin")],
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "the page's own form");
     // Sign-in also needs its own token.
     app.forget_cookies();
