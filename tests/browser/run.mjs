@@ -47,7 +47,7 @@ for (const j of journeys) {
   for (const mode of MODES) {
     const title = `${j.file.replace('.mjs', '')}: ${j.name} [JavaScript ${mode.js ? 'on' : 'off'}, ${mode.size}]`
     if (!title.includes(filter)) continue
-    const server = await startServer(bin)
+    const server = await startServer(bin, j.run.serverArgs || [])
     const people = []
     const newPerson = async () => {
       const p = await person(browser, { ...mode, base: server.base })
@@ -78,7 +78,12 @@ for (const j of journeys) {
 await browser.close()
 if (pageRoutes.length && !filter) {
   const missed = pageRoutes.filter((r) => ![...visited].some((v) => asPattern(r).test(v)))
-  console.log(`pages reached: ${pageRoutes.length - missed.length} of ${pageRoutes.length} routes; not yet by any journey: ${missed.join(', ') || 'none'}`)
+  console.log(`pages reached: ${pageRoutes.length - missed.length} of ${pageRoutes.length} routes; not reached by any journey: ${missed.join(', ') || 'none'}`)
+  // A page no journey reaches is a page no browser has checked: that fails the suite.
+  if (missed.length) {
+    failed++
+    console.log(`FAIL  every page route reached by some journey`)
+  }
 }
 console.log(`browser suite: ${passed} passed, ${failed} failed, ${skipped} not applicable`)
 process.exit(failed ? 1 : 0)

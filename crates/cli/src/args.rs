@@ -79,14 +79,8 @@ pub(crate) struct FileStorage {
 pub(crate) enum Command {
     /// Run the web app and API. On an empty store, first set it up and print a one-time set-up link.
     Serve {
-        #[arg(long, env = "BOUNDARY_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: String,
-        /// The address people use to reach Boundary, e.g. https://boundary.example.nhs.uk.
-        #[arg(long, env = "BOUNDARY_PUBLIC_URL")]
-        public_url: Option<String>,
-        /// The reverse proxy in front of Boundary, whose X-Forwarded-For is believed.
-        #[arg(long, env = "BOUNDARY_TRUSTED_PROXY", value_name = "IP")]
-        trusted_proxy: Option<std::net::IpAddr>,
+        #[command(flatten)]
+        front: FrontArgs,
         #[command(flatten)]
         tsa: TsaArgs,
         #[command(flatten)]
@@ -229,6 +223,30 @@ pub(crate) struct MailArgs {
     #[arg(long, env = "BOUNDARY_REMINDER_INTERVAL", default_value_t = 900,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub reminder_interval: u64,
+}
+
+/// Where the web app listens and how people reach it.
+#[derive(Debug, Args)]
+pub(crate) struct FrontArgs {
+    #[arg(long, env = "BOUNDARY_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// The address people use to reach Boundary, e.g. https://boundary.example.nhs.uk.
+    #[arg(long, env = "BOUNDARY_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The reverse proxy in front of Boundary, whose X-Forwarded-For is believed.
+    #[arg(long, env = "BOUNDARY_TRUSTED_PROXY", value_name = "IP")]
+    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// How long the case page waits for an export before showing its progress page instead.
+    #[arg(long, env = "BOUNDARY_EXPORT_WAIT", value_name = "SECONDS", default_value_t = 1.5,
+          value_parser = export_wait)]
+    pub export_wait: f64,
+}
+
+fn export_wait(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=60.0).contains(&v) => Ok(v),
+        _ => Err("give a number of seconds from 0 to 60, like 1.5".to_owned()),
+    }
 }
 
 /// How long a signed-in session lasts (ASVS 7.3).

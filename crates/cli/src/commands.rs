@@ -19,24 +19,11 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let g = &cli.global;
     match cli.command {
         Command::Serve {
-            listen,
-            public_url,
-            trusted_proxy,
+            front,
             tsa,
             sessions,
             mail,
-        } => {
-            serve::run(
-                g,
-                &listen,
-                public_url.as_deref(),
-                trusted_proxy,
-                &tsa,
-                &sessions,
-                &mail,
-            )
-            .await
-        }
+        } => serve::run(g, &front, &tsa, &sessions, &mail).await,
         Command::Init => init::run(g).await,
         Command::Org {
             command: OrgCommand::Add { name },

@@ -45,6 +45,16 @@ impl FieldErrors {
         }
     }
 
+    /// The same errors with `from`'s filed under `to`: for a form that asks for a value
+    /// in another field than the one the rules name.
+    #[must_use]
+    pub fn renamed(mut self, from: &str, to: &str) -> Self {
+        if let Some(message) = self.0.remove(from) {
+            self.0.insert(to.to_owned(), message);
+        }
+        self
+    }
+
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -34,6 +34,10 @@ pub struct EntryRow {
     pub recorded_by: MemberId,
     /// The leaf hash of the event that logged it: the entry's fingerprint in the ledger.
     pub leaf_hash: String,
+    /// Its place among its case's entries in the order they were recorded (1, 2, 3…):
+    /// the number people use. It never changes, as an earlier contact logged later takes
+    /// the next number; `seq` is its place in the whole log, for receipts and proofs.
+    pub number: usize,
     pub original: ContactEntry,
     pub amendments: Vec<AmendmentRow>,
 }
@@ -310,6 +314,15 @@ impl Store {
                 e.amendments.push(a);
             }
         }
+        let mut by_recording: Vec<(Seq, usize)> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.seq, i))
+            .collect();
+        by_recording.sort_unstable();
+        for (number, (_, i)) in by_recording.into_iter().enumerate() {
+            entries[i].number = number + 1;
+        }
         Ok(entries)
     }
 
@@ -338,6 +351,7 @@ fn entry_from_row(key: &DataKey, r: &AnyRow) -> Result<EntryRow> {
         recorded_at: ts_of(r, "recorded_at")?,
         recorded_by: get_id(r, "recorded_by")?,
         leaf_hash: hex::encode(r.try_get::<Vec<u8>, _>("leaf_hash")?),
+        number: 0,
         original: open_json(key, "entry", &case, seq, &sealed)?,
         amendments: Vec::new(),
     })

@@ -9,6 +9,7 @@ mod api;
 mod assets;
 mod charts;
 mod error;
+mod filters;
 mod form;
 mod format;
 mod metrics;
@@ -84,6 +85,9 @@ pub fn router(state: AppState) -> Router {
             security::guard,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(REQUEST_BODY_LIMIT))
+        // Outermost, so error pages from the guard are compressed too. The pages' CSRF
+        // tokens are masked per response for this reason (see `session`).
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 

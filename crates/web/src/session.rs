@@ -4,6 +4,10 @@
 //! (sign in, set up, choose a password) use a random token in a separate cookie that the
 //! form must echo. Both cookies are HttpOnly and SameSite=Strict, and take the `__Host-`
 //! prefix and `Secure` when Boundary is served over https.
+//!
+//! Pages are compressed, so a token shown as-is beside text an attacker can place on the
+//! page could be read a byte at a time from response sizes (BREACH). Each page therefore
+//! shows the token masked with fresh random bytes ([`masked`]); forms may echo either form.
 
 use crate::error::PageError;
 use crate::form::FormState;
@@ -12,6 +16,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, USER_AGENT};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
 use boundary_app::{Actor, AppError};
 use subtle::ConstantTimeEq;
 
@@ -133,8 +138,29 @@ pub(crate) fn user_agent(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn same(a: &str, b: &str) -> bool {
-    !a.is_empty() && a.as_bytes().ct_eq(b.as_bytes()).into()
+/// `token` as shown on one page: hex of a random pad, then hex of the token XOR the pad.
+pub(crate) fn masked(state: &AppState, token: &str) -> String {
+    let mut pad = vec![0u8; token.len()];
+    state.app.random.fill(&mut pad);
+    let hidden: Vec<u8> = pad.iter().zip(token.bytes()).map(|(p, t)| p ^ t).collect();
+    format!("{}{}", hex::encode(pad), hex::encode(hidden))
+}
+
+/// Whether a posted token is `want`, shown plain or masked.
+fn same(posted: &str, want: &str) -> bool {
+    if want.is_empty() {
+        return false;
+    }
+    let plain = if posted.len() == want.len() * 4 {
+        let (pad, hidden) = posted.split_at(want.len() * 2);
+        match (hex::decode(pad), hex::decode(hidden)) {
+            (Ok(pad), Ok(hidden)) => pad.iter().zip(&hidden).map(|(p, h)| p ^ h).collect(),
+            _ => return false,
+        }
+    } else {
+        posted.as_bytes().to_vec()
+    };
+    plain.ct_eq(want.as_bytes()).into()
 }
 
 const CSRF_FAILED: &str =
@@ -148,15 +174,64 @@ const SECOND_FACTOR_SETUP: [&str; 3] = ["/account/two-factor", "/sign-out", "/qu
 pub(crate) struct SignedIn {
     pub actor: Actor,
     pub csrf: String,
+    /// The token as this response shows it (see [`masked`]).
+    pub csrf_shown: String,
+}
+
+/// A path on this server, fit to send someone back to after they sign in: never another
+/// site (`//evil.example`, `/\\evil.example`), never a header-splitting control character.
+pub(crate) fn local_path(s: &str) -> Option<&str> {
+    let fits = s.starts_with('/')
+        && !s.starts_with("//")
+        && !s.starts_with("/\\")
+        && s.len() <= 512
+        && !s.chars().any(char::is_control);
+    fits.then_some(s)
+}
+
+/// Where to come back to after signing in: the page asked for, or for a form posted once
+/// the session had ended, the page the form was on (its `Referer`, from this server only).
+fn come_back_to(state: &AppState, parts: &Parts) -> Option<String> {
+    if parts.method == axum::http::Method::GET {
+        return parts.uri.path_and_query().map(|p| p.as_str().to_owned());
+    }
+    let referer = parts
+        .headers
+        .get(axum::http::header::REFERER)?
+        .to_str()
+        .ok()?;
+    let path = referer.strip_prefix(state.config.origin())?;
+    local_path(path).map(str::to_owned)
+}
+
+/// Sends someone whose session has ended to sign in, and back here afterwards.
+fn sign_in_first(state: &AppState, parts: &Parts) -> Response {
+    let to = come_back_to(state, parts)
+        .filter(|p| local_path(p).is_some())
+        .map_or_else(
+            || "/sign-in".to_owned(),
+            |p| {
+                format!(
+                    "/sign-in?{}",
+                    serde_urlencoded::to_string([("next", p)]).unwrap_or_default()
+                )
+            },
+        );
+    Redirect::to(&to).into_response()
 }
 
 impl FromRequestParts<AppState> for SignedIn {
-    type Rejection = PageError;
+    type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let secret =
-            session_secret(&state.config, &parts.headers).ok_or(AppError::Unauthenticated)?;
-        let (mut actor, csrf) = state.app.session_actor(&secret).await?;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Some(secret) = session_secret(&state.config, &parts.headers) else {
+            return Err(sign_in_first(state, parts));
+        };
+        let (mut actor, csrf) = match state.app.session_actor(&secret).await {
+            Ok(found) => found,
+            Err(AppError::Unauthenticated) => return Err(sign_in_first(state, parts)),
+            Err(e) => return Err(PageError(e).into_response()),
+        };
         tracing::Span::current().record("member", tracing::field::display(actor.member));
         actor.address = address_of(state, parts);
         if actor.second_factor_due
@@ -164,9 +239,14 @@ impl FromRequestParts<AppState> for SignedIn {
                 .iter()
                 .any(|p| parts.uri.path().starts_with(p))
         {
-            return Err(PageError(AppError::SecondFactorDue));
+            return Err(PageError(AppError::SecondFactorDue).into_response());
         }
-        Ok(Self { actor, csrf })
+        let csrf_shown = masked(state, &csrf);
+        Ok(Self {
+            actor,
+            csrf,
+            csrf_shown,
+        })
     }
 }
 

@@ -31,6 +31,8 @@ function quickExit (event) {
   // Once: a second press while the page is going would abort the first navigation.
   if (leaving) return
   leaving = true
+  // Half-typed drafts (see below) go with the session.
+  try { sessionStorage.clear() } catch (_) { /* nothing kept */ }
   const form = exitButton && exitButton.form
   // URL-encoded, as the form itself posts: a FormData body would go as multipart, which
   // the server does not take, and the session would live on.
@@ -68,3 +70,67 @@ if (exitButton) {
     if (presses.length >= 3) quickExit()
   })
 }
+
+// A page that is still working (an export being made) looks again every two seconds and
+// puts the fresh state in its status region, which announces it. Not a meta refresh:
+// that reloads the whole page under someone still reading it (WCAG 2.2.1), and without
+// script the page has its own "Look again now" link.
+const POLLING = 'working'
+for (const region of document.querySelectorAll('[data-boundary-poll]')) {
+  const again = async () => {
+    try {
+      const res = await fetch(window.location.href, { credentials: 'same-origin' })
+      const fresh = res.ok && new DOMParser().parseFromString(await res.text(), 'text/html')
+        .querySelector('[data-boundary-poll]')
+      if (fresh) {
+        region.innerHTML = fresh.innerHTML
+        region.dataset.boundaryPoll = fresh.dataset.boundaryPoll
+      }
+    } catch (_) {
+      // The next look may find the network back.
+    }
+    if (region.dataset.boundaryPoll === POLLING) setTimeout(again, 2000)
+  }
+  if (region.dataset.boundaryPoll === POLLING) setTimeout(again, 2000)
+}
+
+// What was typed into a long form (the log form) is kept in this tab's session storage as
+// it is typed, so that a session that timed out, or a lost connection, does not lose it:
+// after signing in again the form fills itself back in and says so. Files cannot be kept.
+// The copy is dropped once the entry is logged, on sign-out and on Quick exit.
+const DRAFT = 'boundary-draft:'
+for (const form of document.querySelectorAll('form[data-boundary-draft]')) {
+  const key = DRAFT + form.dataset.boundaryDraft
+  const fields = () => [...form.elements].filter((el) => el.name && el.name !== 'csrf' && el.type !== 'file' && el.type !== 'hidden')
+  const save = () => {
+    const kept = {}
+    for (const el of fields()) {
+      if (el.type === 'radio' || el.type === 'checkbox') { if (el.checked) kept[el.name + '=' + el.value] = true } else if (el.value) kept[el.name] = el.value
+    }
+    try { sessionStorage.setItem(key, JSON.stringify(kept)) } catch (_) { /* storage full or off: nothing to keep */ }
+  }
+  let kept = null
+  try { kept = JSON.parse(sessionStorage.getItem(key) || 'null') } catch (_) { kept = null }
+  // Only into an empty form: one the server sent back with what was typed already has it.
+  const empty = fields().every((el) => (el.type === 'radio' || el.type === 'checkbox') ? !el.checked : !el.value)
+  if (kept && empty && Object.keys(kept).length) {
+    for (const el of fields()) {
+      if (el.type === 'radio' || el.type === 'checkbox') el.checked = Boolean(kept[el.name + '=' + el.value])
+      else if (kept[el.name] !== undefined) el.value = kept[el.name]
+      if (el.checked) el.dispatchEvent(new Event('change'))
+    }
+    const note = form.querySelector('.boundary-draft-note')
+    if (note) note.hidden = false
+  }
+  form.addEventListener('input', save)
+  form.addEventListener('change', save)
+}
+// The page after a contact is logged names the draft it settles.
+for (const done of document.querySelectorAll('[data-boundary-draft-done]')) {
+  sessionStorage.removeItem(DRAFT + done.dataset.boundaryDraftDone)
+}
+const forgetDrafts = () => {
+  for (const k of Object.keys(sessionStorage)) if (k.startsWith(DRAFT)) sessionStorage.removeItem(k)
+}
+for (const f of document.querySelectorAll('form[action="/sign-out"]')) f.addEventListener('submit', forgetDrafts)
+if (document.querySelector('[data-boundary-signed-out]')) forgetDrafts()

@@ -85,4 +85,29 @@ export default {
     await press(page, page.getByRole('button', { name: 'Save the answers' }))
     assert.ok((await page.textContent('main')).includes('1 of 14'), 'the answers are kept as a set')
   },
+
+  'plan a removal from the list: check a date, then answer the planner and keep the answers': async ({ server, newPerson }) => {
+    const ada = await newPerson()
+    await setUp(ada, server)
+    const casePath = await openCase(ada, 'Patient L')
+    const { page } = ada
+    await page.goto(`${casePath}/advice#removal`)
+    await page.getByLabel('Date of the request').fill('2026-12-20')
+    await page.getByLabel(/^Immediate removal/).check()
+    await press(page, page.getByRole('button', { name: 'Check', exact: true }))
+    assert.match(page.url(), /requested_on=2026-12-20/)
+    assert.ok(await page.getByLabel(/^Immediate removal/).isChecked(), 'the planner keeps what was asked')
+    await ada.look('advice, removal checked')
+
+    await open(page, "Answer the planner's questions")
+    await page.getByLabel(/^The reasons are about the patient's behaviour/).check()
+    await page.getByLabel(/^Because a warning would put the safety of staff or others at risk/).check()
+    await page.getByLabel('Why (recorded with the request)').fill('Threatened the receptionist with a knife')
+    await press(page, page.getByRole('button', { name: 'Save answers' }))
+    await page.goto(`${casePath}/advice#removal`)
+    await open(page, "Answer the planner's questions")
+    assert.ok(await page.getByLabel(/^The reasons are about the patient's behaviour/).isChecked(), 'the answers are kept')
+    assert.ok(await page.getByLabel(/^Because a warning would put the safety/).isChecked())
+    await ada.look('advice, removal answered')
+  },
 }

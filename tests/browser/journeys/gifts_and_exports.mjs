@@ -54,4 +54,36 @@ export default {
     assert.equal(bytes.subarray(0, 5).toString(), '%PDF-', 'a PDF')
     assert.match(download.suggestedFilename(), /\.pdf$/)
   },
+
+  // A server told not to wait sends every export to its progress page, as a slow one would.
+  'a slow evidence pack: its progress page, then its download': Object.assign(async ({ server, newPerson, js }) => {
+    const ada = await newPerson()
+    await setUp(ada, server)
+    const casePath = await openCase(ada, 'Patient S')
+    await logContact(ada, casePath, { text: 'Phoned the surgery twelve times' })
+    const { page } = ada
+    await page.goto(casePath)
+    await Promise.all([
+      page.waitForURL(/\/exports\/[^/]+$/),
+      page.getByRole('button', { name: 'Download' }).click(),
+    ])
+    await ada.look('export progress')
+    const button = page.getByRole('link', { name: /^Download .*\.pdf$/ })
+    if (js) {
+      // The page looks again by itself, without reloading.
+      await button.waitFor({ timeout: 20000 })
+    } else {
+      for (let i = 0; i < 20 && !(await button.isVisible()); i++) {
+        await page.waitForTimeout(500)
+        await page.getByRole('link', { name: 'Look again now' }).click().catch(() => {})
+      }
+    }
+    await ada.look('export ready')
+    assert.ok((await page.textContent('main')).includes('It is ready'))
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()])
+    const { readFileSync } = await import('node:fs')
+    assert.equal(readFileSync(await download.path()).subarray(0, 5).toString(), '%PDF-', 'a PDF')
+    await page.goto(casePath)
+    assert.ok((await page.textContent('main')).includes('Phoned the surgery twelve times'), 'back on the case')
+  }, { serverArgs: ['--export-wait', '0'] }),
 }

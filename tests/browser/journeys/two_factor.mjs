@@ -43,7 +43,10 @@ export default {
     await ada.look('two-factor, on')
     await page.getByLabel('Your password').fill(PASSWORD)
     // The app's codes only go forward, and two are used: a recovery code from set-up.
-    await page.getByLabel('Code from your app').fill(firstRecovery)
+    // Recovery codes hold letters: they have their own field, behind "Lost your phone?".
+    assert.equal(await page.getByLabel('Code from your app').getAttribute('inputmode'), 'numeric')
+    await page.getByText('Lost your phone? Use a recovery code').click()
+    await page.getByLabel('Recovery code').fill(firstRecovery)
     await press(page, page.getByRole('button', { name: 'Make new recovery codes' }))
     const renewed = (await page.textContent('main')).match(/\b[a-z0-9]{5}-[a-z0-9]{5}\b/i)
     assert.ok(renewed, 'new recovery codes are shown')
@@ -51,7 +54,8 @@ export default {
     assert.notEqual(recovery, firstRecovery)
     await page.goto('/account/two-factor')
     await page.getByLabel('Your password').fill(PASSWORD)
-    await page.getByLabel('Code from your app').fill(recovery)
+    await page.getByText('Lost your phone? Use a recovery code').click()
+    await page.getByLabel('Recovery code').fill(recovery)
     await press(page, page.getByRole('button', { name: 'Turn off two-factor sign-in' }))
     await page.goto('/account/two-factor')
     assert.ok(await page.getByRole('button', { name: 'Set up two-factor sign-in' }).isVisible(), 'off again')

@@ -38,8 +38,9 @@ export async function logContact (p, casePath, { channel = 'Text or WhatsApp mes
   const { page } = p
   await page.goto(`${casePath}/log`)
   await p.look('log form')
-  await page.getByLabel(channel, { exact: true }).check()
   await page.getByLabel('What happened?').fill(text)
+  await page.getByLabel(channel, { exact: true }).check()
+  await page.getByLabel('Just now, in the last few minutes').check()
   if (files.length) await page.locator('input[type=file]').setInputFiles(files)
   await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/log') && !u.pathname.endsWith('/entries')), page.getByRole('button', { name: 'Log this contact' }).click()])
 }

@@ -7,11 +7,11 @@ import { join } from 'node:path'
 
 export const PASSWORD = 'a long enough password'
 
-export async function startServer (bin) {
+export async function startServer (bin, extraArgs = []) {
   const data = mkdtempSync(join(tmpdir(), 'boundary-browser-'))
   const env = { ...process.env, BOUNDARY_LOG: 'warn' }
   for (const k of ['BOUNDARY_MASTER_KEY', 'BOUNDARY_DATABASE_URL', 'BOUNDARY_DATA']) delete env[k]
-  const child = spawn(bin, ['--data', data, 'serve', '--listen', '127.0.0.1:0'], { env })
+  const child = spawn(bin, ['--data', data, 'serve', '--listen', '127.0.0.1:0', ...extraArgs], { env })
   let out = ''
   let err = ''
   child.stdout.on('data', (d) => { out += d })

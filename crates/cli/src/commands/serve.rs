@@ -1,6 +1,6 @@
 //! `boundary serve`: the web app and API.
 
-use crate::args::{Global, MailArgs, SessionArgs, TsaArgs};
+use crate::args::{FrontArgs, Global, MailArgs, SessionArgs, TsaArgs};
 use crate::user_error;
 use anyhow::Context;
 use boundary_app::timestamping::TsaConfig;
@@ -11,9 +11,7 @@ use std::sync::Arc;
 
 pub(crate) async fn run(
     g: &Global,
-    listen: &str,
-    public_url: Option<&str>,
-    trusted_proxy: Option<std::net::IpAddr>,
+    front: &FrontArgs,
     tsa: &TsaArgs,
     sessions: &SessionArgs,
     mail: &MailArgs,
@@ -43,11 +41,15 @@ pub(crate) async fn run(
     if let Some(why) = app.check_ledger_at_start().await? {
         eprintln!("WARNING: the log does not match its latest signed checkpoint ({why}). Boundary will show what it holds but record nothing new. Run `boundary verify`.");
     }
+    let listen = &front.listen;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| user_error(format!("cannot listen on {listen}: {e}")))?;
     let addr = listener.local_addr().context("reading the bound address")?;
-    let public = public_url.map_or_else(|| format!("http://{addr}"), str::to_owned);
+    let public = front
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
     if let Some(mailer) = mailer {
         app.configure_mail(boundary_app::reminders::MailConfig {
             mailer: std::sync::Arc::new(mailer),
@@ -75,7 +77,8 @@ pub(crate) async fn run(
     let state = AppState {
         app,
         config: Arc::new(WebConfig {
-            trusted_proxy,
+            trusted_proxy: front.trusted_proxy,
+            export_wait: std::time::Duration::from_secs_f64(front.export_wait),
             ..WebConfig::new(&public)
         }),
     };

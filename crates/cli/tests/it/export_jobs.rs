@@ -50,7 +50,8 @@ async fn a_large_export_shows_its_progress_and_can_be_downloaded_later(#[case] e
     let progress = location(&r);
     assert!(progress.starts_with("/exports/"), "{progress}");
 
-    // The page looks again by itself while the bundle is made, then offers it.
+    // While the bundle is made the page says how far it has got and offers to look again
+    // (its script looks by itself), then offers the file.
     let mut html = String::new();
     for _ in 0..300 {
         html = app.get_html(&progress).await.1;
@@ -58,7 +59,9 @@ async fn a_large_export_shows_its_progress_and_can_be_downloaded_later(#[case] e
             break;
         }
         assert!(
-            html.contains("Being made") && html.contains("http-equiv=\"refresh\""),
+            html.contains("Being made")
+                && html.contains("data-boundary-poll=\"working\"")
+                && html.contains(&format!("href=\"{progress}\">Look again now")),
             "{html}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -67,7 +70,7 @@ async fn a_large_export_shows_its_progress_and_can_be_downloaded_later(#[case] e
         html.contains("Your verifiable bundle") && html.contains("It is ready"),
         "{html}"
     );
-    assert!(!html.contains("http-equiv=\"refresh\""));
+    assert!(html.contains("data-boundary-poll=\"ready\""), "{html}");
     // The case page leads back to it.
     let (_, html) = app.get_html(&page).await;
     assert!(html.contains(&format!("href=\"{progress}\"")), "{html}");

@@ -150,11 +150,12 @@ impl Drop for TestApp {
     }
 }
 
-/// The value of the hidden `csrf` field in a page.
+/// The value of the hidden `csrf` field in a page (masked afresh on every page).
 pub fn csrf_in(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     let start = html.find(marker).expect("a form with a csrf token") + marker.len();
-    html[start..start + 64].to_owned()
+    let len = html[start..].find('"').expect("the token's closing quote");
+    html[start..start + len].to_owned()
 }
 
 /// The invitation link shown on the admin's page after inviting someone: its path.
@@ -330,11 +331,16 @@ impl TestApp {
     }
 
     /// Logs a contact through the one-screen form.
+    /// Logs a contact through the page: "just now" unless `fields` say when.
     pub async fn log_contact_page(&self, case: &str, fields: &[(&str, &str)]) -> Response {
+        let mut fields = fields.to_vec();
+        if !fields.iter().any(|(k, _)| *k == "when") {
+            fields.push(("when", "now"));
+        }
         self.submit(
             &format!("/cases/{case}/log"),
             &format!("/cases/{case}/entries"),
-            fields,
+            &fields,
         )
         .await
     }

@@ -312,7 +312,7 @@ async fn a_person_accepts_a_second_organisation_and_switches_between_them(#[case
     // The session she left is over; she switches back from her account page.
     let current = app.session_cookie().unwrap();
     app.set_session_cookie(&old);
-    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+    assert_eq!(location(&app.get("/cases").await), "/sign-in?next=%2Fcases");
     app.set_session_cookie(&current);
     let (_, html) = app.get_html("/account").await;
     assert!(html.contains("Hillside Surgery") && html.contains("Riverside Surgery"));

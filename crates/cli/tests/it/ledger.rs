@@ -171,7 +171,7 @@ async fn the_page_offers_the_receipt_and_the_ledger_page_is_for_auditors_and_adm
         .await;
     let (_, page) = app.get_html(&location(&r)).await;
     assert!(
-        page.contains("Entry 3 of 3 in the log — keep this receipt"),
+        page.contains("Contact 1 logged") && page.contains("entry 3 of 3"),
         "{page}"
     );
     let start = page.find("href=\"/entries/").unwrap() + "href=\"".len();

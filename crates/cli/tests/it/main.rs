@@ -15,6 +15,8 @@ mod audit;
 mod browser;
 mod bundle_trust;
 mod cli;
+mod come_back;
+mod compression;
 mod encryption;
 mod export_jobs;
 mod export_text;

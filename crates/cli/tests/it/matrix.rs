@@ -667,7 +667,7 @@ fn classify(status: StatusCode, location: &str, path: &str) -> char {
         401 => 'S',
         403 => 'F',
         404 => 'N',
-        300..=399 if location == "/sign-in" => 'S',
+        300..=399 if location == "/sign-in" || location.starts_with("/sign-in?next=") => 'S',
         300..=399
             if location.starts_with("/account/two-factor")
                 && !path.starts_with("/account/two-factor") =>

@@ -27,10 +27,28 @@ async fn a_doctor_logs_contacts_and_reads_the_timeline(#[case] engine: Engine) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let case = location(&r).trim_start_matches("/cases/").to_owned();
 
-    // The log form on a flagged case shows the chaperone banner, and "just now" is the default.
+    // The log form on a flagged case shows the chaperone banner. "When" has no default:
+    // "now" for something that happened twenty minutes ago would be silently wrong.
     let (_, form) = app.get_html(&format!("/cases/{case}/log")).await;
     assert!(form.contains("Chaperone required"));
-    assert!(form.contains("id=\"when-now\" name=\"when\" type=\"radio\" value=\"now\" checked"));
+    assert!(form.contains("id=\"when-now\" name=\"when\" type=\"radio\" value=\"now\">"));
+    let r = app
+        .submit(
+            &format!("/cases/{case}/log"),
+            &format!("/cases/{case}/entries"),
+            &[
+                ("channel", "text_message"),
+                (
+                    "what_happened",
+                    "Fourteen messages overnight asking to meet",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Say when it happened"), "{html}");
+    assert!(html.contains("Fourteen messages overnight asking to meet"));
 
     // Just now, with only the two things that matter.
     let r = app
@@ -50,8 +68,43 @@ async fn a_doctor_logs_contacts_and_reads_the_timeline(#[case] engine: Engine) {
     let after = location(&r);
     assert!(after.starts_with(&format!("/cases/{case}?logged=")));
     let (_, html) = app.get_html(&after).await;
-    assert!(html.contains("Contact logged"));
+    assert!(html.contains("Contact 1 logged"), "{html}");
     assert!(html.contains("Fingerprint of this entry"));
+    // Its own page numbers it within the case and offers the receipt again.
+    let entry = after.split("logged=").nth(1).unwrap().to_owned();
+    let (_, html) = app.get_html(&format!("/entries/{entry}")).await;
+    assert!(
+        html.contains(">Entry in this case</dt><dd class=\"nhsuk-summary-list__value\">1<"),
+        "{html}"
+    );
+    assert!(html.contains(&format!("href=\"/entries/{entry}/receipt\"")));
+
+    // Earlier today: only the time is asked for; one still to come is refused.
+    let r = app
+        .log_contact_page(
+            &case,
+            &[
+                ("channel", "phone_call"),
+                ("when", "today"),
+                ("occurred_time", "00:00"),
+                ("what_happened", "Rang at midnight and hung up"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .log_contact_page(
+            &case,
+            &[
+                ("channel", "phone_call"),
+                ("when", "today"),
+                ("occurred_time", "half nine"),
+                ("what_happened", "Rang again"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Enter a real time of day"));
 
     // An earlier day, time unknown and approximate; then an exact earlier time.
     app.log_contact_page(
@@ -128,7 +181,7 @@ async fn a_doctor_logs_contacts_and_reads_the_timeline(#[case] engine: Engine) {
 
     // My cases shows the count and the last contact.
     let (_, cases) = app.get_html("/cases").await;
-    assert!(cases.contains("Patient A") && cases.contains("3 contacts logged"));
+    assert!(cases.contains("Patient A") && cases.contains("4 contacts logged"));
 }
 
 #[rstest]

@@ -199,7 +199,7 @@ async fn a_deactivated_member_is_out_at_once_and_an_organisation_keeps_an_admin(
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     app.set_session_cookie(&bob_session);
-    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+    assert_eq!(location(&app.get("/cases").await), "/sign-in?next=%2Fcases");
     let (status, _) = app.api_get("/api/v1/cases", &bob_token).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     app.forget_cookies();

@@ -50,7 +50,11 @@ async fn switching_organisation_does_not_renew_the_sign_in(#[case] engine: Engin
     app.clock.advance(20 * 60);
     assert_eq!(app.get("/cases").await.status(), StatusCode::OK, "11h40m");
     app.clock.advance(21 * 60);
-    assert_eq!(location(&app.get("/cases").await), "/sign-in", "12h01m");
+    assert_eq!(
+        location(&app.get("/cases").await),
+        "/sign-in?next=%2Fcases",
+        "12h01m"
+    );
 }
 
 /// Changing the password gives a new session id but not a new 12 hours: whoever holds a
@@ -78,5 +82,9 @@ async fn changing_the_password_does_not_renew_the_sign_in(#[case] engine: Engine
     }
     // 11h40m after signing in, in use all along; then past 12 hours.
     app.clock.advance(21 * 60);
-    assert_eq!(location(&app.get("/cases").await), "/sign-in", "12h01m");
+    assert_eq!(
+        location(&app.get("/cases").await),
+        "/sign-in?next=%2Fcases",
+        "12h01m"
+    );
 }

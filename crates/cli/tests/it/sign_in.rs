@@ -154,7 +154,7 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it(#[case] engine: Engine
     let second = app.session_cookie().unwrap();
     assert_ne!(first, second);
     app.set_session_cookie(&first);
-    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+    assert_eq!(location(&app.get("/cases").await), "/sign-in?next=%2Fcases");
     app.set_session_cookie(&second);
     assert_eq!(app.get("/cases").await.status(), StatusCode::OK);
 
@@ -172,7 +172,7 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it(#[case] engine: Engine
     let (_, html) = app.get_html("/sign-in?signed_out=1").await;
     assert!(html.contains("You have signed out."));
     app.set_session_cookie(&second);
-    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+    assert_eq!(location(&app.get("/cases").await), "/sign-in?next=%2Fcases");
 }
 
 #[rstest]
@@ -185,7 +185,7 @@ async fn an_idle_session_ends_and_a_busy_one_ends_after_twelve_hours(#[case] eng
     app.clock.advance(29 * 60);
     assert_eq!(app.get("/cases").await.status(), StatusCode::OK);
     app.clock.advance(31 * 60);
-    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+    assert_eq!(location(&app.get("/cases").await), "/sign-in?next=%2Fcases");
 
     app.sign_in("ada@example.nhs.uk", PASSWORD).await;
     for _ in 0..(12 * 3) {
@@ -195,7 +195,7 @@ async fn an_idle_session_ends_and_a_busy_one_ends_after_twelve_hours(#[case] eng
     app.clock.advance(60);
     assert_eq!(
         location(&app.get("/cases").await),
-        "/sign-in",
+        "/sign-in?next=%2Fcases",
         "twelve hours after sign-in, however busy"
     );
 }
@@ -419,7 +419,11 @@ async fn quick_exit_is_on_every_signed_in_page_and_leaves_signed_out(#[case] eng
         "the page it shows gives nothing away"
     );
     app.set_session_cookie(&session);
-    assert_eq!(location(&app.get("/cases").await), "/sign-in", "signed out");
+    assert_eq!(
+        location(&app.get("/cases").await),
+        "/sign-in?next=%2Fcases",
+        "signed out"
+    );
 }
 
 #[rstest]
@@ -556,7 +560,7 @@ async fn changing_the_password_asks_for_the_current_one_and_ends_every_other_ses
         app.set_session_cookie(old);
         assert_eq!(
             location(&app.get("/cases").await),
-            "/sign-in",
+            "/sign-in?next=%2Fcases",
             "the old sessions are over"
         );
     }
@@ -659,7 +663,7 @@ async fn a_person_sees_where_they_are_signed_in_and_signs_out_one_or_all(#[case]
     app.set_session_cookie(clinic);
     assert_eq!(
         location(&app.get("/cases").await),
-        "/sign-in",
+        "/sign-in?next=%2Fcases",
         "the clinic PC is signed out"
     );
     app.set_session_cookie(phone);

@@ -81,7 +81,7 @@ async fn tokens_expire_by_default_and_end_with_the_password_and_the_devices(
     .await;
     assert!(!works(&app, &token).await, "ended with the other devices");
     app.set_session_cookie(&elsewhere);
-    assert_eq!(location(&app.get("/cases").await), "/sign-in");
+    assert_eq!(location(&app.get("/cases").await), "/sign-in?next=%2Fcases");
     app.set_session_cookie(&here);
 
     // Turning on two-factor sign-in ends the tokens made with the password alone.

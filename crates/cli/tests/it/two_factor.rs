@@ -85,7 +85,7 @@ async fn sign_in_with(app: &TestApp, code: &str) -> reqwest::Response {
     );
     assert_eq!(
         location(&app.get("/cases").await),
-        "/sign-in",
+        "/sign-in?next=%2Fcases",
         "not signed in yet"
     );
     app.submit("/sign-in/code", "/sign-in/code", &[("code", code)])

@@ -34,6 +34,13 @@ struct SignInPage {
 #[derive(serde::Deserialize)]
 struct SignInQuery {
     signed_out: Option<String>,
+    /// The page to go back to afterwards (see `session::local_path`).
+    next: Option<String>,
+}
+
+/// Where a sign-in that succeeded goes: back where the person was, or to their cases.
+pub(super) fn after_sign_in(form: &FormState) -> &str {
+    crate::session::local_path(form.value("next")).unwrap_or("/cases")
 }
 
 #[derive(Template)]
@@ -54,7 +61,7 @@ pub(super) fn pre_session_page(
     page: impl FnOnce(String) -> Response,
 ) -> Response {
     let (token, set) = form_token(state, headers);
-    let mut res = page(token);
+    let mut res = page(crate::session::masked(state, &token));
     if let Some(c) = set.and_then(|c| c.parse().ok()) {
         res.headers_mut().append(SET_COOKIE, c);
     }
@@ -102,7 +109,7 @@ async fn sign_in_form(
             form_status(false),
             &SignInPage {
                 chrome: Chrome::anonymous(),
-                form: FormState::default(),
+                form: FormState::default().with("next", q.next.as_deref().unwrap_or_default()),
                 csrf,
                 signed_out: q.signed_out.is_some(),
             },
@@ -156,12 +163,19 @@ async fn sign_in(
     }
     match result {
         Ok(SignIn::Done(session, actor)) => {
-            let mut res = signed_in_redirect(&state, &session.secret, "/cases");
+            let mut res = signed_in_redirect(&state, &session.secret, after_sign_in(&form));
             remember_device(&state, &mut res, &actor.email);
             Ok(res)
         }
         Ok(SignIn::NeedsCode(pending)) => {
-            let mut res = Redirect::to("/sign-in/code").into_response();
+            let code_step = match crate::session::local_path(form.value("next")) {
+                Some(next) => format!(
+                    "/sign-in/code?{}",
+                    serde_urlencoded::to_string([("next", next)]).unwrap_or_default()
+                ),
+                None => "/sign-in/code".to_owned(),
+            };
+            let mut res = Redirect::to(&code_step).into_response();
             if let Ok(c) = pending_cookie(&state.config, &pending).parse() {
                 res.headers_mut().append(SET_COOKIE, c);
             }

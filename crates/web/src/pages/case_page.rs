@@ -22,16 +22,19 @@ struct RecentExport {
     state: &'static str,
 }
 
-struct LoggedPanel {
-    id: String,
-    seq: i64,
-    of: String,
-    recorded: String,
-    leaf_hash: String,
+pub(super) struct LoggedPanel {
+    pub id: String,
+    /// Within the case.
+    pub number: usize,
+    /// Within the whole log, as the receipt and proofs name it.
+    pub seq: i64,
+    pub of: String,
+    pub recorded: String,
+    pub leaf_hash: String,
 }
 
 /// 1022 as "1,022".
-fn thousands(n: u64) -> String {
+pub(super) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -111,6 +114,7 @@ pub(super) async fn show(
         .and_then(|l| entries.iter().find(|e| e.id == l))
         .map(|e| LoggedPanel {
             id: e.id.to_string(),
+            number: e.number,
             seq: e.seq.get(),
             of: thousands(tree_size),
             recorded: format::date_time(e.recorded_at),

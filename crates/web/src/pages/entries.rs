@@ -2,6 +2,7 @@
 
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
+use crate::filters;
 use crate::form::FormState;
 use crate::format;
 use crate::routes::Routes;
@@ -31,6 +32,8 @@ struct LogPage {
     channels: Vec<(&'static str, &'static str)>,
     /// Police references recorded on the case, offered in the reference field.
     police_refs: Vec<String>,
+    /// "More detail" starts open when something in it is filled in or wrong.
+    more_open: bool,
     form: FormState,
 }
 
@@ -56,8 +59,8 @@ struct EntryPage {
     id: String,
     case_id: String,
     label: String,
-    seq: i64,
-    recorded: String,
+    /// The receipt, with the entry's numbers in its case and in the log.
+    l: super::case_page::LoggedPanel,
     current: EntryView,
     original: EntryView,
     amendments: Vec<AmendmentView>,
@@ -119,8 +122,25 @@ fn uk_local_to_rfc3339(s: &str) -> Option<String> {
     from_uk(local).format(&Rfc3339).ok()
 }
 
-/// The log form's fields as an entry input. "Just now" leaves the time to the server.
-fn entry_input(form: &FormState) -> Result<EntryInput, FieldErrors> {
+/// The log form's optional fields, which sit folded under "More detail".
+const MORE_DETAIL: [&str; 11] = [
+    "location",
+    "platform",
+    "witnesses",
+    "effect_on_me",
+    "my_response",
+    "police_reference",
+    "chaperone_name",
+    "chaperone_role",
+    "chaperone_declined",
+    "instead",
+    "patient_consent",
+];
+
+/// The log form's fields as an entry input. Saying when is required: a default of "now"
+/// would silently date something that happened twenty minutes ago to the minute it was
+/// typed. "Just now" leaves the time to the server's clock.
+fn entry_input(form: &FormState, now: time::OffsetDateTime) -> Result<EntryInput, FieldErrors> {
     let mut input = EntryInput {
         approximate: Some(form.is("approximate", "yes")),
         channel: form.opt("channel"),
@@ -134,12 +154,26 @@ fn entry_input(form: &FormState) -> Result<EntryInput, FieldErrors> {
         ..EntryInput::default()
     };
     match form.value("when") {
+        "now" => {}
+        "today" => {
+            let typed = form.value("occurred_time").trim();
+            if typed.is_empty() {
+                return Err(FieldErrors::one(
+                    "occurred_time",
+                    "Enter the time it happened today, like 21:40",
+                ));
+            }
+            let today = boundary_domain::uk_time::to_uk(now).date();
+            input.occurred_at = Some(uk_local_to_rfc3339(&format!("{today}T{typed}")).ok_or_else(
+                || FieldErrors::one("occurred_time", "Enter a real time of day, like 21:40"),
+            )?);
+        }
         "at" => {
             let raw = form.value("occurred_at");
             if raw.trim().is_empty() {
                 return Err(FieldErrors::one(
                     "occurred_at",
-                    "Enter the date and time it happened, or choose \"Just now\"",
+                    "Enter the date and time it happened",
                 ));
             }
             input.occurred_at = Some(uk_local_to_rfc3339(raw).ok_or_else(|| {
@@ -151,14 +185,16 @@ fn entry_input(form: &FormState) -> Result<EntryInput, FieldErrors> {
         }
         "on" => {
             if form.value("occurred_on").trim().is_empty() {
-                return Err(FieldErrors::one(
-                    "occurred_on",
-                    "Enter the day it happened, or choose \"Just now\"",
-                ));
+                return Err(FieldErrors::one("occurred_on", "Enter the day it happened"));
             }
             input.occurred_on = form.opt("occurred_on");
         }
-        _ => {}
+        _ => {
+            return Err(FieldErrors::one(
+                "when",
+                "Say when it happened: just now, earlier today, or another day",
+            ))
+        }
     }
     Ok(input)
 }
@@ -183,6 +219,10 @@ async fn log_page(
             chaperone: case.chaperone_required,
             channels: channels(),
             police_refs,
+            more_open: MORE_DETAIL
+                .iter()
+                .chain(&["chaperone"])
+                .any(|f| !form.value(f).trim().is_empty() || form.error(f).is_some()),
             form,
         },
     ))
@@ -220,7 +260,8 @@ async fn log(
         return Err(PageError(AppError::NotFound));
     }
     // The entry and its files are kept together, or not at all.
-    let result = match entry_input(&form) {
+    let now = state.app.clock.now().datetime();
+    let result = match entry_input(&form, now) {
         Ok(input) => {
             let chaperone = chaperone_input(&form);
             state
@@ -248,6 +289,12 @@ async fn log(
             Ok(Redirect::to(&format!("/cases/{}?logged={}", case.id, logged.id)).into_response())
         }
         Err(AppError::Invalid(errors)) => {
+            // "Earlier today" asks only for the time; a time still to come is wrong there.
+            let errors = if form.is("when", "today") {
+                errors.renamed("occurred_at", "occurred_time")
+            } else {
+                errors
+            };
             log_page(&state, &me, &case, form.with_errors(errors)).await
         }
         Err(e) => Err(e.into()),
@@ -314,8 +361,15 @@ async fn show(
         id: e.id.to_string(),
         case_id: case.id.to_string(),
         label: case.person.label.clone(),
-        seq: e.seq.get(),
-        recorded: format::date_time(e.recorded_at),
+        l: super::case_page::LoggedPanel {
+            id: e.id.to_string(),
+            number: e.number,
+            seq: e.seq.get(),
+            // The log grows with every look at it: a size here would change on each visit.
+            of: String::new(),
+            recorded: format::date_time(e.recorded_at),
+            leaf_hash: e.leaf_hash.clone(),
+        },
         current: view(&e.current()),
         original: view(&e.original),
         amendments,

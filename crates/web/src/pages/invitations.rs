@@ -83,6 +83,7 @@ async fn show(
         Some((actor, csrf)) => {
             let chrome = Chrome::of(&SignedIn {
                 actor: actor.clone(),
+                csrf_shown: crate::session::masked(&state, csrf),
                 csrf: csrf.clone(),
             });
             if actor.user == inv.user {

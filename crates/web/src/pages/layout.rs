@@ -44,7 +44,7 @@ impl Chrome {
                     || s.actor.roles.has(Role::Manager)
                     || s.actor.roles.has(Role::Admin),
             }),
-            csrf: s.csrf.clone(),
+            csrf: s.csrf_shown.clone(),
         }
     }
 }

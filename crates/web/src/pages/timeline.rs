@@ -12,6 +12,8 @@ use time::Date;
 pub(crate) struct TimelineItem {
     /// The entry's id, for contacts: records have no page of their own.
     pub id: Option<String>,
+    /// A contact's number within its case.
+    pub number: Option<usize>,
     pub title: String,
     pub when: String,
     pub approximate: bool,
@@ -53,6 +55,7 @@ fn record(w: RecordWords) -> TimelineItem {
             - 1;
     TimelineItem {
         id: None,
+        number: None,
         title: w.title,
         when: day(w.on),
         approximate: false,
@@ -85,6 +88,7 @@ pub(crate) fn timeline(
             TimelineItem {
                 pictures: pictures.remove(&id).unwrap_or_default(),
                 id: Some(id),
+                number: Some(e.number),
                 title: c.channel.label().to_owned(),
                 when: format::occurred(&c.occurred),
                 approximate: c.occurred.approximate,

@@ -50,11 +50,29 @@ fn code_page(
     })
 }
 
-async fn code_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// The recovery code when one was typed, otherwise the app's code.
+fn typed_code(form: &FormState) -> &str {
+    match form.value("recovery") {
+        r if r.trim().is_empty() => form.value("code"),
+        r => r,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CodeQuery {
+    next: Option<String>,
+}
+
+async fn code_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<CodeQuery>,
+) -> Response {
     if pending_secret(&state.config, &headers).is_none() {
         return Redirect::to("/sign-in").into_response();
     }
-    code_page(&state, &headers, FormState::default(), StatusCode::OK)
+    let form = FormState::default().with("next", q.next.as_deref().unwrap_or_default());
+    code_page(&state, &headers, form, StatusCode::OK)
 }
 
 async fn code(
@@ -78,11 +96,12 @@ async fn code(
     };
     match state
         .app
-        .sign_in_with_code(&pending, form.value("code"), ua.as_deref(), &from)
+        .sign_in_with_code(&pending, typed_code(&form), ua.as_deref(), &from)
         .await
     {
         Ok((session, actor)) => {
-            let mut res = signed_in_redirect(&state, &session.secret, "/cases");
+            let mut res =
+                signed_in_redirect(&state, &session.secret, super::auth::after_sign_in(&form));
             super::auth::remember_device(&state, &mut res, &actor.email);
             if let Ok(c) = clear_pending_cookie(&state.config).parse() {
                 res.headers_mut().append(SET_COOKIE, c);
@@ -283,7 +302,7 @@ async fn renew_codes(
     me.check_csrf(&form)?;
     match state
         .app
-        .renew_recovery_codes(&me.actor, form.value("password"), form.value("code"))
+        .renew_recovery_codes(&me.actor, form.value("password"), typed_code(&form))
         .await
     {
         Ok(codes) => {
@@ -316,7 +335,7 @@ async fn turn_off(
         .turn_off_second_factor(
             &me.actor,
             form.value("password"),
-            form.value("code"),
+            typed_code(&form),
             &current,
         )
         .await
