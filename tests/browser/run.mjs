@@ -20,11 +20,13 @@ for (const file of readdirSync(resolve(here, 'journeys')).filter((f) => f.endsWi
   for (const [name, run] of Object.entries(mod)) journeys.push({ file, name, run })
 }
 
-// JavaScript on at phone size, off at phone size (a locked-down phone), and on at a desk.
+// JavaScript on at phone size, off at phone size (a locked-down phone), on at a desk, and
+// at a desk with the keyboard alone (every control reached with Tab; see lib/keyboard.mjs).
 const MODES = [
   { js: true, size: 'phone' },
   { js: false, size: 'phone' },
   { js: true, size: 'desktop' },
+  { js: true, size: 'desktop', keyboard: true },
 ]
 
 // Which of the router's page routes (BOUNDARY_ROUTES: "METHOD /path/{param}" a line) some
@@ -45,7 +47,7 @@ let failed = 0
 let skipped = 0
 for (const j of journeys) {
   for (const mode of MODES) {
-    const title = `${j.file.replace('.mjs', '')}: ${j.name} [JavaScript ${mode.js ? 'on' : 'off'}, ${mode.size}]`
+    const title = `${j.file.replace('.mjs', '')}: ${j.name} [JavaScript ${mode.js ? 'on' : 'off'}, ${mode.size}${mode.keyboard ? ', keyboard only' : ''}]`
     if (!title.includes(filter)) continue
     const server = await startServer(bin, j.run.serverArgs || [])
     const people = []

@@ -42,6 +42,15 @@ impl App {
             .filter(|f| covered(f.seq) && !withheld.files.contains(&f.id))
             .collect();
         let records = self.records_of(case).await?;
+        // The reports to the police, earliest first: a contact without a reference of its
+        // own is shown with the first report made on or after its day.
+        let mut reports: Vec<_> = records
+            .police_reports
+            .iter()
+            .map(|r| (r.record.reported_on, r.record.reference.clone()))
+            .collect();
+        reports.sort();
+        let mut months: Vec<((i32, time::Month), usize)> = Vec::new();
         let mut entries = Vec::new();
         for e in &rows {
             progress.step();
@@ -63,8 +72,28 @@ impl App {
                 entries.push(base);
                 continue;
             }
+            // Withheld entries are not counted: their dates are not shown either.
+            let month = (on.year(), on.month());
+            match months.iter_mut().find(|(m, _)| *m == month) {
+                Some((_, n)) => *n += 1,
+                None => months.push((month, 1)),
+            }
+            let recorded_on = boundary_domain::uk_time::to_uk(e.recorded_at.datetime()).date();
+            let police_reference = c.police_reference.clone().unwrap_or_else(|| {
+                reports
+                    .iter()
+                    .find(|(day, _)| *day >= on)
+                    .map(|(day, reference)| {
+                        format!(
+                            "{reference} (report of {})",
+                            boundary_domain::advice::dates::human(*day)
+                        )
+                    })
+                    .unwrap_or_default()
+            });
             entries.push(PackEntry {
                 recorded: date_time(e.recorded_at),
+                recorded_later: recorded_on > on.next_day().unwrap_or(on),
                 date,
                 time,
                 channel: c.channel.label().into(),
@@ -74,7 +103,7 @@ impl App {
                 witnesses: c.witnesses.clone().unwrap_or_default(),
                 effect_on_me: c.effect_on_me.clone().unwrap_or_default(),
                 my_response: c.my_response.clone().unwrap_or_default(),
-                police_reference: c.police_reference.clone().unwrap_or_default(),
+                police_reference,
                 amendments: e
                     .amendments
                     .iter()
@@ -129,6 +158,14 @@ impl App {
             organisation: owner.org_name,
             period,
             made_at: date_time(self.now()),
+            made_unix: self.now().datetime().unix_timestamp(),
+            by_month: {
+                months.sort();
+                months
+                    .into_iter()
+                    .map(|((year, month), n)| (format!("{} {year}", &month.to_string()[..3]), n))
+                    .collect()
+            },
             checkpoint: checkpoint.note.clone(),
             tree_size: checkpoint.size,
             vkey: self.store.signer().verifier().vkey(),

@@ -13,6 +13,9 @@ pub struct PackEntry {
     pub seq: u64,
     pub leaf_hash: String,
     pub recorded: String,
+    /// Written down more than a day after it happened: the pack says so beside it, and
+    /// never calls it a record kept at the time.
+    pub recorded_later: bool,
     pub date: String,
     pub time: String,
     pub channel: String,
@@ -44,6 +47,10 @@ pub struct PackInput {
     pub organisation: String,
     pub period: String,
     pub made_at: String,
+    /// When the pack was made, as a Unix time: the PDF's own creation date.
+    pub made_unix: i64,
+    /// Contacts in each calendar month of the period, oldest first: ("Nov 2026", 9).
+    pub by_month: Vec<(String, usize)>,
     pub checkpoint: String,
     pub tree_size: u64,
     pub vkey: String,
@@ -86,6 +93,7 @@ pub fn evidence_pack(p: &PackInput) -> Result<Vec<u8>, String> {
             p.case_id, p.made_at
         ),
     )?;
+    l.dated(p.made_unix);
     cover(&mut l, p);
     summary(&mut l, p);
     entries(&mut l, p);
@@ -96,14 +104,26 @@ pub fn evidence_pack(p: &PackInput) -> Result<Vec<u8>, String> {
 
 fn cover(l: &mut Layout, p: &PackInput) {
     l.heading("Evidence pack", 20.0);
+    let later = p.entries.iter().filter(|e| e.recorded_later).count();
     l.paragraph(
-        "A record of unwanted contact, kept at the time in Boundary, a tamper-evident log.",
+        &format!(
+            "A record of unwanted contact, kept in Boundary, a tamper-evident log. Each entry says when it happened and when it was written down{}.",
+            if later == 0 {
+                String::new()
+            } else {
+                format!(
+                    "; {later} of them {} written down more than a day after it happened, and the summary marks {}",
+                    if later == 1 { "was" } else { "were" },
+                    if later == 1 { "it" } else { "them" }
+                )
+            }
+        ),
         10.0,
         false,
     );
     l.gap(4.0);
     let withheld = p.entries.iter().filter(|e| e.withheld.is_some()).count();
-    let rows = vec![
+    let mut rows = vec![
         vec!["Person of concern".into(), p.case_label.clone()],
         vec![
             "Kept by".into(),
@@ -121,6 +141,14 @@ fn cover(l: &mut Layout, p: &PackInput) {
                 )
             },
         ],
+    ];
+    if let Some(channels) = by_channel(p) {
+        rows.push(vec!["How they happened".into(), channels]);
+    }
+    if !p.by_month.is_empty() {
+        rows.push(vec!["How they went on".into(), escalation(&p.by_month)]);
+    }
+    rows.extend([
         vec!["Made".into(), p.made_at.clone()],
         vec!["Case".into(), p.case_id.clone()],
         vec![
@@ -128,24 +156,72 @@ fn cover(l: &mut Layout, p: &PackInput) {
             format!("its signed checkpoint of {} events (below)", p.tree_size),
         ],
         vec!["Log's verifier key".into(), p.vkey.clone()],
-    ];
+    ]);
     let w = l.width();
     l.table(&[45.0, w - 45.0], &["", ""], &rows, 9.0);
     l.heading("Signed checkpoint", 11.0);
     l.paragraph(&p.checkpoint, 8.0, false);
 }
 
+/// "Text message 5, Phone call 3", most first; withheld entries are not counted.
+fn by_channel(p: &PackInput) -> Option<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for e in p.entries.iter().filter(|e| e.withheld.is_none()) {
+        match counts.iter_mut().find(|(c, _)| *c == e.channel) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((&e.channel, 1)),
+        }
+    }
+    if counts.is_empty() {
+        return None;
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    Some(
+        counts
+            .iter()
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+/// Each month's count, then whether the last month had more or fewer than the months
+/// before it on average.
+fn escalation(months: &[(String, usize)]) -> String {
+    let list = months
+        .iter()
+        .map(|(m, n)| format!("{m}: {n}"))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let Some(((_, last), before)) = months.split_last() else {
+        return list;
+    };
+    if before.is_empty() {
+        return list;
+    }
+    let average = before.iter().map(|(_, n)| *n).sum::<usize>() as f64 / before.len() as f64;
+    let trend = if *last as f64 > average * 1.5 {
+        "more in the latest month than before"
+    } else if (*last as f64) < average * 0.5 {
+        "fewer in the latest month than before"
+    } else {
+        "about as many in the latest month as before"
+    };
+    format!("{list} ({trend}: {average:.1} a month before it)")
+}
+
 fn summary(l: &mut Layout, p: &PackInput) {
     l.new_page(Orientation::Landscape);
     l.heading("Summary of contacts", 14.0);
-    l.paragraph("In the order they happened. Each is given in full, with its corrections, in the pages after.", 9.0, false);
-    let widths = [20.0, 14.0, 26.0, 70.0, 24.0, 32.0, 30.0, 26.0, 25.0];
+    l.paragraph("In the order they happened, each beside when it was written down. Each is given in full, with its corrections, in the pages after.", 9.0, false);
+    let widths = [20.0, 13.0, 24.0, 22.0, 58.0, 24.0, 28.0, 28.0, 24.0, 26.0];
     let rows: Vec<Vec<String>> = p
         .entries
         .iter()
         .map(|e| match &e.withheld {
             Some(why) => vec![
                 or_dash(&e.date),
+                "".into(),
                 "".into(),
                 "".into(),
                 format!("Entry {} withheld: {why}", e.seq),
@@ -158,6 +234,11 @@ fn summary(l: &mut Layout, p: &PackInput) {
             None => vec![
                 e.date.clone(),
                 or_dash(&e.time),
+                if e.recorded_later {
+                    format!("{} (later)", e.recorded)
+                } else {
+                    e.recorded.clone()
+                },
                 or_dash(&e.location),
                 format!("{}: {}", e.channel, e.what_happened),
                 or_dash(&e.witnesses),
@@ -173,6 +254,7 @@ fn summary(l: &mut Layout, p: &PackInput) {
         &[
             "Date",
             "Time",
+            "Written down",
             "Where",
             "What happened",
             "Witnesses",

@@ -32,7 +32,7 @@ export default {
     await Promise.all([ada.page.waitForURL(/signed_out/), ada.page.getByRole('button', { name: 'Sign out' }).click()])
     assert.ok((await ada.page.textContent('main')).includes('You have signed out'))
     await ada.page.goto('/cases')
-    assert.match(ada.page.url(), /\/sign-in$/, 'signed out means signed out')
+    assert.match(ada.page.url(), /\/sign-in\?next=%2Fcases$/, 'signed out means signed out')
     await signIn(ada, 'ada@example.nhs.uk')
     assert.match(ada.page.url(), /\/cases$/)
   },

@@ -70,7 +70,7 @@ export default {
     await page.getByLabel('Your password').fill(PASSWORD)
     await press(page, page.getByRole('button', { name: 'Sign out' }).last())
     await phone.page.goto('/cases')
-    assert.match(phone.page.url(), /\/sign-in$/, 'the other device is signed out')
+    assert.match(phone.page.url(), /\/sign-in\?next=%2Fcases$/, 'the other device is signed out')
     await page.goto('/account/password')
     await page.getByLabel('Your current password').fill('not my password')
     await page.getByLabel('Your new password').fill('a brand new long password')

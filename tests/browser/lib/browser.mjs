@@ -3,6 +3,7 @@
 import { chromium } from 'playwright-core'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { keyboardOnly } from './keyboard.mjs'
 
 const require = createRequire(import.meta.url)
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
@@ -28,13 +29,15 @@ export async function launch () {
  * A person with a browser of their own: cookies, JavaScript on or off, a screen size.
  * `look(page, what)` runs axe on the page as it stands and keeps what it finds.
  */
-export async function person (browser, { js, size, base }) {
-  // bypassCSP lets axe be injected; the pages' own CSP is checked by the HTTP tests.
-  const context = await browser.newContext({ ...SIZES[size], javaScriptEnabled: js, bypassCSP: true, baseURL: base })
+export async function person (browser, { js, size, base, keyboard = false }) {
+  // bypassCSP lets axe be injected; the pages' own CSP is checked by the HTTP tests. A
+  // British locale, so that dates are typed day first.
+  const context = await browser.newContext({ ...SIZES[size], javaScriptEnabled: js, bypassCSP: true, baseURL: base, locale: 'en-GB' })
   // Quick exit's neutral page is outside this closed network: answer for it.
   await context.route('https://www.bbc.co.uk/**', (route) =>
     route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>BBC Weather</title><h1>Weather</h1>' }))
-  const page = await context.newPage()
+  const realPage = await context.newPage()
+  const page = keyboard ? keyboardOnly(realPage) : realPage
   // With JavaScript off axe cannot run in the page itself: a copy of the page as it
   // stands, scripts removed, is checked in a page of its own with the same styles.
   const inspector = js ? null : await (await browser.newContext({ ...SIZES[size], bypassCSP: true })).newPage()

@@ -12,6 +12,8 @@ fn pack(entries: usize) -> PackInput {
         organisation: "Bench Surgery".into(),
         period: "The whole case".into(),
         made_at: "now".into(),
+        made_unix: 1_795_000_000,
+        by_month: vec![("Nov 2026".into(), entries)],
         checkpoint: "boundary/00000000\n1000\nAAAA\n".into(),
         tree_size: entries as u64,
         vkey: "boundary/00000000+00000000+AQ".into(),

@@ -591,7 +591,16 @@ async fn the_log_itself_prompts_escalation_and_says_why(#[case] engine: Engine) 
 
     app.sign_in("ada@example.nhs.uk", PASSWORD).await;
     let (_, html) = app.get_html(&format!("/cases/{case}")).await;
-    assert_eq!(html.matches("Think about escalating").count(), 4, "{html}");
+    // One box holds every prompt, each with its reason.
+    assert_eq!(html.matches("Think about escalating").count(), 1, "{html}");
+    assert!(
+        html.contains("<strong>3 contacts since the patient was warned"),
+        "{html}"
+    );
+    assert!(
+        html.contains("4 contacts</strong>, the first"),
+        "the case in brief: {html}"
+    );
     // The pictures are drawn on the server, with their words for screen readers.
     assert!(html.contains("aria-labelledby=\"weekly-title weekly-desc\""));
     assert!(html.contains("4 contacts in the last 12 weeks"), "{html}");

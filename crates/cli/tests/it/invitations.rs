@@ -289,14 +289,17 @@ async fn a_person_accepts_a_second_organisation_and_switches_between_them(#[case
     assert!(!html.contains("Hillside Surgery"));
 
     let (_, page) = app.get_html(&link).await;
-    assert!(page.contains("Join Hillside Surgery"), "{page}");
-    assert!(page.contains("Accept and join Hillside Surgery"));
+    assert!(page.contains("Join <bdi>Hillside Surgery</bdi>"), "{page}");
+    assert!(page.contains("Accept and join <bdi>Hillside Surgery</bdi>"));
     let old = app.session_cookie().unwrap();
     let r = app.submit(&link, &format!("{link}/accept"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/cases");
     let (_, html) = app.get_html("/cases").await;
-    assert!(html.contains("Dr Ada Patel, Hillside Surgery"), "{html}");
+    assert!(
+        html.contains("<bdi>Dr Ada Patel</bdi>, <bdi>Hillside Surgery</bdi>"),
+        "{html}"
+    );
     assert!(
         !html.contains("Patient A"),
         "each organisation keeps its own cases"
@@ -366,7 +369,10 @@ async fn an_invitation_sets_a_first_password_only(#[case] engine: Engine) {
     app.forget_cookies();
     assert_eq!(app.get(&first).await.status(), StatusCode::NOT_FOUND);
     let (_, page) = app.get_html(&second).await;
-    assert!(page.contains("Riverside Surgery has invited you"), "{page}");
+    assert!(
+        page.contains("<bdi>Riverside Surgery</bdi> has invited you"),
+        "{page}"
+    );
     assert_eq!(
         accept(&app, &second, "plum orchard in winter")
             .await

@@ -214,7 +214,7 @@ async fn the_letter_page_offers_the_draft_and_keeps_the_edit(#[case] engine: Eng
     assert_eq!(location(&r), format!("/cases/{case}/advice#letters"));
     let (_, advice) = app.get_html(&format!("/cases/{case}/advice")).await;
     assert!(
-        advice.contains("Warning letter to the patient, "),
+        advice.contains("<bdi>Warning letter to the patient</bdi>, "),
         "{advice}"
     );
     assert!(advice.contains("Please stop."));

@@ -44,7 +44,10 @@ async fn an_admin_invites_someone_who_joins_through_a_link_that_works_once(#[cas
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Invitation for Bob Marsh"), "{html}");
+    assert!(
+        html.contains("Invitation for <bdi>Bob Marsh</bdi>"),
+        "{html}"
+    );
     assert!(html.contains("It works once, until"));
     let link = invite_link_in(&html);
 

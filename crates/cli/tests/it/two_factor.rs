@@ -287,7 +287,7 @@ async fn an_organisation_that_requires_it_sends_everyone_to_set_it_up(#[case] en
     );
     let (status, html) = app.get_html("/account/two-factor").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Riverside Surgery requires two-factor sign-in"));
+    assert!(html.contains("<bdi>Riverside Surgery</bdi> requires two-factor sign-in"));
 
     let secret = start_enrolment(&app).await;
     let (status, codes) = confirm(&app, &oathtool(&secret, now(&app))).await;

@@ -84,6 +84,18 @@ impl Layout {
         })
     }
 
+    /// The document's own creation date (otherwise 1970): when the pack was made.
+    pub(crate) fn dated(&mut self, unix: i64) {
+        if let Ok(at) = printpdf::OffsetDateTime::from_unix_timestamp(unix) {
+            let info = &mut self.doc.metadata.info;
+            info.creation_date = at;
+            info.modification_date = at;
+            info.metadata_date = at;
+            info.creator = "Boundary".to_owned();
+            info.producer = "Boundary".to_owned();
+        }
+    }
+
     fn size(&self) -> (f32, f32) {
         match self.orientation {
             Orientation::Portrait => (210.0, 297.0),
@@ -112,10 +124,10 @@ impl Layout {
     }
 
     /// Breaks `text` into lines no wider than `width` mm; a word longer than a line is
-    /// broken between characters.
+    /// broken between characters. Characters that show nothing are shown ([`shown`]).
     pub(crate) fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
         let mut lines = Vec::new();
-        for paragraph in text.split('\n') {
+        for paragraph in shown(text).split('\n') {
             let mut line = String::new();
             for word in paragraph.split(' ') {
                 let candidate = if line.is_empty() {
@@ -161,7 +173,7 @@ impl Layout {
                 pos: Point::new(Mm(x), Mm(h - baseline_from_top)),
             },
             Op::ShowText {
-                items: vec![TextItem::Text(text.to_owned())],
+                items: vec![TextItem::Text(shown(text).into_owned())],
             },
             Op::EndTextSection,
         ]);
@@ -362,4 +374,26 @@ impl Layout {
             .with_pages(pages)
             .save(&PdfSaveOptions::default(), &mut Vec::new())
     }
+}
+
+/// `text` with each character that shows nothing, or changes the order text reads in (a
+/// right-to-left override, U+202E, say), written out as `[U+202E]`: a reader of the pack
+/// sees that the message held it, and text copied out of the PDF cannot turn around in
+/// the document it is pasted into. Line breaks stay line breaks; a tab is a space.
+pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    use boundary_domain::text::is_hidden;
+    if !text.chars().any(|c| c != '\n' && is_hidden(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push('\n'),
+            '\t' => out.push(' '),
+            '\r' => {}
+            c if is_hidden(c) => out.push_str(&format!("[U+{:04X}]", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }

@@ -8,6 +8,8 @@ fn sample(n: usize) -> PackInput {
         organisation: "Riverside Surgery".into(),
         period: "1 Nov 2026 to 27 Nov 2026".into(),
         made_at: "27 Nov 2026, 12:00".into(),
+        made_unix: 1_795_780_800,
+        by_month: vec![("Oct 2026".into(), 1), ("Nov 2026".into(), n)],
         checkpoint: "boundary/1234abcd\n1022\nq83vEjRAGvOeXkgAcMVD1DunVmHkpqBrHHjT5sGCfgs=\n\n— boundary/1234abcd AbCd…\n".into(),
         tree_size: 1022,
         vkey: "boundary/1234abcd+1234abcd+AQID".into(),
@@ -58,5 +60,41 @@ fn an_entry_longer_than_a_page_goes_on_over_the_next_pages() {
     assert!(
         pages(&evidence_pack(&p).unwrap()) >= short + 6,
         "20,000 characters need several pages in the summary and in full"
+    );
+}
+
+#[test]
+fn the_pdf_is_dated_when_the_pack_was_made() {
+    let pdf = evidence_pack(&sample(1)).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let info = doc.get_dictionary(info).unwrap();
+    let created =
+        String::from_utf8_lossy(info.get(b"CreationDate").unwrap().as_str().unwrap()).into_owned();
+    // 1_795_780_800 is Fri 27 Nov 2026, 12:00 UTC; without a date the PDF says 1970.
+    assert!(created.starts_with("D:20261127"), "{created}");
+}
+
+#[test]
+fn text_that_shows_nothing_is_written_out_and_lines_stay_lines() {
+    assert_eq!(
+        layout::shown("Meet \u{202E}gpj.exe\u{202C}\r\nnow\tplease"),
+        "Meet [U+202E]gpj.exe[U+202C]\nnow please"
+    );
+    assert!(matches!(
+        layout::shown("plain"),
+        std::borrow::Cow::Borrowed(_)
+    ));
+}
+
+#[test]
+fn the_cover_counts_by_channel_and_says_how_the_months_went() {
+    let mut p = sample(3);
+    p.entries[2].channel = "Phone call".into();
+    // Entry 1 is withheld: not counted.
+    assert_eq!(by_channel(&p).unwrap(), "Phone call 1, Text message 1");
+    assert_eq!(
+        escalation(&[("Sep 2026".into(), 1), ("Oct 2026".into(), 1), ("Nov 2026".into(), 6)]),
+        "Sep 2026: 1 · Oct 2026: 1 · Nov 2026: 6 (more in the latest month than before: 1.0 a month before it)"
     );
 }

@@ -4,6 +4,7 @@
 use super::cases::{audit_line, AuditLine};
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
+use crate::filters;
 use crate::format;
 use crate::session::SignedIn;
 use crate::AppState;
@@ -54,8 +55,10 @@ struct CasePage {
     steps_settled: usize,
     steps_total: usize,
     next_step: Option<&'static str>,
-    /// Escalation prompts: (why, consider).
+    /// Escalation prompts: (why, consider), all in one box.
     prompts: Vec<(String, String)>,
+    /// The story in brief, before anything else: counts, first and last, the trend.
+    summary: Option<Summary>,
     /// The pictures, as SVG, each with its words.
     weekly_svg: String,
     weekly_words: String,
@@ -82,6 +85,44 @@ struct CasePage {
     shares: Vec<(String, String, String, &'static str)>,
     /// For the owner: others' views and sharing changes, newest first.
     seen_by: Vec<AuditLine>,
+}
+
+pub(super) struct Summary {
+    first: String,
+    last: String,
+    /// Contacts this week (Monday on), and the weekly average of the weeks before.
+    this_week: usize,
+    weeks_before: usize,
+    average_before: String,
+    trend: &'static str,
+}
+
+fn summary(
+    entries: &[EntryRow],
+    weeks: &[boundary_domain::advice::patterns::Week],
+) -> Option<Summary> {
+    // Entries come oldest contact first.
+    let first = entries.first()?.current();
+    let last = entries.last()?.current();
+    let (this, before) = weeks.split_last()?;
+    let total_before: usize = before.iter().map(|w| w.total()).sum();
+    let average = total_before as f64 / before.len().max(1) as f64;
+    let this_week = this.total();
+    let trend = if this_week as f64 > average * 1.5 && this_week >= 2 {
+        "rising"
+    } else if (this_week as f64) < average * 0.5 {
+        "falling"
+    } else {
+        "steady"
+    };
+    Some(Summary {
+        first: format::occurred(&first.occurred),
+        last: format::occurred(&last.occurred),
+        this_week,
+        weeks_before: before.len(),
+        average_before: format!("{average:.1}"),
+        trend,
+    })
 }
 
 /// One line of an access audit, as a page shows it.
@@ -196,6 +237,7 @@ pub(super) async fn show(
         &boundary_domain::advice::patterns::hour_by_weekday(&contacts),
     );
     let page = CasePage {
+        summary: summary(&entries, &weeks),
         legend: crate::charts::legend(&weeks),
         weekly_svg,
         weekly_words,

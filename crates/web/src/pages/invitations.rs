@@ -7,6 +7,7 @@
 use super::auth::{pre_session_page, signed_in_as, signed_in_redirect};
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
+use crate::filters;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::{check_form_token, session_secret, user_agent, SignedIn};

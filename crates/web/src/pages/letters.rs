@@ -3,6 +3,7 @@
 use super::advice::{case_id, posted};
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
+use crate::filters;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::SignedIn;

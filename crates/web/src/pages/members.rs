@@ -2,6 +2,7 @@
 
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
+use crate::filters;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::SignedIn;
