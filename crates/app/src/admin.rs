@@ -65,6 +65,7 @@ impl App {
         let checked = check_new_member(email, name, role, None)?;
         let (name, email) = (checked.1.clone(), checked.0.as_str().to_owned());
         let added = self.add_member_in(actor.org, checked, None).await?;
+        self.store.set_inviter(added.member, actor.member).await?;
         tracing::info!(by = %actor.member, member = %added.member, "invited");
         let link = added
             .password_link
@@ -105,6 +106,7 @@ impl App {
         self.store
             .expire_member_links(member, self.now_micros())
             .await?;
+        self.store.set_inviter(member, actor.member).await?;
         let link = self
             .create_link(
                 LinkPurpose::Invitation,

@@ -28,6 +28,8 @@ pub struct Invitation {
     pub user: UserId,
     pub org_name: String,
     pub roles: Roles,
+    /// Who sent the invitation, by the name their organisation knows them by.
+    pub invited_by: Option<String>,
 }
 
 /// A member just added: their id, and the invitation link's secret unless they were
@@ -217,6 +219,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         Ok(Invitation {
+            invited_by: self.store.inviter_name(member.id).await?,
             needs_password: !member.has_password,
             user: member.user,
             org_name: member.org_name,

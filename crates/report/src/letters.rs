@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use time::Date;
 
 /// Where a fact is missing, the draft says what to write instead, in brackets.
+const FULL_NAME: &str = "[The patient's full name]";
+const ADDRESS: &str = "[The patient's address]";
 const ADD_REASONS: &str = "[Say what the patient did, with dates: for example the messages, calls and visits in the log.]";
 
 /// A practice's template may be this long, and no longer.
@@ -20,10 +22,21 @@ pub const TEMPLATE_MAX: usize = 20_000;
 const FUEL: u64 = 50_000;
 
 /// The placeholders a template may use, and what each holds, for the page that edits them.
-pub const PLACEHOLDERS: [(&str, &str); 18] = [
+pub const PLACEHOLDERS: [(&str, &str); 20] = [
     ("practice", "the practice's name"),
     ("doctor", "your name"),
-    ("patient", "the patient's name as the case records it"),
+    (
+        "patient",
+        "the patient's name as the case records it (often a label, not their name)",
+    ),
+    (
+        "full_name",
+        "a marked space for the patient's full name, to fill in",
+    ),
+    (
+        "address",
+        "a marked space for the patient's address, to fill in",
+    ),
     ("nhs_number", "the patient's NHS number, if recorded"),
     (
         "today",
@@ -127,6 +140,10 @@ fn context(f: &LetterFacts<'_>) -> Value {
     c.insert("practice", text(f.practice));
     c.insert("doctor", text(f.doctor));
     c.insert("patient", text(f.patient));
+    // A case is often labelled with something other than the person's name ("Patient
+    // K"): a letter to them gets marked spaces for the real name and address instead.
+    c.insert("full_name", text(FULL_NAME));
+    c.insert("address", text(ADDRESS));
     c.insert("nhs_number", maybe(f.nhs_number.map(str::to_owned)));
     c.insert("today", text(human(f.today)));
     c.insert("requested_on", text(human(f.today)));

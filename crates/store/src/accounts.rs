@@ -164,6 +164,37 @@ impl Store {
         Ok((user, accepted))
     }
 
+    /// Records who sent a membership's latest invitation.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn set_inviter(&self, member: MemberId, by: MemberId) -> Result<()> {
+        sqlx::query("UPDATE members SET invited_by = $1 WHERE id = $2")
+            .bind(by.to_string())
+            .bind(member.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The name, as their organisation knows them, of whoever sent a membership's
+    /// invitation, if anyone did.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn inviter_name(&self, member: MemberId) -> Result<Option<String>> {
+        let r = sqlx::query(
+            "SELECT i.name FROM members m JOIN members i ON i.id = m.invited_by WHERE m.id = $1",
+        )
+        .bind(member.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(match r {
+            Some(r) => Some(r.try_get("name")?),
+            None => None,
+        })
+    }
+
     /// Sets a new account's first password and accepts the membership whose invitation
     /// did it, in one transaction. Two invitations used at once cannot both set it.
     ///

@@ -33,6 +33,19 @@ struct ErrorPage {
     title: &'static str,
     message: String,
     request_id: String,
+    /// The page the person came from, on this server: the way back.
+    back: Option<String>,
+    /// A form was sent: what was typed is still in it, one step back.
+    after_form: bool,
+}
+
+/// What an error page said, kept on its response so that [`with_chrome`] can show it
+/// again inside the signed-in frame.
+#[derive(Clone)]
+struct Shown {
+    title: &'static str,
+    message: String,
+    request_id: String,
 }
 
 /// An error on a page route.
@@ -46,16 +59,77 @@ impl<E: Into<AppError>> From<E> for PageError {
 }
 
 pub(crate) fn error_page(status: StatusCode, title: &'static str, message: String) -> Response {
-    let page = ErrorPage {
-        chrome: Chrome::anonymous(),
+    let shown = Shown {
         title,
         message,
         request_id: request_id(),
     };
+    let mut res = render_error(status, &shown, Chrome::anonymous(), None, false);
+    res.extensions_mut().insert(shown);
+    res
+}
+
+fn render_error(
+    status: StatusCode,
+    shown: &Shown,
+    chrome: Chrome,
+    back: Option<String>,
+    after_form: bool,
+) -> Response {
+    let page = ErrorPage {
+        chrome,
+        title: shown.title,
+        message: shown.message.clone(),
+        request_id: shown.request_id.clone(),
+        back,
+        after_form,
+    };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => (status, title).into_response(),
+        Err(_) => (status, shown.title).into_response(),
     }
+}
+
+/// An error page is no dead end: for someone signed in it keeps the header, Quick exit
+/// and a way back to where they were, and after a refused form it says that what they
+/// typed is one step back. (Handlers that fail have no session to hand; this layer
+/// looks it up once more, only for error pages.)
+pub(crate) async fn with_chrome(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let headers = req.headers().clone();
+    let after_form = req.method() == axum::http::Method::POST;
+    let res = next.run(req).await;
+    let Some(shown) = res.extensions().get::<Shown>().cloned() else {
+        return res;
+    };
+    let Some(secret) = crate::session::session_secret(&state.config, &headers) else {
+        return res;
+    };
+    let Ok((actor, csrf)) = state.app.session_actor(&secret).await else {
+        return res;
+    };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.strip_prefix(state.config.origin()))
+        .and_then(crate::session::local_path)
+        .map(str::to_owned);
+    let me = crate::session::SignedIn {
+        actor,
+        csrf_shown: crate::session::masked(&state, &csrf),
+        csrf,
+    };
+    let (parts, _) = res.into_parts();
+    let mut fresh = render_error(parts.status, &shown, Chrome::of(&me), back, after_form);
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
+            fresh.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    fresh
 }
 
 /// Refusals are security events (ASVS 16.3.2): each is logged, within the request's

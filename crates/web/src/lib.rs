@@ -82,6 +82,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::Extension(counted))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            error::with_chrome,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             security::guard,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(REQUEST_BODY_LIMIT))

@@ -1,7 +1,7 @@
 // A practice manager joins from the admin's invitation in a browser of their own, and
 // sees the case the doctor shares with them — and only that.
 import assert from 'node:assert/strict'
-import { setUp, openCase, press } from '../lib/people.mjs'
+import { setUp, openCase, logContact, press } from '../lib/people.mjs'
 
 /** The admin invites someone on the People page; returns the link shown. */
 async function invite (p, { email, name, role }) {
@@ -27,15 +27,19 @@ export default {
     // Bob, in his own browser: the page says who invited him, to what.
     const bob = await newPerson()
     await bob.page.goto(new URL(link).pathname)
-    assert.ok((await bob.page.textContent('main')).includes('Riverside Surgery has invited you'))
+    assert.ok((await bob.page.textContent('main')).includes('Dr Ada Patel of Riverside Surgery has invited you'))
     await bob.look('choose a password')
     await bob.page.getByLabel('Password').fill('plum orchard in winter')
     await Promise.all([bob.page.waitForURL(/\/(cases|shared)/), bob.page.getByRole('button', { name: 'Save password and join' }).click()])
-    await bob.page.goto('/shared')
-    assert.ok((await bob.page.textContent('main')).includes('No one has shared a case with you'))
+    // His home says what is shared with him: nothing yet.
+    await bob.page.goto('/')
+    assert.ok((await bob.page.textContent('main')).includes('No one has shared a case with you yet'))
+    await bob.look('a manager\'s home, nothing shared')
 
     // Ada shares one case with him to read; another stays hers alone.
     const shared = await openCase(ada, 'Patient Shared')
+    await logContact(ada, shared, { channel: 'At or near my home', text: 'Waiting outside my house at night' })
+    assert.ok((await ada.page.textContent('main')).includes('Think about escalating'), 'a prompt for Ada')
     await openCase(ada, 'Patient Private')
     await ada.page.goto(shared)
     await ada.page.getByLabel('Their e-mail address').fill('bob@example.nhs.uk')
@@ -43,6 +47,9 @@ export default {
     await press(ada.page, ada.page.getByRole('button', { name: 'Share' }))
     await ada.look('case page, shared')
 
+    await bob.page.goto('/')
+    const home = await bob.page.textContent('main')
+    assert.ok(home.includes('Cases shared with you') && home.includes('Patient Shared'), home)
     await bob.page.goto('/shared')
     const list = await bob.page.textContent('main')
     assert.ok(list.includes('Patient Shared'), list)
@@ -50,6 +57,8 @@ export default {
     await bob.look('shared with me')
     await Promise.all([bob.page.waitForURL(/\/cases\//), bob.page.getByRole('link', { name: 'Patient Shared' }).click()])
     await bob.look('case page as a manager')
+    const asBob = await bob.page.textContent('main')
+    assert.ok(asBob.includes('Prompts for the doctor who keeps this case') && !asBob.includes('Think about escalating'), 'prompts are the doctor\'s, and say so')
     assert.equal(await bob.page.getByRole('link', { name: 'Log a contact' }).count(), 0, 'reading only')
 
     // Ada ends his access; it ends at once.

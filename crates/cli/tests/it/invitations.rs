@@ -369,8 +369,9 @@ async fn an_invitation_sets_a_first_password_only(#[case] engine: Engine) {
     app.forget_cookies();
     assert_eq!(app.get(&first).await.status(), StatusCode::NOT_FOUND);
     let (_, page) = app.get_html(&second).await;
+    // The page names who sent the link (the admin who renewed it) and for which practice.
     assert!(
-        page.contains("<bdi>Riverside Surgery</bdi> has invited you"),
+        page.contains("<bdi>Dr Ada Patel</bdi> of <bdi>Riverside Surgery</bdi> has invited you"),
         "{page}"
     );
     assert_eq!(

@@ -34,6 +34,8 @@ struct CasesPage {
     may_open: bool,
     /// What is coming due: (case id, label, each thing in words).
     dues: Vec<(String, String, Vec<String>)>,
+    /// Cases colleagues share with this member: a manager's home is these.
+    shared: Vec<CaseCard>,
 }
 
 #[derive(Template)]
@@ -93,9 +95,11 @@ fn card(c: &CaseRow) -> CaseCard {
 
 async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, PageError> {
     let cases = state.app.cases(&me.actor).await?;
+    let shared = state.app.shared_with_me(&me.actor).await?;
     Ok(render(
         form_status(false),
         &CasesPage {
+            shared: shared.iter().map(card).collect(),
             may_open: state.app.may_open_cases(&me.actor).is_ok(),
             dues: state
                 .app

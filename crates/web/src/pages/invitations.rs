@@ -30,6 +30,7 @@ struct SetPasswordPage {
     csrf: String,
     link: String,
     org: String,
+    invited_by: Option<String>,
 }
 
 #[derive(Template)]
@@ -38,6 +39,8 @@ struct AcceptPage {
     chrome: Chrome,
     link: String,
     org: String,
+    /// Who sent it, so that the person knows who is asking before they accept.
+    invited_by: Option<String>,
     roles: Vec<&'static str>,
     /// Signed in, but to an account the invitation is not for.
     other_account: Option<String>,
@@ -75,6 +78,7 @@ async fn show(
                     csrf,
                     link,
                     org: inv.org_name.clone(),
+                    invited_by: inv.invited_by.clone(),
                 },
             )
         }));
@@ -101,6 +105,7 @@ async fn show(
             chrome,
             roles: role_labels(&inv),
             org: inv.org_name,
+            invited_by: inv.invited_by,
             link,
             other_account,
             may_accept,
@@ -123,7 +128,8 @@ async fn choose_password(
     {
         Ok(member) => signed_in_as(&state, &headers, member).await,
         Err(AppError::Invalid(errors)) => {
-            let org = state.app.invitation(&link).await?.org_name;
+            let inv = state.app.invitation(&link).await?;
+            let (org, invited_by) = (inv.org_name, inv.invited_by);
             let form = form.with("password", "").with_errors(errors);
             Ok(pre_session_page(&state, &headers, |csrf| {
                 render(
@@ -134,6 +140,7 @@ async fn choose_password(
                         csrf,
                         link,
                         org,
+                        invited_by,
                     },
                 )
             }))
