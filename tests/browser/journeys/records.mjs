@@ -15,11 +15,13 @@ export default {
     await Promise.all([page.waitForURL(/\/entries\//), page.locator('main a[href^="/entries/"]').first().click()])
     await Promise.all([page.waitForURL(/\/amend$/), page.getByRole('link', { name: 'Correct this entry' }).click()])
     await ada.look('correction form')
-    await page.getByLabel('What do you want to correct?').selectOption({ label: 'What happened' })
-    await page.getByLabel('The corrected version').fill('Waited by the green gate')
+    // The entry's own words are there to correct, in the field the log form uses.
+    await page.getByLabel('What happened', { exact: true }).check()
+    assert.equal(await page.getByLabel('What happened, corrected').inputValue(), 'Waited by the blue gate')
+    await page.getByLabel('What happened, corrected').fill('Waited by the green gate')
     await press(page, page.getByRole('button', { name: 'Save correction' }))
     assert.ok((await page.textContent('main')).includes('There is a problem'), 'no reason, no correction')
-    assert.equal(await page.getByLabel('The corrected version').inputValue(), 'Waited by the green gate', 'what was typed stays')
+    assert.equal(await page.getByLabel('What happened, corrected').inputValue(), 'Waited by the green gate', 'what was typed stays')
     await ada.look('correction form, refused')
     await page.getByLabel('Why are you correcting it?').fill('I misremembered the colour')
     await Promise.all([page.waitForURL(/\/entries\/[0-9a-f-]+$/), page.getByRole('button', { name: 'Save correction' }).click()])
@@ -27,6 +29,14 @@ export default {
     assert.ok(entry.includes('Waited by the green gate') && entry.includes('Waited by the blue gate'), 'both stay visible')
     assert.ok(entry.includes('I misremembered the colour'))
     await ada.look('entry with a correction')
+
+    // How it happened is corrected with the log form's choices, never a code.
+    await Promise.all([page.waitForURL(/\/amend$/), page.getByRole('link', { name: 'Correct this entry' }).click()])
+    await page.getByLabel('How it happened', { exact: true }).check()
+    await page.locator('#value_channel-phone_call').check()
+    await page.getByLabel('Why are you correcting it?').fill('It was a call, not a message')
+    await Promise.all([page.waitForURL(/\/entries\/[0-9a-f-]+$/), page.getByRole('button', { name: 'Save correction' }).click()])
+    assert.ok((await page.textContent('main')).includes('Phone call'), 'the new channel in words')
   },
 
   'an admin reads the ledger page': async ({ server, newPerson }) => {

@@ -18,6 +18,7 @@ mod bundle_trust;
 mod cli;
 mod come_back;
 mod compression;
+mod corrections;
 mod dead_ends;
 mod encryption;
 mod export_jobs;

@@ -30,6 +30,8 @@ pub(crate) struct StepView {
     /// NHS tag colour and text.
     pub tag: (&'static str, &'static str),
     pub detail: String,
+    /// The label of the step's note: the defence body's step asks for their reference.
+    pub note_label: &'static str,
 }
 
 pub(crate) fn step_view(line: boundary_app::advice::ChecklistLine) -> StepView {
@@ -69,6 +71,11 @@ pub(crate) fn step_view(line: boundary_app::advice::ChecklistLine) -> StepView {
         StepState::NotApplicable { why } => (("white", "Not applicable"), why),
     };
     StepView {
+        note_label: if line.step.code() == "contacted_defence_body" {
+            "Note (optional): their reference"
+        } else {
+            "Note (optional)"
+        },
         code: line.step.code(),
         title,
         hint,
@@ -423,6 +430,29 @@ async fn mark(
         )
         .await
         .map(|_| ());
+    // Every step has the same three fields: on the page they carry the step's code, and
+    // the summary names the step.
+    let (form, result) = match result {
+        Err(AppError::Invalid(errors)) => {
+            let title = boundary_domain::advice::checklist::Step::parse(&step)
+                .map(|s| s.words().0)
+                .unwrap_or_default();
+            let mut errors = errors;
+            let mut form = form;
+            for (field, prefix) in [
+                ("done_on", "done"),
+                ("note", "note"),
+                ("not_applicable", "na"),
+            ] {
+                let own = format!("{prefix}-{step}");
+                errors = errors.renamed(field, &own);
+                let typed = form.value(field).to_owned();
+                form = form.with(&own, &typed).naming(&own, &format!("“{title}”"));
+            }
+            (form, Err(AppError::Invalid(errors)))
+        }
+        other => (form, other),
+    };
     recorded(&state, &me, id, form, "checklist", "checklist", result).await
 }
 

@@ -76,7 +76,43 @@ struct AmendPage {
     id: String,
     label: String,
     fields: Vec<(&'static str, &'static str)>,
+    channels: Vec<(&'static str, &'static str)>,
     form: FormState,
+}
+
+/// The correction form's field for each part of an entry, as the log form asks for it:
+/// `value_<code>`, filled with what the entry says now.
+fn amend_values(e: &ContactEntry) -> FormState {
+    use boundary_domain::occurred::When;
+    let mut form = FormState::default()
+        .with("value_what_happened", &e.what_happened)
+        .with("value_channel", e.channel.code())
+        .with(
+            "value_approximate",
+            if e.occurred.approximate { "yes" } else { "no" },
+        );
+    match e.occurred.when {
+        When::At(t) => {
+            let local = boundary_domain::uk_time::to_uk(t.datetime());
+            let shown = local
+                .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+                .unwrap_or_default();
+            form = form.with("value_occurred_at", &shown);
+            form = form.with("value_occurred_on", &local.date().to_string());
+        }
+        When::On(d) => form = form.with("value_occurred_on", &d.to_string()),
+    }
+    for (code, v) in [
+        ("platform", &e.platform),
+        ("location", &e.location),
+        ("witnesses", &e.witnesses),
+        ("effect_on_me", &e.effect_on_me),
+        ("my_response", &e.my_response),
+        ("police_reference", &e.police_reference),
+    ] {
+        form = form.with(&format!("value_{code}"), v.as_deref().unwrap_or_default());
+    }
+    form
 }
 
 fn view(e: &ContactEntry) -> EntryView {
@@ -393,6 +429,7 @@ fn amend_page(me: &SignedIn, id: EntryId, case: &CaseRow, form: FormState) -> Re
                 .iter()
                 .map(|f| (f.code(), f.label()))
                 .collect(),
+            channels: channels(),
             form,
         },
     )
@@ -404,8 +441,8 @@ async fn amend_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = entry_id(&id)?;
-    let (case, _) = state.app.entry_to_amend(&me.actor, id).await?;
-    Ok(amend_page(&me, id, &case, FormState::default()))
+    let (case, e) = state.app.entry_to_amend(&me.actor, id).await?;
+    Ok(amend_page(&me, id, &case, amend_values(&e.current())))
 }
 
 async fn amend(
@@ -418,11 +455,18 @@ async fn amend(
     me.check_csrf(&form)?;
     let id = entry_id(&id)?;
     let (case, _) = state.app.entry_to_amend(&me.actor, id).await?;
+    let field = form.value("field");
+    // Each part has its own typed field on the page (`value_<code>`); `value` is what a
+    // script may post instead.
+    let own = format!("value_{field}");
+    let typed = match form.value(&own) {
+        "" => form.value("value"),
+        v => v,
+    };
     // On the page, a date and time is typed in UK time; the API takes RFC 3339.
-    let value = match form.value("field") {
-        "occurred_at" => uk_local_to_rfc3339(form.value("value"))
-            .unwrap_or_else(|| form.value("value").to_owned()),
-        _ => form.value("value").to_owned(),
+    let value = match field {
+        "occurred_at" => uk_local_to_rfc3339(typed).unwrap_or_else(|| typed.to_owned()),
+        _ => typed.to_owned(),
     };
     match state
         .app
@@ -436,7 +480,13 @@ async fn amend(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/entries/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(amend_page(&me, id, &case, form.with_errors(errors))),
+        // The rules name the value `value`; on the page it is the field for that part.
+        Err(AppError::Invalid(errors)) => Ok(amend_page(
+            &me,
+            id,
+            &case,
+            form.with_errors(errors.renamed("value", &own)),
+        )),
         Err(e) => Err(e.into()),
     }
 }

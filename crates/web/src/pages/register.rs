@@ -83,6 +83,13 @@ async fn screen(
         .record_risk_screen(&me.actor, id, &answers)
         .await
         .map(|_| ());
+    // The summary at the top of the page is far from the questions: it names each one.
+    let form = QUESTIONS
+        .iter()
+        .enumerate()
+        .fold(form, |form, (n, (code, text))| {
+            form.naming(code, &format!("Question {} ({text})", n + 1))
+        });
     recorded(&state, &me, id, form, "risk", "risk", result).await
 }
 
