@@ -64,6 +64,7 @@ impl App {
             let hidden = withheld.entries.contains(&e.id);
             let base = PackEntry {
                 seq: e.seq.leaf_index() + 1,
+                number: e.number,
                 leaf_hash: leaf,
                 withheld: hidden.then(|| withheld.reason.clone()),
                 ..PackEntry::default()

@@ -10,7 +10,10 @@ use layout::{Layout, Orientation};
 /// A contact entry as the pack shows it. Times are already in words.
 #[derive(Debug, Clone, Default)]
 pub struct PackEntry {
+    /// Its place in the whole log, which proofs use.
     pub seq: u64,
+    /// Its number within its case (1, 2, 3…), which people use.
+    pub number: usize,
     pub leaf_hash: String,
     pub recorded: String,
     /// Written down more than a day after it happened: the pack says so beside it, and
@@ -224,7 +227,7 @@ fn summary(l: &mut Layout, p: &PackInput) {
                 "".into(),
                 "".into(),
                 "".into(),
-                format!("Entry {} withheld: {why}", e.seq),
+                format!("Entry {} withheld: {why}", e.number),
                 "".into(),
                 "".into(),
                 "".into(),
@@ -276,9 +279,9 @@ fn entries(l: &mut Layout, p: &PackInput) {
         let when = format!("{} {}", e.date, e.time);
         l.heading(
             &if when.trim().is_empty() {
-                format!("Entry {}", e.seq)
+                format!("Entry {}", e.number)
             } else {
-                format!("Entry {} — {}", e.seq, when.trim())
+                format!("Entry {} — {}", e.number, when.trim())
             },
             11.0,
         );

@@ -99,6 +99,28 @@ pub(crate) fn weekly(weeks: &[Week]) -> (String, String) {
     (svg, words)
 }
 
+/// The weekly picture as rows of words — (week, total, by channel) — for a table under
+/// it: the colours cannot be told apart by everyone, and a bar cannot be read by touch.
+pub(crate) fn weekly_rows(weeks: &[Week]) -> Vec<(String, usize, String)> {
+    weeks
+        .iter()
+        .rev()
+        .map(|w| {
+            let channels = w
+                .by_channel
+                .iter()
+                .map(|(c, n)| format!("{} {n}", c.label()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                format!("Week of {}", short_date(w.starts)),
+                w.total(),
+                channels,
+            )
+        })
+        .collect()
+}
+
 /// The channels that appear, for the legend: (label, colour).
 pub(crate) fn legend(weeks: &[Week]) -> Vec<(&'static str, &'static str)> {
     Channel::ALL

@@ -15,6 +15,7 @@ mod audit;
 mod bidi;
 mod browser;
 mod bundle_trust;
+mod case_story;
 mod cli;
 mod come_back;
 mod compression;

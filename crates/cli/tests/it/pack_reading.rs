@@ -89,6 +89,11 @@ async fn the_pack_says_when_each_contact_was_written_down_and_which_report_cover
         "{flat}"
     );
     assert!(flat.contains("docs/bundle-format.md"));
+    // Entries are numbered within the case, as on the pages; the log's own numbers stay
+    // with the hashes that prove them.
+    assert!(flat.contains("Entry 1 — "), "{flat}");
+    assert!(flat.contains("In the log event 3, leaf hash"), "{flat}");
+    assert!(!flat.contains("Entry 3 —"), "{flat}");
     let info = text(&["pdfinfo"]);
     let year = today.year().to_string();
     assert!(

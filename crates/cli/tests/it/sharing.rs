@@ -248,11 +248,13 @@ async fn a_manager_finds_shared_cases_on_their_page(#[case] engine: Engine) {
     app.sign_in("manager@example.nhs.uk", PASSWORD).await;
     let (_, shared) = app.get_html("/shared").await;
     assert!(shared.contains("Patient A"));
-    let (_, mine) = app.get_html("/cases").await;
+    // Their home is what is shared with them, said as such: the case is not theirs.
+    let (_, home) = app.get_html("/cases").await;
     assert!(
-        !mine.contains("Patient A"),
-        "shared cases are not the manager's own"
+        home.contains("<h1>Cases shared with you</h1>") && home.contains("Patient A"),
+        "{home}"
     );
+    assert!(!home.contains("My cases</h1>") && !home.contains("Open a case"));
     let (status, page) = app.get_html(&format!("/cases/{case}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(

@@ -16,6 +16,7 @@ fn sample(n: usize) -> PackInput {
         entries: (0..n)
             .map(|i| PackEntry {
                 seq: i as u64 + 1,
+                number: i + 1,
                 leaf_hash: format!("{i:064x}"),
                 recorded: "Fri 27 Nov 2026, 11:59".into(),
                 date: "Fri 27 Nov 2026".into(),

@@ -62,6 +62,8 @@ struct CasePage {
     /// The pictures, as SVG, each with its words.
     weekly_svg: String,
     weekly_words: String,
+    /// The same numbers in words, newest week first: (week, total, by channel).
+    weekly_rows: Vec<(String, usize, String)>,
     legend: Vec<(&'static str, &'static str)>,
     heat_svg: String,
     heat_words: String,
@@ -72,7 +74,12 @@ struct CasePage {
     nhs_number: Option<String>,
     identifiers: Vec<String>,
     opened: String,
-    timeline: Vec<super::timeline::TimelineItem>,
+    /// The newest part of the timeline (all of it when asked), in months.
+    months: Vec<super::timeline::TimelineMonth>,
+    /// Timeline items not shown until the whole timeline is asked for.
+    not_shown: usize,
+    /// Every contact, for the evidence pack's "withhold" choices: (entry id, words).
+    withholdable: Vec<(String, String)>,
     contact_count: usize,
     logged: Option<LoggedPanel>,
     status_code: &'static str,
@@ -129,6 +136,8 @@ fn summary(
 #[derive(Deserialize)]
 pub(super) struct CaseQuery {
     logged: Option<String>,
+    /// `all` shows the whole timeline rather than its newest part.
+    timeline: Option<String>,
 }
 
 pub(super) async fn show(
@@ -236,9 +245,34 @@ pub(super) async fn show(
     let (heat_svg, heat_words) = crate::charts::heat_map(
         &boundary_domain::advice::patterns::hour_by_weekday(&contacts),
     );
+    let mut timeline = super::timeline::timeline(
+        &entries,
+        &records,
+        super::files::views(&state, &me, case.id, None).await?,
+    );
+    let withholdable = timeline
+        .iter()
+        .filter_map(|t| {
+            t.id.clone()
+                .map(|id| (id, format!("{}: {}", t.when, t.title)))
+        })
+        .collect();
+    let not_shown = if q.timeline.as_deref() == Some("all") {
+        0
+    } else {
+        let extra = timeline
+            .len()
+            .saturating_sub(super::timeline::TIMELINE_PAGE);
+        timeline.truncate(super::timeline::TIMELINE_PAGE);
+        extra
+    };
     let page = CasePage {
+        months: super::timeline::by_month(timeline),
+        not_shown,
+        withholdable,
         summary: summary(&entries, &weeks),
         legend: crate::charts::legend(&weeks),
+        weekly_rows: crate::charts::weekly_rows(&weeks),
         weekly_svg,
         weekly_words,
         heat_svg,
@@ -263,11 +297,6 @@ pub(super) async fn show(
         nhs_number: case.person.nhs_number.as_ref().map(ToString::to_string),
         identifiers: case.person.identifiers.clone(),
         opened: format::date_time(case.opened_at),
-        timeline: super::timeline::timeline(
-            &entries,
-            &records,
-            super::files::views(&state, &me, case.id, None).await?,
-        ),
         contact_count: entries.len(),
         logged,
         status_code: case.status.code(),

@@ -22,8 +22,38 @@ pub(crate) struct TimelineItem {
     pub amended: bool,
     /// A contact's pictures, with their thumbnails.
     pub pictures: Vec<super::files::FileView>,
+    /// The month it happened in, as a heading: "November 2026".
+    pub month: String,
     /// Sorts contacts by when they happened, and records after the contacts of their day.
     key: (i64, Timestamp),
+}
+
+/// A month of the timeline, newest first within it.
+pub(crate) struct TimelineMonth {
+    pub title: String,
+    pub items: Vec<TimelineItem>,
+}
+
+/// How many of the newest items the case page shows before offering the whole timeline.
+pub(crate) const TIMELINE_PAGE: usize = 30;
+
+fn month_of(d: Date) -> String {
+    format!("{} {}", d.month(), d.year())
+}
+
+/// `items` (newest first) in months, newest month first.
+pub(crate) fn by_month(items: Vec<TimelineItem>) -> Vec<TimelineMonth> {
+    let mut months: Vec<TimelineMonth> = Vec::new();
+    for item in items {
+        match months.last_mut() {
+            Some(m) if m.title == item.month => m.items.push(item),
+            _ => months.push(TimelineMonth {
+                title: item.month.clone(),
+                items: vec![item],
+            }),
+        }
+    }
+    months
 }
 
 /// Long entries are cut on the timeline; the entry page shows them whole.
@@ -56,6 +86,7 @@ fn record(w: RecordWords) -> TimelineItem {
     TimelineItem {
         id: None,
         number: None,
+        month: month_of(w.on),
         title: w.title,
         when: day(w.on),
         approximate: false,
@@ -89,6 +120,7 @@ pub(crate) fn timeline(
                 pictures: pictures.remove(&id).unwrap_or_default(),
                 id: Some(id),
                 number: Some(e.number),
+                month: month_of(c.occurred.uk_date()),
                 title: c.channel.label().to_owned(),
                 when: format::occurred(&c.occurred),
                 approximate: c.occurred.approximate,
