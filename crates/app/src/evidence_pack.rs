@@ -43,7 +43,8 @@ impl App {
             .collect();
         let records = self.records_of(case).await?;
         // The reports to the police, earliest first: a contact without a reference of its
-        // own is shown with the first report made on or after its day.
+        // own shows the first report made on the case on or after its day — said as such,
+        // since nothing records that the report covered that contact.
         let mut reports: Vec<_> = records
             .police_reports
             .iter()
@@ -86,7 +87,7 @@ impl App {
                     .find(|(day, _)| *day >= on)
                     .map(|(day, reference)| {
                         format!(
-                            "{reference} (report of {})",
+                            "None of its own; the case was reported on {}: {reference}",
                             boundary_domain::advice::dates::human(*day)
                         )
                     })
@@ -160,13 +161,7 @@ impl App {
             period,
             made_at: date_time(self.now()),
             made_unix: self.now().datetime().unix_timestamp(),
-            by_month: {
-                months.sort();
-                months
-                    .into_iter()
-                    .map(|((year, month), n)| (format!("{} {year}", &month.to_string()[..3]), n))
-                    .collect()
-            },
+            by_month: every_month(months, to.unwrap_or_else(|| self.uk_today())),
             checkpoint: checkpoint.note.clone(),
             tree_size: checkpoint.size,
             vkey: self.store.signer().verifier().vkey(),
@@ -226,4 +221,38 @@ impl App {
         }
         Ok(out)
     }
+}
+
+/// Each month from the first with a contact to the one `until` falls in, empty months
+/// included (a quiet month is part of the story), as ("Nov 2026", count). The last is
+/// marked "so far" when `until` is not its last day.
+fn every_month(mut counted: Vec<((i32, time::Month), usize)>, until: Date) -> Vec<(String, usize)> {
+    counted.sort();
+    let Some(&((mut year, mut month), _)) = counted.first() else {
+        return Vec::new();
+    };
+    let end = (until.year(), until.month());
+    let mut out = Vec::new();
+    while (year, month) <= end {
+        let n = counted
+            .iter()
+            .find(|(m, _)| *m == (year, month))
+            .map_or(0, |(_, n)| *n);
+        let name = format!("{} {year}", &month.to_string()[..3]);
+        let unfinished =
+            (year, month) == end && until.next_day().is_some_and(|d| d.month() == month);
+        out.push((
+            if unfinished {
+                format!("{name} so far")
+            } else {
+                name
+            },
+            n,
+        ));
+        if month == time::Month::December {
+            year += 1;
+        }
+        month = month.next();
+    }
+    out
 }

@@ -188,29 +188,33 @@ fn by_channel(p: &PackInput) -> Option<String> {
     )
 }
 
-/// Each month's count, then whether the last month had more or fewer than the months
-/// before it on average.
+/// Each month's count, then whether the last whole month had more or fewer than the
+/// months before it on average (a month still going, marked "so far", is not compared).
 fn escalation(months: &[(String, usize)]) -> String {
     let list = months
         .iter()
         .map(|(m, n)| format!("{m}: {n}"))
         .collect::<Vec<_>>()
         .join(" · ");
-    let Some(((_, last), before)) = months.split_last() else {
+    let whole: Vec<&(String, usize)> = months
+        .iter()
+        .filter(|(m, _)| !m.ends_with("so far"))
+        .collect();
+    let Some(((name, last), before)) = whole.split_last().map(|(l, b)| ((&l.0, l.1), b)) else {
         return list;
     };
     if before.is_empty() {
         return list;
     }
     let average = before.iter().map(|(_, n)| *n).sum::<usize>() as f64 / before.len() as f64;
-    let trend = if *last as f64 > average * 1.5 {
-        "more in the latest month than before"
-    } else if (*last as f64) < average * 0.5 {
-        "fewer in the latest month than before"
+    let (trend, than) = if last as f64 > average * 1.5 {
+        ("more", "than")
+    } else if (last as f64) < average * 0.5 {
+        ("fewer", "than")
     } else {
-        "about as many in the latest month as before"
+        ("about as many", "as")
     };
-    format!("{list} ({trend}: {average:.1} a month before it)")
+    format!("{list} ({trend} in {name} {than} the {average:.1} a month before it)")
 }
 
 fn summary(l: &mut Layout, p: &PackInput) {

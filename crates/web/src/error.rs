@@ -124,9 +124,16 @@ pub(crate) async fn with_chrome(
     };
     let (parts, _) = res.into_parts();
     let mut fresh = render_error(parts.status, &shown, Chrome::of(&me), back, after_form);
+    // Every value of every header the page had (two Set-Cookies stay two), but its own
+    // length and type.
+    for name in parts.headers.keys() {
+        if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
+            fresh.headers_mut().remove(name);
+        }
+    }
     for (name, value) in &parts.headers {
         if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
-            fresh.headers_mut().insert(name.clone(), value.clone());
+            fresh.headers_mut().append(name.clone(), value.clone());
         }
     }
     fresh

@@ -91,8 +91,19 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(REQUEST_BODY_LIMIT))
         // Outermost, so error pages from the guard are compressed too. The pages' CSRF
         // tokens are masked per response for this reason (see `session`).
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(worth_compressing()))
         .with_state(state)
+}
+
+/// Pages, JSON and CSS shrink several times over; PDFs, archives and media are
+/// compressed already, and gzipping them again only costs the server.
+fn worth_compressing() -> impl tower_http::compression::Predicate {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("video/"))
+        .and(NotForContentType::const_new("audio/"))
 }
 
 fn all_routes() -> routes::Routes {

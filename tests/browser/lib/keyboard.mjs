@@ -30,6 +30,23 @@ async function reach (page, locator) {
   throw new Error(`Tab never reaches ${locator}: it cannot be used without a mouse`)
 }
 
+// Ticks or unticks a checkbox with Space; chooses a radio by moving through its group
+// with the arrow keys (which choose as they move), Space if it is not chosen yet.
+async function choose (page, target, want) {
+  const el = await reach(page, target)
+  const kind = await el.evaluate((e) => e.type)
+  if (kind === 'radio') {
+    const size = await el.evaluate((e) => (e.form || document).querySelectorAll(`input[type=radio][name="${e.name}"]`).length)
+    for (let i = 0; i <= size && !(await el.evaluate((e) => e === document.activeElement)); i++) {
+      await page.keyboard.press('ArrowDown')
+    }
+    if (!(await el.evaluate((e) => e.checked))) await page.keyboard.press('Space')
+  } else if ((await el.evaluate((e) => e.checked)) !== want) {
+    await page.keyboard.press('Space')
+  }
+  if ((await el.evaluate((e) => e.checked)) !== want) throw new Error(`the keyboard could not ${want ? 'check' : 'uncheck'} ${target}`)
+}
+
 function wrap (page, locator) {
   return new Proxy(locator, {
     get (target, key) {
@@ -43,25 +60,13 @@ function wrap (page, locator) {
             const [tag, kind] = await el.evaluate((e) => [e.tagName, e.type])
             // A field is "clicked" by getting to it: Enter there would send its form.
             if (tag === 'TEXTAREA' || (tag === 'INPUT' && !['checkbox', 'radio', 'submit', 'button', 'file'].includes(kind))) return
-            await page.keyboard.press(kind === 'checkbox' || kind === 'radio' ? 'Space' : 'Enter')
+            // Tab stops at a radio group, not at this radio: the arrows choose it.
+            if (kind === 'radio') return choose(page, target, true)
+            await page.keyboard.press(kind === 'checkbox' ? 'Space' : 'Enter')
           }
         case 'check':
         case 'uncheck':
-          return async () => {
-            const want = key === 'check'
-            const el = await reach(page, target)
-            const kind = await el.evaluate((e) => e.type)
-            if (kind === 'radio') {
-              const size = await el.evaluate((e) => (e.form || document).querySelectorAll(`input[type=radio][name="${e.name}"]`).length)
-              for (let i = 0; i <= size && !(await el.evaluate((e) => e === document.activeElement)); i++) {
-                await page.keyboard.press('ArrowDown')
-              }
-              if (!(await el.evaluate((e) => e.checked))) await page.keyboard.press('Space')
-            } else if ((await el.evaluate((e) => e.checked)) !== want) {
-              await page.keyboard.press('Space')
-            }
-            if ((await el.evaluate((e) => e.checked)) !== want) throw new Error(`the keyboard could not ${key} ${target}`)
-          }
+          return () => choose(page, target, key === 'check')
         case 'fill':
           return async (value) => {
             const el = await reach(page, target)

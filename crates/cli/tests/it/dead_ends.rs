@@ -49,7 +49,7 @@ async fn an_error_page_keeps_the_frame_quick_exit_and_the_way_back() {
     assert!(r.headers().get("content-security-policy").is_some());
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("Nothing was saved. What you typed is still in the form"),
+        html.contains("Nothing was saved. Go back to the page you were on and send it again"),
         "{html}"
     );
     assert!(html.contains(&format!(

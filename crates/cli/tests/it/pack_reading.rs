@@ -77,13 +77,29 @@ async fn the_pack_says_when_each_contact_was_written_down_and_which_report_cover
         "{flat}"
     );
     assert!(flat.contains("How they went on"), "{flat}");
-    // The contact before the report carries its reference, in the summary and in full;
-    // the one after it does not.
+    // The contact before the report shows it, in the summary and in full, said as the
+    // case's report rather than its own; the one after it shows none.
     assert_eq!(
-        flat.matches("TVP-2026-4471 (report of").count(),
+        flat.matches("None of its own; the case was reported on")
+            .count(),
         2,
         "{flat}"
     );
+    assert!(flat.contains("TVP-2026-4471"));
+    // The months run on to the pack's day, quiet ones included; the month still going is
+    // not compared.
+    let (mut year, mut month) = (long_ago.year(), long_ago.month());
+    while (year, month) <= (today.year(), today.month()) {
+        let name = format!("{} {year}", &month.to_string()[..3]);
+        assert!(
+            flat.contains(&format!("{name}: ")) || flat.contains(&format!("{name} so far: ")),
+            "{name}: {flat}"
+        );
+        if month == time::Month::December {
+            year += 1;
+        }
+        month = month.next();
+    }
     assert!(
         flat.contains("Fourteen messages overnight — — — Written record —"),
         "{flat}"

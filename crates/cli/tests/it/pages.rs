@@ -105,6 +105,29 @@ async fn a_doctor_logs_contacts_and_reads_the_timeline(#[case] engine: Engine) {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("Enter a real time of day"));
+    // An hour from now (UK time), when that is still today, has not happened yet.
+    let now = boundary_domain::uk_time::to_uk(app.app.clock.now().datetime());
+    let later = now + time::Duration::hours(1);
+    if later.date() == now.date() {
+        let at = format!("{:02}:{:02}", later.hour(), later.minute());
+        let r = app
+            .log_contact_page(
+                &case,
+                &[
+                    ("channel", "phone_call"),
+                    ("when", "today"),
+                    ("occurred_time", &at),
+                    ("what_happened", "Rang again"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("id=\"occurred_time-error\""),
+            "the error is on the time: {html}"
+        );
+    }
 
     // An earlier day, time unknown and approximate; then an exact earlier time.
     app.log_contact_page(

@@ -95,7 +95,16 @@ fn the_cover_counts_by_channel_and_says_how_the_months_went() {
     // Entry 1 is withheld: not counted.
     assert_eq!(by_channel(&p).unwrap(), "Phone call 1, Text message 1");
     assert_eq!(
-        escalation(&[("Sep 2026".into(), 1), ("Oct 2026".into(), 1), ("Nov 2026".into(), 6)]),
-        "Sep 2026: 1 · Oct 2026: 1 · Nov 2026: 6 (more in the latest month than before: 1.0 a month before it)"
+        escalation(&[
+            ("Sep 2026".into(), 1),
+            ("Oct 2026".into(), 0),
+            ("Nov 2026".into(), 6)
+        ]),
+        "Sep 2026: 1 · Oct 2026: 0 · Nov 2026: 6 (more in Nov 2026 than the 0.5 a month before it)"
+    );
+    // A month still going is shown but not compared.
+    assert_eq!(
+        escalation(&[("Oct 2026".into(), 4), ("Nov 2026".into(), 4), ("Dec 2026 so far".into(), 0)]),
+        "Oct 2026: 4 · Nov 2026: 4 · Dec 2026 so far: 0 (about as many in Nov 2026 as the 4.0 a month before it)"
     );
 }

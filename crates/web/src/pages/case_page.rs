@@ -97,27 +97,39 @@ struct CasePage {
 pub(super) struct Summary {
     first: String,
     last: String,
-    /// Contacts this week (Monday on), and the weekly average of the weeks before.
-    this_week: usize,
-    weeks_before: usize,
+    /// Contacts in the last 7 days, and the weekly average of the 11 weeks before them.
+    last_7_days: usize,
     average_before: String,
     trend: &'static str,
 }
 
-fn summary(
-    entries: &[EntryRow],
-    weeks: &[boundary_domain::advice::patterns::Week],
-) -> Option<Summary> {
+/// The weeks before the last seven days that the trend compares them with.
+const WEEKS_BEFORE: i64 = 11;
+
+fn summary(entries: &[EntryRow], today: time::Date) -> Option<Summary> {
     // Entries come oldest contact first.
     let first = entries.first()?.current();
     let last = entries.last()?.current();
-    let (this, before) = weeks.split_last()?;
-    let total_before: usize = before.iter().map(|w| w.total()).sum();
-    let average = total_before as f64 / before.len().max(1) as f64;
-    let this_week = this.total();
-    let trend = if this_week as f64 > average * 1.5 && this_week >= 2 {
+    // Seven whole days, not the week so far: on a Monday morning a part-week would read
+    // as "falling" for any case.
+    let week_ago = today - time::Duration::days(7);
+    let window_start = week_ago - time::Duration::weeks(WEEKS_BEFORE);
+    let days: Vec<time::Date> = entries
+        .iter()
+        .map(|e| e.current().occurred.uk_date())
+        .collect();
+    let recent = days
+        .iter()
+        .filter(|d| **d > week_ago && **d <= today)
+        .count();
+    let before = days
+        .iter()
+        .filter(|d| **d > window_start && **d <= week_ago)
+        .count();
+    let average = before as f64 / WEEKS_BEFORE as f64;
+    let trend = if recent as f64 > average * 1.5 && recent >= 2 {
         "rising"
-    } else if (this_week as f64) < average * 0.5 {
+    } else if (recent as f64) < average * 0.5 {
         "falling"
     } else {
         "steady"
@@ -125,8 +137,7 @@ fn summary(
     Some(Summary {
         first: format::occurred(&first.occurred),
         last: format::occurred(&last.occurred),
-        this_week,
-        weeks_before: before.len(),
+        last_7_days: recent,
         average_before: format!("{average:.1}"),
         trend,
     })
@@ -270,7 +281,7 @@ pub(super) async fn show(
         months: super::timeline::by_month(timeline),
         not_shown,
         withholdable,
-        summary: summary(&entries, &weeks),
+        summary: summary(&entries, state.app.uk_today()),
         legend: crate::charts::legend(&weeks),
         weekly_rows: crate::charts::weekly_rows(&weeks),
         weekly_svg,

@@ -34,6 +34,8 @@ struct LogPage {
     police_refs: Vec<String>,
     /// "More detail" starts open when something in it is filled in or wrong.
     more_open: bool,
+    /// Non-empty when the police reference field has a hint to point to.
+    police_hint: &'static str,
     form: FormState,
 }
 
@@ -254,6 +256,7 @@ async fn log_page(
             label: case.person.label.clone(),
             chaperone: case.chaperone_required,
             channels: channels(),
+            police_hint: if police_refs.is_empty() { "" } else { "given" },
             police_refs,
             more_open: MORE_DETAIL
                 .iter()

@@ -7,6 +7,8 @@ use axum::response::{Html, IntoResponse, Response};
 use boundary_domain::Role;
 
 pub(crate) struct Me {
+    /// The membership's id: what a page keeps in the browser (a draft) is keyed by it.
+    pub member: String,
     pub name: String,
     pub org: String,
     /// Auditors and admins get a link to the ledger page.
@@ -35,6 +37,7 @@ impl Chrome {
     pub(crate) fn of(s: &SignedIn) -> Self {
         Self {
             me: Some(Me {
+                member: s.actor.member.to_string(),
                 name: s.actor.name.clone(),
                 org: s.actor.org_name.clone(),
                 sees_ledger: s.actor.roles.has(Role::Admin) || s.actor.roles.has(Role::Auditor),
