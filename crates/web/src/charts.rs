@@ -121,6 +121,30 @@ pub(crate) fn weekly_rows(weeks: &[Week]) -> Vec<(String, usize, String)> {
         .collect()
 }
 
+/// The heat map as rows of words — (weekday, contacts with a known time, the busiest
+/// hours) — for a table under it, for the same reasons as [`weekly_rows`].
+pub(crate) fn heat_rows(grid: &[[usize; 24]; 7]) -> Vec<(&'static str, usize, String)> {
+    grid.iter()
+        .enumerate()
+        .map(|(day, hours)| {
+            let total: usize = hours.iter().sum();
+            let most = hours.iter().copied().max().unwrap_or(0);
+            let busiest = if most == 0 {
+                "—".to_owned()
+            } else {
+                hours
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n == most)
+                    .map(|(h, _)| format!("{h:02}:00–{:02}:00", (h + 1) % 24))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            (weekday_name(day), total, busiest)
+        })
+        .collect()
+}
+
 /// The channels that appear, for the legend: (label, colour).
 pub(crate) fn legend(weeks: &[Week]) -> Vec<(&'static str, &'static str)> {
     Channel::ALL

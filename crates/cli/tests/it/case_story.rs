@@ -55,6 +55,14 @@ async fn a_long_case_reads_newest_first_in_months_with_the_rest_a_link_away() {
             .count(),
         12
     );
+    // And the heat map's: a row a weekday (these contacts have no time, so none is busiest).
+    assert!(page.contains("The days and hours in words"));
+    for day in ["Monday", "Sunday"] {
+        assert!(
+            page.contains(&format!("<td class=\"nhsuk-table__cell\">{day}</td>")),
+            "{day}"
+        );
+    }
     // Every contact can still be withheld from a pack.
     assert_eq!(page.matches("name=\"withhold\"").count(), 31);
 

@@ -64,6 +64,8 @@ struct CasePage {
     weekly_words: String,
     /// The same numbers in words, newest week first: (week, total, by channel).
     weekly_rows: Vec<(String, usize, String)>,
+    /// The heat map in words: (weekday, contacts, busiest hours).
+    heat_rows: Vec<(&'static str, usize, String)>,
     legend: Vec<(&'static str, &'static str)>,
     heat_svg: String,
     heat_words: String,
@@ -253,9 +255,8 @@ pub(super) async fn show(
     let weeks =
         boundary_domain::advice::patterns::weekly_by_channel(&contacts, state.app.uk_today());
     let (weekly_svg, weekly_words) = crate::charts::weekly(&weeks);
-    let (heat_svg, heat_words) = crate::charts::heat_map(
-        &boundary_domain::advice::patterns::hour_by_weekday(&contacts),
-    );
+    let grid = boundary_domain::advice::patterns::hour_by_weekday(&contacts);
+    let (heat_svg, heat_words) = crate::charts::heat_map(&grid);
     let mut timeline = super::timeline::timeline(
         &entries,
         &records,
@@ -284,6 +285,7 @@ pub(super) async fn show(
         summary: summary(&entries, state.app.uk_today()),
         legend: crate::charts::legend(&weeks),
         weekly_rows: crate::charts::weekly_rows(&weeks),
+        heat_rows: crate::charts::heat_rows(&grid),
         weekly_svg,
         weekly_words,
         heat_svg,
