@@ -3,7 +3,7 @@
 
 use crate::helpers::{csrf_in, location, spawn_app, PASSWORD};
 use boundary_store::Engine;
-use reqwest::header::{COOKIE, REFERER};
+use reqwest::header::REFERER;
 use reqwest::StatusCode;
 use rstest::rstest;
 
@@ -21,21 +21,18 @@ async fn a_form_sent_after_the_session_ended_comes_back_to_its_page(#[case] engi
     app.clock.advance(31 * 60);
 
     // The browser sends the form with the page it came from, as Referrer-Policy allows.
-    let cookies = format!("boundary_session={}", app.session_cookie().unwrap());
     let r = app
-        .http
-        .post(format!("{}/cases/{case}/entries", app.base))
-        .header(COOKIE, cookies)
-        .header(REFERER, format!("{}{form_page}", app.base))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("channel", "phone_call"),
-            ("when", "now"),
-            ("what_happened", "Rang the surgery"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_form_from(
+            &format!("/cases/{case}/entries"),
+            &form_page,
+            &[
+                ("csrf", csrf.as_str()),
+                ("channel", "phone_call"),
+                ("when", "now"),
+                ("what_happened", "Rang the surgery"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let to = location(&r);
     assert_eq!(to, format!("/sign-in?next=%2Fcases%2F{case}%2Flog"));

@@ -4,7 +4,6 @@
 
 use crate::helpers::spawn_app;
 use boundary_store::Engine;
-use reqwest::header::{COOKIE, REFERER};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -29,22 +28,19 @@ async fn an_error_page_keeps_the_frame_quick_exit_and_the_way_back() {
     assert!(html.contains("href=\"/cases\">Go to your cases"));
 
     // A form whose token has expired: refused, nothing saved, and the way back named.
-    let cookies = format!("boundary_session={}", app.session_cookie().unwrap());
     let form_page = format!("/cases/{case}/log");
     let r = app
-        .http
-        .post(format!("{}/cases/{case}/entries", app.base))
-        .header(COOKIE, cookies)
-        .header(REFERER, format!("{}{form_page}", app.base))
-        .form(&[
-            ("csrf", "stale"),
-            ("channel", "phone_call"),
-            ("when", "now"),
-            ("what_happened", "Rang the surgery"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_form_from(
+            &format!("/cases/{case}/entries"),
+            &form_page,
+            &[
+                ("csrf", "stale"),
+                ("channel", "phone_call"),
+                ("when", "now"),
+                ("what_happened", "Rang the surgery"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.headers().get("content-security-policy").is_some());
     let html = r.text().await.unwrap();

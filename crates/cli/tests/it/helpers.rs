@@ -248,6 +248,27 @@ impl TestApp {
         r
     }
 
+    /// A browser form post from the page at `from` (a path here), which a browser names
+    /// in `Referer` under Boundary's `same-origin` referrer policy.
+    pub async fn post_form_from(
+        &self,
+        path: &str,
+        from: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header(reqwest::header::REFERER, format!("{}{from}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.remember_cookies(r.headers());
+        r
+    }
+
     /// A browser form post with files (multipart).
     pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Response {
         let r = self
