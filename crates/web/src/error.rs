@@ -99,24 +99,27 @@ pub(crate) async fn with_chrome(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let headers = req.headers().clone();
-    let after_form = req.method() == axum::http::Method::POST;
-    let res = next.run(req).await;
-    let Some(shown) = res.extensions().get::<Shown>().cloned() else {
-        return res;
-    };
-    let Some(secret) = crate::session::session_secret(&state.config, &headers) else {
-        return res;
-    };
-    let Ok((actor, csrf)) = state.app.session_actor(&secret).await else {
-        return res;
-    };
-    let back = headers
+    // Only the two things the error page may need, not a copy of every header on every
+    // request: the session, and where the person came from.
+    let secret = crate::session::session_secret(&state.config, req.headers());
+    let back = req
+        .headers()
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
         .and_then(|r| r.strip_prefix(state.config.origin()))
         .and_then(crate::session::local_path)
         .map(str::to_owned);
+    let after_form = req.method() == axum::http::Method::POST;
+    let res = next.run(req).await;
+    let Some(shown) = res.extensions().get::<Shown>().cloned() else {
+        return res;
+    };
+    let Some(secret) = secret else {
+        return res;
+    };
+    let Ok((actor, csrf)) = state.app.session_actor(&secret).await else {
+        return res;
+    };
     let me = crate::session::SignedIn {
         actor,
         csrf_shown: crate::session::masked(&state, &csrf),
