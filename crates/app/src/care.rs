@@ -99,7 +99,7 @@ impl App {
         &self,
         actor: &Actor,
         id: CaseId,
-        answers: &std::collections::BTreeMap<String, bool>,
+        answers: &std::collections::BTreeMap<String, Option<bool>>,
     ) -> Result<Appended> {
         self.append_record(actor, id, authorise::record_advice, |_| {
             Ok(EventBody::RiskScreened {

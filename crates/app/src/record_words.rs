@@ -90,9 +90,13 @@ impl AdviceRecords {
                 day_recorded(r),
                 "Risk questions answered".into(),
                 format!(
-                    "{} of {} signs present{}",
+                    "{} of {} signs present{}{}",
                     s.score(),
                     s.answers.len(),
+                    match s.unknown() {
+                        0 => String::new(),
+                        n => format!("; {n} not known"),
+                    },
                     if s.four_met() {
                         "; the FOUR pattern is met"
                     } else {

@@ -340,10 +340,11 @@ mod tests {
         use crate::advice::police::PoliceReportInput;
         use time::macros::date;
         let today = date!(2026 - 11 - 27);
-        let screen: std::collections::BTreeMap<String, bool> = crate::advice::risk::QUESTIONS
-            .iter()
-            .map(|(q, _)| ((*q).to_owned(), *q == "threats"))
-            .collect();
+        let screen: std::collections::BTreeMap<String, Option<bool>> =
+            crate::advice::risk::QUESTIONS
+                .iter()
+                .map(|(q, _)| ((*q).to_owned(), Some(*q == "threats")))
+                .collect();
         let bodies = [
             EventBody::WarningGiven {
                 warning: Warning::parse("2026-11-20", "Letter", "Calls at night", today).unwrap(),

@@ -96,8 +96,10 @@ export default {
     assert.ok(await page.locator('form[action$="/risk-screens"] fieldset').nth(0).getByLabel('No', { exact: true }).isChecked(), 'answers kept')
     await ada.look('advice, risk questions refused')
     await page.locator('form[action$="/risk-screens"] fieldset').nth(n - 1).getByLabel('Yes', { exact: true }).check()
+    // Whether they have harassed anyone before is often not known: that is an answer too.
+    await page.locator('form[action$="/risk-screens"] fieldset').nth(n - 2).getByLabel("Don't know", { exact: true }).check()
     await press(page, page.getByRole('button', { name: 'Save the answers' }))
-    assert.ok((await page.textContent('main')).includes('1 of 14'), 'the answers are kept as a set')
+    assert.ok((await page.textContent('main')).includes('1 of 14 (1 not known)'), 'the answers are kept as a set, "don\'t know" as that')
   },
 
   'plan a removal from the list: check a date, then answer the planner and keep the answers': async ({ server, newPerson }) => {

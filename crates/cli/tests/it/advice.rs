@@ -643,15 +643,23 @@ async fn the_log_itself_prompts_escalation_and_says_why(#[case] engine: Engine) 
     .iter()
     .map(|q| ((*q).to_owned(), json!(yes.contains(q))))
     .collect();
+    // Whether they harassed anyone before, the doctor cannot know: null, not false.
+    let mut answers = answers;
+    answers.insert("others_targeted".into(), serde_json::Value::Null);
     let (s, b) = app
         .api_post(&screens, &owner, json!({"answers": answers}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let (_, list) = app.api_get(&screens, &owner).await;
     assert_eq!(
-        (list[0]["score"].as_i64(), list[0]["four_met"].as_bool()),
-        (Some(6), Some(true))
+        (
+            list[0]["score"].as_i64(),
+            list[0]["unknown"].as_i64(),
+            list[0]["four_met"].as_bool()
+        ),
+        (Some(6), Some(1), Some(true))
     );
+    assert!(list[0]["answers"]["others_targeted"].is_null(), "{list}");
     let (kinds, _) = kinds_now().await;
     assert_eq!(
         kinds[..2],
@@ -659,7 +667,11 @@ async fn the_log_itself_prompts_escalation_and_says_why(#[case] engine: Engine) 
         "{kinds:?}"
     );
     let (_, html) = app.get_html(&format!("/cases/{case}/advice")).await;
-    assert!(html.contains("6 of 14") && html.contains("Fixated, obsessive, unwanted and repeated"));
+    assert!(
+        html.contains("6 of 14 (1 not known)")
+            && html.contains("Fixated, obsessive, unwanted and repeated"),
+        "{html}"
+    );
 
     let colleague = app.clinician_with_token("bob@example.nhs.uk").await;
     let (s, _) = app.api_get(&prompts, &colleague).await;

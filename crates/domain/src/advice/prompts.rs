@@ -192,7 +192,7 @@ mod tests {
         RiskScreen {
             answers: super::super::risk::QUESTIONS
                 .iter()
-                .map(|(q, _)| ((*q).to_owned(), yes.contains(q)))
+                .map(|(q, _)| ((*q).to_owned(), Some(yes.contains(q))))
                 .collect(),
         }
     }

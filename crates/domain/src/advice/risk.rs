@@ -8,7 +8,7 @@ use crate::FieldErrors;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The questions, each answered yes or no. The first four are the FOUR pattern.
+/// The questions, each answered yes, no or "don't know". The first four are the FOUR pattern.
 pub const QUESTIONS: [(&str, &str); 14] = [
     (
         "fixated",
@@ -61,10 +61,12 @@ pub const QUESTIONS: [(&str, &str); 14] = [
 
 const FOUR: [&str; 4] = ["fixated", "obsessive", "unwanted", "repeated"];
 
-/// One set of answers: each question's code and whether the answer was yes.
+/// One set of answers: each question's code and the answer, `None` where the doctor
+/// does not know (whether they have harassed anyone before, say). On the wire that is
+/// `true`, `false` or `null`, so sets recorded before "don't know" existed read the same.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskScreen {
-    pub answers: BTreeMap<String, bool>,
+    pub answers: BTreeMap<String, Option<bool>>,
 }
 
 impl RiskScreen {
@@ -72,11 +74,11 @@ impl RiskScreen {
     ///
     /// # Errors
     /// Field errors naming unanswered or unknown questions.
-    pub fn parse(answers: &BTreeMap<String, bool>) -> Result<Self, FieldErrors> {
+    pub fn parse(answers: &BTreeMap<String, Option<bool>>) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         for (code, _) in QUESTIONS {
             if !answers.contains_key(code) {
-                errors.add(code, "Answer yes or no");
+                errors.add(code, "Answer yes, no or don't know");
             }
         }
         for code in answers.keys() {
@@ -91,13 +93,19 @@ impl RiskScreen {
     }
 
     fn yes(&self, code: &str) -> bool {
-        self.answers.get(code).copied().unwrap_or(false)
+        self.answers.get(code).copied().flatten().unwrap_or(false)
     }
 
     /// How many answers were yes: more means more of the known risk factors are present.
     #[must_use]
     pub fn score(&self) -> usize {
-        self.answers.values().filter(|v| **v).count()
+        self.answers.values().filter(|v| **v == Some(true)).count()
+    }
+
+    /// How many questions the doctor could not answer: a "don't know" is not a "no".
+    #[must_use]
+    pub fn unknown(&self) -> usize {
+        self.answers.values().filter(|v| v.is_none()).count()
     }
 
     /// Fixated, obsessive, unwanted and repeated: the pattern of stalking.
@@ -117,10 +125,10 @@ impl RiskScreen {
 mod tests {
     use super::*;
 
-    fn all(yes: &[&str]) -> BTreeMap<String, bool> {
+    fn all(yes: &[&str]) -> BTreeMap<String, Option<bool>> {
         QUESTIONS
             .iter()
-            .map(|(q, _)| ((*q).to_owned(), yes.contains(q)))
+            .map(|(q, _)| ((*q).to_owned(), Some(yes.contains(q))))
             .collect()
     }
 
@@ -134,7 +142,7 @@ mod tests {
             .get("threats")
             .is_some());
         let mut extra = all(&[]);
-        extra.insert("star_sign".into(), true);
+        extra.insert("star_sign".into(), Some(true));
         assert!(RiskScreen::parse(&extra)
             .unwrap_err()
             .get("star_sign")
@@ -156,5 +164,25 @@ mod tests {
         .unwrap();
         assert!(s.four_met() && s.threatened());
         assert_eq!(s.score(), 5);
+    }
+
+    #[test]
+    fn dont_know_answers_count_as_neither_yes_nor_no() {
+        let mut answers = all(&["fixated", "obsessive", "unwanted", "repeated"]);
+        answers.insert("others_targeted".into(), None);
+        answers.insert("fixated".into(), None);
+        let s = RiskScreen::parse(&answers).unwrap();
+        assert_eq!((s.score(), s.unknown()), (3, 2));
+        assert!(!s.four_met(), "an unknown is not a yes");
+    }
+
+    #[test]
+    fn answers_recorded_before_dont_know_read_the_same_and_write_the_same() {
+        let old = r#"{"answers":{"fixated":true,"threats":false}}"#;
+        let s: RiskScreen = serde_json::from_str(old).unwrap();
+        assert_eq!(s.answers["fixated"], Some(true));
+        assert_eq!(serde_json::to_string(&s).unwrap(), old);
+        let new: RiskScreen = serde_json::from_str(r#"{"answers":{"fixated":null}}"#).unwrap();
+        assert_eq!(new.unknown(), 1);
     }
 }

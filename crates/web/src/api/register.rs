@@ -192,10 +192,11 @@ pub(crate) async fn prompts(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct RiskScreenIn {
-    /// Every question's code mapped to true for yes: fixated, obsessive, unwanted,
-    /// repeated, frightened, threats, violence, home_or_following, others_contacted,
-    /// worse, property, sexual, others_targeted, orders_broken.
-    answers: std::collections::BTreeMap<String, bool>,
+    /// Every question's code mapped to true for yes, false for no and null for "don't
+    /// know": fixated, obsessive, unwanted, repeated, frightened, threats, violence,
+    /// home_or_following, others_contacted, worse, property, sexual, others_targeted,
+    /// orders_broken.
+    answers: std::collections::BTreeMap<String, Option<bool>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -204,9 +205,11 @@ pub(crate) struct RiskScreenOut {
     recorded_at: String,
     /// How many answers were yes, of 14.
     score: usize,
+    /// How many answers were "don't know" (null in `answers`).
+    unknown: usize,
     /// Fixated, obsessive, unwanted and repeated.
     four_met: bool,
-    answers: std::collections::BTreeMap<String, bool>,
+    answers: std::collections::BTreeMap<String, Option<bool>>,
 }
 
 /// Record a set of answers to the risk questions. Owner, or a contribute share.
@@ -243,6 +246,7 @@ pub(crate) async fn screens(
                 seq: r.seq.get(),
                 recorded_at: r.recorded_at.to_string(),
                 score: r.record.score(),
+                unknown: r.record.unknown(),
                 four_met: r.record.four_met(),
                 answers: r.record.answers,
             })

@@ -103,7 +103,8 @@ struct AdvicePage {
     /// (transferred on, to whom, reason)
     transfers: Vec<(String, String, String)>,
     /// (answered on, score of 14, FOUR met)
-    screens: Vec<(String, usize, bool)>,
+    /// When, how many yes, how many "don't know", whether the FOUR pattern is met.
+    screens: Vec<(String, usize, usize, bool)>,
     questions: &'static [(&'static str, &'static str)],
     plan_day: String,
     plan_day_words: String,
@@ -269,6 +270,7 @@ async fn page(
                 (
                     crate::format::date_time(r.recorded_at),
                     r.record.score(),
+                    r.record.unknown(),
                     r.record.four_met(),
                 )
             })

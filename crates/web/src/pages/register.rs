@@ -69,12 +69,13 @@ async fn screen(
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
     let (form, id) = posted(&me, &id, pairs)?;
-    // Each question is a yes/no radio; one left unanswered is reported by the rules.
+    // Each question is a yes/no/don't-know radio; one left unanswered is reported by the rules.
     let answers = QUESTIONS
         .iter()
         .filter_map(|(q, _)| match form.value(q) {
-            "yes" => Some(((*q).to_owned(), true)),
-            "no" => Some(((*q).to_owned(), false)),
+            "yes" => Some(((*q).to_owned(), Some(true))),
+            "no" => Some(((*q).to_owned(), Some(false))),
+            "unknown" => Some(((*q).to_owned(), None)),
             _ => None,
         })
         .collect();
