@@ -18,6 +18,7 @@ pub mod evidence_pack;
 pub mod export_jobs;
 pub mod exports;
 pub mod gifts;
+pub mod held_drafts;
 pub mod ledger;
 pub mod letters;
 pub mod passwords;
@@ -121,6 +122,8 @@ pub struct App {
     pub(crate) hashing: Arc<tokio::sync::Semaphore>,
     /// E-mail, when configured.
     pub(crate) mail: Option<reminders::MailConfig>,
+    /// Log-form drafts typed after a session ended, until their writer signs in again.
+    pub(crate) held: Arc<held_drafts::HeldDrafts>,
 }
 
 impl std::fmt::Debug for App {
@@ -141,6 +144,7 @@ impl App {
             tsa: None,
             hashing: Arc::new(tokio::sync::Semaphore::new(4)),
             mail: None,
+            held: Arc::default(),
             tsa_state: Arc::new(std::sync::RwLock::new(timestamping::TsaState::default())),
         }
     }

@@ -122,6 +122,21 @@ impl DataKey {
         k
     }
 
+    /// A key made elsewhere and handed back: one a browser keeps for something it owns
+    /// (a held draft), never a case's key.
+    #[must_use]
+    pub fn from_bytes(mut bytes: [u8; 32]) -> Self {
+        let k = Self(SecretBox::new(Box::new(bytes)));
+        bytes.zeroize();
+        k
+    }
+
+    /// The key's bytes, for a holder that keeps it (see [`DataKey::from_bytes`]).
+    #[must_use]
+    pub fn to_bytes(&self) -> [u8; 32] {
+        *self.0.expose_secret()
+    }
+
     /// Seals `plain`, binding `ad`. Output: 24-byte random nonce, then ciphertext and tag.
     ///
     /// # Errors

@@ -10,11 +10,13 @@ mod entries;
 mod exports;
 mod files;
 mod gifts;
+mod held_draft;
 mod invitations;
 pub(crate) mod layout;
 mod ledger;
 mod letter_templates;
 mod letters;
+mod log_form;
 mod members;
 mod register;
 mod timeline;
@@ -49,6 +51,7 @@ pub(crate) fn router() -> Routes {
         .merge(advice::router())
         .merge(cases::router())
         .merge(entries::router())
+        .merge(log_form::router())
         .merge(exports::router())
         .merge(files::router())
         .merge(gifts::router())

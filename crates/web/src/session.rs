@@ -13,7 +13,7 @@ use crate::error::PageError;
 use crate::form::FormState;
 use crate::{AppState, WebConfig};
 use axum::extract::FromRequestParts;
-use axum::http::header::{COOKIE, USER_AGENT};
+use axum::http::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,6 +27,9 @@ const PENDING: &str = "boundary_pending";
 /// Marks a browser that has signed in to an account before, so that a stranger's failed
 /// guesses elsewhere do not lock it out (see `boundary_app::throttle`).
 const DEVICE: &str = "boundary_device";
+/// Names a log-form draft the server holds for this browser after its session ended
+/// (see `boundary_app::held_drafts`); it carries the draft's key and lives an hour.
+const DRAFT: &str = "boundary_draft";
 pub(crate) const CSRF_FIELD: &str = "csrf";
 
 fn name(config: &WebConfig, base: &str) -> String {
@@ -68,6 +71,29 @@ pub(crate) fn session_cookie(config: &WebConfig, secret: &str) -> String {
 
 pub(crate) fn clear_session_cookie(config: &WebConfig) -> String {
     cookie(config, SESSION, "", Some(0))
+}
+
+/// The held draft this browser has a ticket for, if any.
+pub(crate) fn draft_ticket(config: &WebConfig, headers: &HeaderMap) -> Option<String> {
+    read_cookie(headers, &name(config, DRAFT)).filter(|t| !t.is_empty())
+}
+
+/// Keeps the ticket to a held draft in the browser.
+pub(crate) fn keep_draft_ticket(config: &WebConfig, res: &mut Response, ticket: &str) {
+    if let Ok(c) = cookie(config, DRAFT, ticket, Some(3600)).parse() {
+        res.headers_mut().append(SET_COOKIE, c);
+    }
+}
+
+/// Forgets the browser's held draft, on the server and in the browser: it has come back,
+/// or the person signed out or left.
+pub(crate) fn forget_draft(state: &AppState, headers: &HeaderMap, res: &mut Response) {
+    if let Some(ticket) = draft_ticket(&state.config, headers) {
+        state.app.drop_draft(&ticket);
+        if let Ok(c) = cookie(&state.config, DRAFT, "", Some(0)).parse() {
+            res.headers_mut().append(SET_COOKIE, c);
+        }
+    }
 }
 
 pub(crate) fn pending_cookie(config: &WebConfig, secret: &str) -> String {
@@ -217,8 +243,14 @@ fn sign_in_first(state: &AppState, parts: &Parts) -> Response {
                 )
             },
         );
-    Redirect::to(&to).into_response()
+    let mut res = Redirect::to(&to).into_response();
+    res.extensions_mut().insert(SignInFirst);
+    res
 }
+
+/// Marks the answer to a request that came without a live session: sign in first.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SignInFirst;
 
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;

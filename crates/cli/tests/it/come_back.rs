@@ -29,6 +29,9 @@ async fn a_form_sent_after_the_session_ended_comes_back_to_its_page(#[case] engi
                 ("csrf", csrf.as_str()),
                 ("channel", "phone_call"),
                 ("when", "now"),
+                // A browser sends the empty time fields of the choices not taken, too.
+                ("occurred_time", ""),
+                ("occurred_at", ""),
                 ("what_happened", "Rang the surgery"),
             ],
         )
@@ -54,7 +57,86 @@ async fn a_form_sent_after_the_session_ended_comes_back_to_its_page(#[case] engi
         )
         .await;
     assert_eq!(location(&r), form_page, "back to the form");
-    assert_eq!(app.get(&form_page).await.status(), StatusCode::OK);
+
+    // Without a script nothing in the browser kept what was typed: the server held it.
+    let (s, html) = app.get_html(&form_page).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("You had been signed out, so this was not logged."),
+        "{html}"
+    );
+    assert!(html.contains(">Rang the surgery</textarea>"), "{html}");
+    assert!(
+        html.contains("value=\"phone_call\" checked"),
+        "how it happened is back too"
+    );
+    assert!(
+        !html.contains("value=\"now\" checked"),
+        "\"just now\" is no longer now: it comes back as when it was sent"
+    );
+    // "Earlier today" at the time it was sent, or that date and time once the day has turned.
+    assert!(
+        !(html.contains("name=\"occurred_time\" type=\"time\" value=\"\"")
+            && html.contains("name=\"occurred_at\" type=\"datetime-local\" value=\"\"")),
+        "the time it was sent is filled in: {html}"
+    );
+    let (_, again) = app.get_html(&form_page).await;
+    assert!(
+        !again.contains("Rang the surgery"),
+        "a held draft comes back once"
+    );
+    let (_, case_page) = app.get_html(&format!("/cases/{case}")).await;
+    assert!(
+        !case_page.contains("Rang the surgery"),
+        "nothing was logged while signed out"
+    );
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[tokio::test]
+async fn a_held_draft_is_forgotten_on_sign_out_and_never_crosses_to_another_case(
+    #[case] engine: Engine,
+) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let case = app.open_case_page("Patient A").await;
+    let other = app.open_case_page("Patient B").await;
+    let form_page = format!("/cases/{case}/log");
+    let (_, html) = app.get_html(&form_page).await;
+    let csrf = csrf_in(&html);
+    let send_expired = || async {
+        app.clock.advance(31 * 60);
+        let r = app
+            .post_form_from(
+                &format!("/cases/{case}/entries"),
+                &form_page,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("when", "now"),
+                    ("what_happened", "Left a card at reception"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    };
+
+    send_expired().await;
+    let (_, html) = app.get_html(&format!("/cases/{other}/log")).await;
+    assert!(!html.contains("Left a card"), "not on another case's form");
+    let (_, html) = app.get_html(&form_page).await;
+    assert!(html.contains("Left a card"), "still held for its own case");
+
+    send_expired().await;
+    let (_, html) = app.get_html("/cases").await;
+    let r = app
+        .post_form_from("/sign-out", "/cases", &[("csrf", csrf_in(&html).as_str())])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let (_, html) = app.get_html(&form_page).await;
+    assert!(!html.contains("Left a card"), "signing out forgets it");
 }
 
 #[rstest]

@@ -213,6 +213,7 @@ async fn sign_out(
     if let Ok(c) = clear_session_cookie(&state.config).parse() {
         res.headers_mut().append(SET_COOKIE, c);
     }
+    crate::session::forget_draft(&state, &headers, &mut res);
     // Not the cookies: the session's is expired above, and the known-device cookie stays,
     // so that signing out does not leave the doctor open to being locked out by someone
     // else's failed guesses. Quick exit forgets everything.
@@ -310,6 +311,7 @@ async fn quick_exit(
     if let Ok(c) = clear_session_cookie(&state.config).parse() {
         res.headers_mut().append(SET_COOKIE, c);
     }
+    crate::session::forget_draft(&state, &headers, &mut res);
     res.headers_mut()
         .insert(CLEAR_SITE_DATA, HeaderValue::from_static(CLEAR_ALL));
     Ok(res)
