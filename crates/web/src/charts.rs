@@ -2,7 +2,7 @@
 //! Content-Security-Policy allows neither), and each with words a screen reader can read.
 //! Every value written into the SVG is a number or one of Boundary's own labels.
 
-use boundary_domain::advice::patterns::{weekday_name, Week};
+use boundary_domain::advice::patterns::{weekday_name, Period, Span};
 use boundary_domain::Channel;
 use std::fmt::Write;
 use time::macros::format_description;
@@ -34,31 +34,67 @@ fn short_date(d: time::Date) -> String {
         .unwrap_or_default()
 }
 
-/// Contacts per week, stacked by channel, and its words.
-pub(crate) fn weekly(weeks: &[Week]) -> (String, String) {
-    let max = weeks.iter().map(Week::total).max().unwrap_or(0).max(1);
+/// A bar's period in words: "the week of 23 Nov", "November 2026", "2026".
+fn period_name(span: Span, starts: time::Date) -> String {
+    match span {
+        Span::Week => format!("the week of {}", short_date(starts)),
+        Span::Month => starts
+            .format(format_description!("[month repr:long] [year]"))
+            .unwrap_or_default(),
+        Span::Year => starts.year().to_string(),
+    }
+}
+
+/// Under a bar, every other one: short enough for a phone.
+fn bar_label(span: Span, starts: time::Date) -> String {
+    match span {
+        Span::Week => short_date(starts),
+        Span::Month => starts
+            .format(format_description!(
+                "[month repr:short] [year repr:last_two]"
+            ))
+            .unwrap_or_default(),
+        Span::Year => starts.year().to_string(),
+    }
+}
+
+fn span_name(span: Span) -> &'static str {
+    match span {
+        Span::Week => "week",
+        Span::Month => "month",
+        Span::Year => "year",
+    }
+}
+
+/// Contacts per week, month or year over the case, stacked by channel, and its words.
+pub(crate) fn bars(span: Span, bars: &[Period]) -> (String, String) {
+    let max = bars.iter().map(Period::total).max().unwrap_or(0).max(1);
     let (left, top, bar_w, gap, h) = (44usize, 14usize, 40usize, 10usize, 150usize);
-    let width = left + weeks.len() * (bar_w + gap);
-    let total: usize = weeks.iter().map(Week::total).sum();
-    let busiest = weeks
+    let width = left + bars.len() * (bar_w + gap);
+    let total: usize = bars.iter().map(Period::total).sum();
+    let busiest = bars
         .iter()
         .max_by_key(|w| w.total())
         .filter(|w| w.total() > 0);
+    let over = match (span, bars.first()) {
+        (Span::Week, _) | (_, None) => format!("in the last {} weeks", bars.len()),
+        (_, Some(first)) => format!("since {}", period_name(span, first.starts)),
+    };
     let words = match busiest {
-        None => format!("No contacts in the last {} weeks.", weeks.len()),
+        None => format!("No contacts {over}."),
         Some(b) => format!(
-            "{total} contact{} in the last {} weeks; the most, {}, in the week of {}.",
+            "{total} contact{} {over}; the most, {}, in {}.",
             if total == 1 { "" } else { "s" },
-            weeks.len(),
             b.total(),
-            short_date(b.starts)
+            period_name(span, b.starts)
         ),
     };
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} 196\" role=\"img\" \
          aria-labelledby=\"weekly-title weekly-desc\" class=\"boundary-chart\">\
-         <title id=\"weekly-title\">Contacts each week, by how they happened</title>\
-         <desc id=\"weekly-desc\">{words}</desc>"
+         <title id=\"weekly-title\">Contacts each {}, by how they happened</title>\
+         <desc id=\"weekly-desc\">{words}</desc>",
+        span_name(span)
     );
     let _ = write!(
         svg,
@@ -72,7 +108,7 @@ pub(crate) fn weekly(weeks: &[Week]) -> (String, String) {
         left - 6,
         top + h
     );
-    for (i, w) in weeks.iter().enumerate() {
+    for (i, w) in bars.iter().enumerate() {
         let x = left + gap / 2 + i * (bar_w + gap);
         let mut y = top + h;
         for (c, n) in &w.by_channel {
@@ -91,7 +127,7 @@ pub(crate) fn weekly(weeks: &[Week]) -> (String, String) {
                 "<text x=\"{}\" y=\"{}\" font-size=\"{FONT}\" text-anchor=\"middle\" fill=\"#4c6272\">{}</text>",
                 x + bar_w / 2,
                 top + h + 24,
-                short_date(w.starts)
+                bar_label(span, w.starts)
             );
         }
     }
@@ -99,11 +135,10 @@ pub(crate) fn weekly(weeks: &[Week]) -> (String, String) {
     (svg, words)
 }
 
-/// The weekly picture as rows of words — (week, total, by channel) — for a table under
-/// it: the colours cannot be told apart by everyone, and a bar cannot be read by touch.
-pub(crate) fn weekly_rows(weeks: &[Week]) -> Vec<(String, usize, String)> {
-    weeks
-        .iter()
+/// The bars as rows of words — (period, total, by channel) — for a table under the
+/// picture: the colours cannot be told apart by everyone, and a bar cannot be read by touch.
+pub(crate) fn bar_rows(span: Span, bars: &[Period]) -> Vec<(String, usize, String)> {
+    bars.iter()
         .rev()
         .map(|w| {
             let channels = w
@@ -112,17 +147,18 @@ pub(crate) fn weekly_rows(weeks: &[Week]) -> Vec<(String, usize, String)> {
                 .map(|(c, n)| format!("{} {n}", c.label()))
                 .collect::<Vec<_>>()
                 .join(", ");
-            (
-                format!("Week of {}", short_date(w.starts)),
-                w.total(),
-                channels,
-            )
+            let name = period_name(span, w.starts);
+            let name = match name.strip_prefix("the week") {
+                Some(rest) => format!("Week{rest}"),
+                None => name,
+            };
+            (name, w.total(), channels)
         })
         .collect()
 }
 
 /// The heat map as rows of words — (weekday, contacts with a known time, the busiest
-/// hours) — for a table under it, for the same reasons as [`weekly_rows`].
+/// hours) — for a table under it, for the same reasons as [`bar_rows`].
 pub(crate) fn heat_rows(grid: &[[usize; 24]; 7]) -> Vec<(&'static str, usize, String)> {
     grid.iter()
         .enumerate()
@@ -146,7 +182,7 @@ pub(crate) fn heat_rows(grid: &[[usize; 24]; 7]) -> Vec<(&'static str, usize, St
 }
 
 /// The channels that appear, for the legend: (label, colour).
-pub(crate) fn legend(weeks: &[Week]) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn legend(weeks: &[Period]) -> Vec<(&'static str, &'static str)> {
     Channel::ALL
         .iter()
         .filter(|c| {
@@ -236,16 +272,16 @@ mod tests {
     #[test]
     fn the_pictures_carry_their_words_and_no_style() {
         let weeks = vec![
-            Week {
+            Period {
                 starts: date!(2026 - 11 - 16),
                 by_channel: vec![],
             },
-            Week {
+            Period {
                 starts: date!(2026 - 11 - 23),
                 by_channel: vec![(Channel::AtHome, 2), (Channel::Email, 1)],
             },
         ];
-        let (svg, words) = weekly(&weeks);
+        let (svg, words) = bars(Span::Week, &weeks);
         assert_eq!(
             words,
             "3 contacts in the last 2 weeks; the most, 3, in the week of 23 Nov."
@@ -253,6 +289,16 @@ mod tests {
         assert!(svg.contains("<desc id=\"weekly-desc\">3 contacts") && !svg.contains("style"));
         assert_eq!(svg.matches("<rect").count(), 2);
         assert_eq!(legend(&weeks).len(), 2);
+        let (svg, words) = bars(Span::Month, &weeks[1..]);
+        assert_eq!(
+            words,
+            "3 contacts since November 2026; the most, 3, in November 2026."
+        );
+        assert!(
+            svg.contains(">Contacts each month, by how they happened<") && svg.contains(">Nov 26<")
+        );
+        assert_eq!(bar_rows(Span::Month, &weeks[1..])[0].0, "November 2026");
+        assert_eq!(bar_rows(Span::Week, &weeks)[0].0, "Week of 23 Nov");
 
         let mut grid = [[0usize; 24]; 7];
         grid[5][23] = 3;

@@ -70,3 +70,44 @@ async fn a_long_case_reads_newest_first_in_months_with_the_rest_a_link_away() {
     assert!(all.contains("Call number 1<"));
     assert!(!all.contains("not shown"));
 }
+
+#[tokio::test]
+async fn a_case_older_than_twelve_weeks_is_pictured_whole_in_months() {
+    let app = spawn_app(Engine::Sqlite).await;
+    let token = app.owner_token().await;
+    let case = app.open_case_page("Patient T").await;
+    // A first contact five months ago, one two months ago, and two this week.
+    let today = app.app.uk_today();
+    let first = today.replace_day(1).unwrap() - time::Duration::days(140);
+    for (n, on) in [first, today - time::Duration::days(60), today, today]
+        .iter()
+        .enumerate()
+    {
+        let (s, e) = app
+            .api_post(
+                &format!("/api/v1/cases/{case}/entries"),
+                &token,
+                json!({"channel": "text_message", "occurred_on": on.to_string(),
+                       "what_happened": format!("Message {n}")}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{e}");
+    }
+    let (_, page) = app.get_html(&format!("/cases/{case}")).await;
+    let since = format!("4 contacts since {} {}", first.month(), first.year());
+    assert!(
+        page.contains(&since),
+        "the first contact is in the picture: {page}"
+    );
+    assert!(page.contains(">Contacts each month, by how they happened<"));
+    let this_month = format!(
+        "<td class=\"nhsuk-table__cell\">{} {}</td><td class=\"nhsuk-table__cell nhsuk-table__cell--numeric\">2</td>",
+        today.month(),
+        today.year()
+    );
+    assert!(page.contains(&this_month), "a row a month, newest first");
+    assert!(
+        !page.contains(">Week of "),
+        "not cut down to the last weeks"
+    );
+}

@@ -252,9 +252,9 @@ pub(super) async fn show(
         .into_iter()
         .map(|p| (p.why, p.consider))
         .collect();
-    let weeks =
-        boundary_domain::advice::patterns::weekly_by_channel(&contacts, state.app.uk_today());
-    let (weekly_svg, weekly_words) = crate::charts::weekly(&weeks);
+    let (span, weeks) =
+        boundary_domain::advice::patterns::over_the_case(&contacts, state.app.uk_today());
+    let (weekly_svg, weekly_words) = crate::charts::bars(span, &weeks);
     let grid = boundary_domain::advice::patterns::hour_by_weekday(&contacts);
     let (heat_svg, heat_words) = crate::charts::heat_map(&grid);
     let mut timeline = super::timeline::timeline(
@@ -284,7 +284,7 @@ pub(super) async fn show(
         withholdable,
         summary: summary(&entries, state.app.uk_today()),
         legend: crate::charts::legend(&weeks),
-        weekly_rows: crate::charts::weekly_rows(&weeks),
+        weekly_rows: crate::charts::bar_rows(span, &weeks),
         heat_rows: crate::charts::heat_rows(&grid),
         weekly_svg,
         weekly_words,
