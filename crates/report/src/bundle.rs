@@ -7,11 +7,13 @@
 
 mod archive;
 mod held;
+mod holder;
 mod period;
 mod stamp;
 mod verify;
 
-pub use held::{check_held, BundleReceipt};
+pub use held::BundleReceipt;
+pub use holder::check_held;
 pub use period::{shown_reason, ACCESS_RECORDS, NO_REASON_GIVEN, OUTSIDE_PERIOD};
 pub use stamp::Stamp;
 pub use verify::{verify, BundleReport, Trust};

@@ -15,7 +15,7 @@ mod register;
 
 use crate::error::ApiError;
 use crate::routes::Routes;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -62,7 +62,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                         "Request too large",
                         format!(
                             "The body is over the limit of {} bytes.",
-                            crate::REQUEST_BODY_LIMIT
+                            crate::error::REQUEST_BODY_LIMIT
                         ),
                     ),
                     415 => (

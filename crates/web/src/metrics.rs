@@ -5,7 +5,7 @@
 //! needs no metrics library.
 
 use crate::routes::Routes;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;

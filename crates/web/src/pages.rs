@@ -23,7 +23,7 @@ mod timeline;
 mod two_factor;
 
 use crate::routes::Routes;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -52,6 +52,7 @@ pub(crate) fn router() -> Routes {
         .merge(cases::router())
         .merge(entries::router())
         .merge(log_form::router())
+        .merge(case_page::router())
         .merge(exports::router())
         .merge(files::router())
         .merge(gifts::router())

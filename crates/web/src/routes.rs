@@ -2,7 +2,7 @@
 //! of every (method, path) it holds. The authorisation matrix test walks that list, so a
 //! route cannot be added without the test knowing of it.
 
-use crate::AppState;
+use crate::state::AppState;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};

@@ -2,7 +2,7 @@
 //! `no-store` on everything but static assets, and refusal of cross-origin state changes.
 
 use crate::error::{error_page, REQUEST_ID};
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;

@@ -11,7 +11,8 @@
 
 use crate::error::PageError;
 use crate::form::FormState;
-use crate::{AppState, WebConfig};
+use crate::pages::layout::Chrome;
+use crate::state::{AppState, WebConfig};
 use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use axum::http::request::Parts;
@@ -283,6 +284,11 @@ impl FromRequestParts<AppState> for SignedIn {
 }
 
 impl SignedIn {
+    /// The frame of a page for this person.
+    pub(crate) fn chrome(&self) -> Chrome {
+        Chrome::signed_in(&self.actor, &self.csrf_shown)
+    }
+
     /// # Errors
     /// `Forbidden` when the form's token is missing or not this session's.
     pub(crate) fn check_csrf(&self, form: &FormState) -> Result<(), PageError> {

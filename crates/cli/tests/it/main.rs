@@ -27,6 +27,7 @@ mod export_text;
 mod exports;
 mod file_modes;
 mod gifts;
+mod house;
 mod invitations;
 mod keys;
 mod ledger;

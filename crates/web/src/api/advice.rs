@@ -4,7 +4,7 @@ use super::cases::case_id;
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
 use crate::routes::Routes;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;

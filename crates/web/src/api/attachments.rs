@@ -4,7 +4,7 @@ use super::cases::case_id;
 use super::ApiActor;
 use crate::error::ApiError;
 use crate::routes::Routes;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
@@ -228,7 +228,7 @@ pub(super) fn router() -> Routes {
         .post_upload(
             "/api/v1/cases/{id}/attachments",
             attach,
-            crate::UPLOAD_BODY_LIMIT,
+            crate::error::UPLOAD_BODY_LIMIT,
         )
         .get("/api/v1/cases/{id}/attachments", list)
         .get("/api/v1/attachments/{id}", download)

@@ -3,7 +3,7 @@
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
 use crate::routes::Routes;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;

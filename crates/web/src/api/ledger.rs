@@ -6,7 +6,7 @@
 use super::ApiActor;
 use crate::error::ApiError;
 use crate::routes::Routes;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;

@@ -7,7 +7,7 @@ use crate::error::PageError;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::{session_secret, user_agent, SignedIn};
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -28,7 +28,7 @@ async fn change_password_form(me: SignedIn) -> Response {
     render(
         form_status(false),
         &ChangePasswordPage {
-            chrome: Chrome::of(&me),
+            chrome: me.chrome(),
             form: FormState::default(),
         },
     )
@@ -59,7 +59,7 @@ async fn change_password(
             Ok(render(
                 form_status(true),
                 &ChangePasswordPage {
-                    chrome: Chrome::of(&me),
+                    chrome: me.chrome(),
                     form,
                 },
             ))
@@ -107,7 +107,7 @@ async fn sessions_page(
     Ok(render(
         form_status(form.has_errors()),
         &SessionsPage {
-            chrome: Chrome::of(me),
+            chrome: me.chrome(),
             sessions,
             form,
         },
@@ -172,7 +172,7 @@ async fn account(State(state): State<AppState>, me: SignedIn) -> Result<Response
     Ok(render(
         form_status(false),
         &AccountPage {
-            chrome: Chrome::of(&me),
+            chrome: me.chrome(),
             name: me.actor.name.clone(),
             email: me.actor.email.clone(),
             orgs,
@@ -251,7 +251,7 @@ async fn tokens_page(
     Ok(render(
         status,
         &TokensPage {
-            chrome: Chrome::of(me),
+            chrome: me.chrome(),
             tokens,
             new_token,
             form,

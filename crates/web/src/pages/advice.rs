@@ -6,7 +6,7 @@ use crate::filters;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -211,7 +211,7 @@ async fn page(
         .collect();
     let page = AdvicePage {
         steps,
-        chrome: Chrome::of(me),
+        chrome: me.chrome(),
         id: id.to_string(),
         label: case.person.label.clone(),
         is_owner: case.owner == me.actor.member,

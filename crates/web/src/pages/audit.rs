@@ -4,7 +4,7 @@ use super::cases::{audit_line, AuditLine};
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -59,7 +59,7 @@ async fn show(
     Ok(render(
         form_status(false),
         &AuditPage {
-            chrome: Chrome::of(&me),
+            chrome: me.chrome(),
             member: member_email,
             case: case_text,
             rows: rows.into_iter().map(audit_line).collect(),

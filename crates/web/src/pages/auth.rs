@@ -8,7 +8,7 @@ use crate::session::{
     check_form_token, clear_session_cookie, client_address, device_cookie, device_token,
     form_token, pending_cookie, session_cookie, session_secret, user_agent, SignedIn,
 };
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::header::SET_COOKIE;

@@ -7,7 +7,7 @@ use crate::error::PageError;
 use crate::filters;
 use crate::format;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -153,7 +153,7 @@ pub(super) struct CaseQuery {
     timeline: Option<String>,
 }
 
-pub(super) async fn show(
+async fn show(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<String>,
@@ -302,7 +302,7 @@ pub(super) async fn show(
         can_log,
         shares,
         seen_by,
-        chrome: Chrome::of(&me),
+        chrome: me.chrome(),
         id: case.id.to_string(),
         label: case.person.label.clone(),
         status: case.status.label(),
@@ -319,4 +319,8 @@ pub(super) async fn show(
             .collect(),
     };
     Ok(render(form_status(false), &page))
+}
+
+pub(super) fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new().get("/cases/{id}", show)
 }

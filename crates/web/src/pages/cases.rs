@@ -8,7 +8,7 @@ use crate::form::FormState;
 use crate::format;
 use crate::routes::Routes;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -114,7 +114,7 @@ async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
                     )
                 })
                 .collect(),
-            chrome: Chrome::of(&me),
+            chrome: me.chrome(),
             cases: cases.iter().map(card).collect(),
         },
     ))
@@ -125,7 +125,7 @@ async fn new_form(State(state): State<AppState>, me: SignedIn) -> Result<Respons
     Ok(render(
         form_status(false),
         &NewCasePage {
-            chrome: Chrome::of(&me),
+            chrome: me.chrome(),
             form: FormState::default(),
         },
     ))
@@ -155,7 +155,7 @@ async fn create(
             Ok(render(
                 form_status(true),
                 &NewCasePage {
-                    chrome: Chrome::of(&me),
+                    chrome: me.chrome(),
                     form,
                 },
             ))
@@ -190,7 +190,7 @@ async fn shared(State(state): State<AppState>, me: SignedIn) -> Result<Response,
     Ok(render(
         form_status(false),
         &SharedPage {
-            chrome: Chrome::of(&me),
+            chrome: me.chrome(),
             cases: cases.iter().map(card).collect(),
         },
     ))
@@ -251,7 +251,6 @@ pub(super) fn router() -> Routes {
         .get("/cases", list)
         .post("/cases", create)
         .get("/cases/new", new_form)
-        .get("/cases/{id}", super::case_page::show)
         .post("/cases/{id}/status", change_status)
         .post("/cases/{id}/chaperone", set_chaperone)
         .post("/cases/{id}/shares", share)

@@ -7,16 +7,14 @@ use crate::form::FormState;
 use crate::format;
 use crate::routes::Routes;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use boundary_app::{AppError, CaseRow};
 use boundary_domain::entry::AmendableField;
-use boundary_domain::uk_time::from_uk;
 use boundary_domain::{ContactEntry, EntryId};
-use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
 type Pairs = Form<Vec<(String, String)>>;
@@ -119,29 +117,6 @@ fn view(e: &ContactEntry) -> EntryView {
     }
 }
 
-/// A date-time picker's value (UK wall-clock time, no zone) as RFC 3339.
-pub(super) fn uk_local_to_rfc3339(s: &str) -> Option<String> {
-    let s = s.trim();
-    let local = time::PrimitiveDateTime::parse(
-        s,
-        format_description!("[year]-[month]-[day]T[hour]:[minute]"),
-    )
-    .or_else(|_| {
-        time::PrimitiveDateTime::parse(
-            s,
-            format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
-        )
-    })
-    .or_else(|_| {
-        time::PrimitiveDateTime::parse(
-            s,
-            format_description!("[year]-[month]-[day] [hour]:[minute]"),
-        )
-    })
-    .ok()?;
-    from_uk(local).format(&Rfc3339).ok()
-}
-
 fn entry_id(s: &str) -> Result<EntryId, PageError> {
     s.parse().map_err(|_| PageError(AppError::NotFound))
 }
@@ -172,7 +147,7 @@ async fn show(
     let page = EntryPage {
         may_amend,
         files,
-        chrome: Chrome::of(&me),
+        chrome: me.chrome(),
         id: e.id.to_string(),
         case_id: case.id.to_string(),
         label: case.person.label.clone(),
@@ -201,7 +176,7 @@ fn amend_page(me: &SignedIn, id: EntryId, case: &CaseRow, form: FormState) -> Re
     render(
         form_status(form.has_errors()),
         &AmendPage {
-            chrome: Chrome::of(me),
+            chrome: me.chrome(),
             id: id.to_string(),
             label: case.person.label.clone(),
             fields: AmendableField::ALL
@@ -244,7 +219,7 @@ async fn amend(
     };
     // On the page, a date and time is typed in UK time; the API takes RFC 3339.
     let value = match field {
-        "occurred_at" => uk_local_to_rfc3339(typed).unwrap_or_else(|| typed.to_owned()),
+        "occurred_at" => format::uk_local_to_rfc3339(typed).unwrap_or_else(|| typed.to_owned()),
         _ => typed.to_owned(),
     };
     match state

@@ -8,7 +8,7 @@ use super::layout::{render, Chrome};
 use crate::error::PageError;
 use crate::routes::Routes;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -71,7 +71,7 @@ async fn progress(
     let status = state.app.export_status(&me.actor, &job).await?;
     let j = &status.job;
     let page = ExportPage {
-        chrome: Chrome::of(&me),
+        chrome: me.chrome(),
         job: j.id.clone(),
         case: j.case.to_string(),
         what: status.format.words(),

@@ -6,7 +6,7 @@ use crate::error::PageError;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -97,7 +97,7 @@ async fn page(
     Ok(render(
         status,
         &GiftsPage {
-            chrome: Chrome::of(me),
+            chrome: me.chrome(),
             form,
             result,
             may_record,

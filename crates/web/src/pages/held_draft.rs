@@ -5,7 +5,7 @@
 //! person has signed in and is returned to it.
 
 use crate::session::{keep_draft_ticket, SignInFirst, CSRF_FIELD};
-use crate::AppState;
+use crate::state::AppState;
 use axum::response::Response;
 use boundary_domain::uk_time::to_uk;
 use time::macros::format_description;

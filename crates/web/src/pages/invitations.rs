@@ -11,7 +11,7 @@ use crate::filters;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::{check_form_token, session_secret, user_agent, SignedIn};
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -86,11 +86,7 @@ async fn show(
     let me = signed_in(&state, &headers).await;
     let (chrome, may_accept, other_account) = match &me {
         Some((actor, csrf)) => {
-            let chrome = Chrome::of(&SignedIn {
-                actor: actor.clone(),
-                csrf_shown: crate::session::masked(&state, csrf),
-                csrf: csrf.clone(),
-            });
+            let chrome = Chrome::signed_in(actor, &crate::session::masked(&state, csrf));
             if actor.user == inv.user {
                 (chrome, true, None)
             } else {

@@ -1,9 +1,9 @@
 //! What every page's frame needs: who is signed in, and the token for the sign-out form.
 
-use crate::session::SignedIn;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use boundary_app::Actor;
 use boundary_domain::Role;
 
 pub(crate) struct Me {
@@ -34,20 +34,20 @@ impl Chrome {
         }
     }
 
-    pub(crate) fn of(s: &SignedIn) -> Self {
+    /// The frame for `actor`, whose forms carry `csrf` (masked, see `session::masked`).
+    pub(crate) fn signed_in(actor: &Actor, csrf: &str) -> Self {
+        let has = |r| actor.roles.has(r);
         Self {
             me: Some(Me {
-                member: s.actor.member.to_string(),
-                name: s.actor.name.clone(),
-                org: s.actor.org_name.clone(),
-                sees_ledger: s.actor.roles.has(Role::Admin) || s.actor.roles.has(Role::Auditor),
-                sees_audit: s.actor.roles.has(Role::Auditor),
-                manages_people: s.actor.roles.has(Role::Admin),
-                records_gifts: s.actor.roles.has(Role::Clinician)
-                    || s.actor.roles.has(Role::Manager)
-                    || s.actor.roles.has(Role::Admin),
+                member: actor.member.to_string(),
+                name: actor.name.clone(),
+                org: actor.org_name.clone(),
+                sees_ledger: has(Role::Admin) || has(Role::Auditor),
+                sees_audit: has(Role::Auditor),
+                manages_people: has(Role::Admin),
+                records_gifts: has(Role::Clinician) || has(Role::Manager) || has(Role::Admin),
             }),
-            csrf: s.csrf_shown.clone(),
+            csrf: csrf.to_owned(),
         }
     }
 }

@@ -4,7 +4,7 @@ use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::routes::Routes;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -36,7 +36,7 @@ async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
     Ok(render(
         form_status(false),
         &LedgerPage {
-            chrome: Chrome::of(&me),
+            chrome: me.chrome(),
             tree_size: s.tree_size,
             checkpoint: s.checkpoint,
             checkpoint_at: s.checkpoint_at.map(|t| readable(&t)),

@@ -5,7 +5,7 @@ use crate::error::PageError;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -56,7 +56,7 @@ async fn page(
     Ok(render(
         form_status(refused),
         &TemplatesPage {
-            chrome: Chrome::of(me),
+            chrome: me.chrome(),
             org: me.actor.org_name.clone(),
             placeholders: &PLACEHOLDERS,
             templates,

@@ -7,7 +7,7 @@ use crate::filters;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -47,7 +47,7 @@ async fn letter_page(
     Ok(render(
         form_status(form.has_errors()),
         &LetterPage {
-            chrome: Chrome::of(me),
+            chrome: me.chrome(),
             id: id.to_string(),
             label: case.person.label.clone(),
             title: kind.label(),

@@ -1,14 +1,13 @@
 //! The log form: what happened, how and when, with the optional detail folded away, and
 //! what was typed kept through a session that ended before it was sent.
 
-use super::entries::uk_local_to_rfc3339;
 use super::held_draft;
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::{draft_ticket, forget_draft, SignedIn};
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -78,9 +77,11 @@ fn entry_input(form: &FormState, now: time::OffsetDateTime) -> Result<EntryInput
                 ));
             }
             let today = boundary_domain::uk_time::to_uk(now).date();
-            input.occurred_at = Some(uk_local_to_rfc3339(&format!("{today}T{typed}")).ok_or_else(
-                || FieldErrors::one("occurred_time", "Enter a real time of day, like 21:40"),
-            )?);
+            input.occurred_at = Some(
+                crate::format::uk_local_to_rfc3339(&format!("{today}T{typed}")).ok_or_else(
+                    || FieldErrors::one("occurred_time", "Enter a real time of day, like 21:40"),
+                )?,
+            );
         }
         "at" => {
             let raw = form.value("occurred_at");
@@ -90,7 +91,7 @@ fn entry_input(form: &FormState, now: time::OffsetDateTime) -> Result<EntryInput
                     "Enter the date and time it happened",
                 ));
             }
-            input.occurred_at = Some(uk_local_to_rfc3339(raw).ok_or_else(|| {
+            input.occurred_at = Some(crate::format::uk_local_to_rfc3339(raw).ok_or_else(|| {
                 FieldErrors::one(
                     "occurred_at",
                     "Enter a real date and time, like 27/11/2026 21:40",
@@ -128,7 +129,7 @@ async fn log_page(
     Ok(render(
         form_status(form.has_errors()),
         &LogPage {
-            chrome: Chrome::of(me),
+            chrome: me.chrome(),
             case_id: case.id.to_string(),
             label: case.person.label.clone(),
             chaperone: case.chaperone_required,

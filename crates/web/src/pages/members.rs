@@ -6,7 +6,7 @@ use crate::filters;
 use crate::form::FormState;
 use crate::routes::Routes;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -106,7 +106,7 @@ async fn page(
         &MembersPage {
             totp_required,
             mail_configured: state.app.mail_configured(),
-            chrome: Chrome::of(me),
+            chrome: me.chrome(),
             org: me.actor.org_name.clone(),
             people,
             invited,

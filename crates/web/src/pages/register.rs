@@ -4,7 +4,7 @@ use super::advice::{posted, recorded};
 use crate::error::PageError;
 use crate::routes::Routes;
 use crate::session::SignedIn;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;

@@ -10,7 +10,7 @@ use crate::session::{
     check_form_token, clear_pending_cookie, client_address, device_token, pending_secret,
     session_secret, user_agent, SignedIn,
 };
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
@@ -191,7 +191,7 @@ async fn page(state: &AppState, me: &SignedIn, shown: Shown) -> Result<Response,
     Ok(render(
         shown.status,
         &TwoFactorPage {
-            chrome: Chrome::of(me),
+            chrome: me.chrome(),
             chrome_org: me.actor.org_name.clone(),
             status,
             enrolment: shown.enrolment,
