@@ -307,12 +307,11 @@ impl App {
         &self,
         actor: &Actor,
         id: CaseId,
-        step: &str,
+        step: Step,
         done_on: Option<&str>,
         note: Option<&str>,
         not_applicable: Option<&str>,
     ) -> Result<Appended> {
-        let step = Step::parse(step).ok_or(crate::AppError::NotFound)?;
         self.append_record(actor, id, authorise::record_advice, |today| {
             Ok(EventBody::ChecklistMarked {
                 step,

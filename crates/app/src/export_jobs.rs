@@ -68,7 +68,7 @@ impl App {
         let sweeper = self.clone();
         tokio::spawn(async move { sweeper.remove_old_exports().await });
         let job = ExportJob {
-            id: hex::encode(self.random.bytes16()),
+            id: boundary_domain::ExportJobId::from_random(self.random.bytes16()).to_string(),
             case: id,
             member: actor.member,
             format: request.format.trim().to_owned(),
@@ -179,8 +179,12 @@ impl App {
     ///
     /// # Errors
     /// `NotFound` for a job that is not theirs, or gone.
-    pub async fn export_status(&self, actor: &Actor, job: &str) -> Result<ExportStatus> {
-        let job = self.store.export_job(job).await?;
+    pub async fn export_status(
+        &self,
+        actor: &Actor,
+        job: &boundary_domain::ExportJobId,
+    ) -> Result<ExportStatus> {
+        let job = self.store.export_job(job.as_str()).await?;
         if job.member != actor.member {
             return Err(AppError::NotFound);
         }
@@ -217,7 +221,11 @@ impl App {
     ///
     /// # Errors
     /// `NotFound` as for [`App::export_status`], or for a job not finished or too old.
-    pub async fn export_job_file(&self, actor: &Actor, job: &str) -> Result<Export> {
+    pub async fn export_job_file(
+        &self,
+        actor: &Actor,
+        job: &boundary_domain::ExportJobId,
+    ) -> Result<Export> {
         let status = self.export_status(actor, job).await?;
         if status.job.state != JobState::Ready
             || self.seconds() - status.job.updated_at > KEPT_SECONDS

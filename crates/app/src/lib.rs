@@ -23,6 +23,7 @@ pub mod ledger;
 pub mod letters;
 pub mod passwords;
 pub mod people;
+pub mod public_log;
 pub mod record_words;
 pub mod reminders;
 pub mod second_factor;
@@ -108,10 +109,10 @@ impl Default for Limits {
 /// Everything a use case needs; cheap to clone.
 #[derive(Clone)]
 pub struct App {
-    pub store: Store,
-    pub clock: Arc<dyn Clock>,
-    pub random: Arc<dyn Random>,
-    pub limits: Limits,
+    pub(crate) store: Store,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Arc<dyn Random>,
+    pub(crate) limits: Limits,
     /// Why the log refuses writes, if it does: set when the stored tree does not match
     /// the latest signed checkpoint, so nothing more is built on a damaged history.
     writes_blocked: Arc<std::sync::RwLock<Option<String>>>,
@@ -149,6 +150,31 @@ impl App {
         }
     }
 
+    /// The same application on another clock: tests move time on with one.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The same application with sessions and links that live as long as `limits` says.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The time now, by the application's clock: what pages date things by.
+    #[must_use]
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Random bytes from the application's source, for request ids and form tokens.
+    pub fn fill_random(&self, buf: &mut [u8]) {
+        self.random.fill(buf);
+    }
+
     /// Why writes are refused, if they are.
     #[must_use]
     pub fn writes_blocked(&self) -> Option<String> {
@@ -166,10 +192,6 @@ impl App {
             None => Ok(()),
             Some(why) => Err(AppError::Unavailable(why)),
         }
-    }
-
-    fn now(&self) -> Timestamp {
-        self.clock.now()
     }
 
     fn now_micros(&self) -> i64 {

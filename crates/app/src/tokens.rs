@@ -54,7 +54,7 @@ impl App {
         }
         errors.into_result()?;
         let secret = format!("{TOKEN_PREFIX}{}", self.secret());
-        let id = hex::encode(self.random.bytes16());
+        let id = boundary_domain::TokenId::from_random(self.random.bytes16()).to_string();
         let now = self.now_micros();
         let days = expires_in_days.unwrap_or(TOKEN_DAYS_DEFAULT);
         let expires_micros = now + days * 86_400 * 1_000_000;
@@ -88,9 +88,9 @@ impl App {
     ///
     /// # Errors
     /// `NotFound` for a token that is not theirs or is already revoked.
-    pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<()> {
+    pub async fn revoke_token(&self, actor: &Actor, id: &boundary_domain::TokenId) -> Result<()> {
         self.store
-            .revoke_token(id, actor.member, self.now_micros())
+            .revoke_token(id.as_str(), actor.member, self.now_micros())
             .await?;
         tracing::info!(member = %actor.member, token = %id, "API token revoked");
         Ok(())

@@ -127,6 +127,77 @@ impl fmt::Display for Seq {
 #[error("{0} is not an event sequence number (they start at 1)")]
 pub struct InvalidSeq(i64);
 
+/// Ids that are sixteen random bytes in lowercase hex, made by the server for things
+/// it hands out by address: an API token's public id, an export job's.
+macro_rules! hex_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, Debug)]
+        pub struct $name(String);
+
+        impl $name {
+            /// An id from sixteen random bytes.
+            #[must_use]
+            pub fn from_random(bytes: IdBytes) -> Self {
+                Self(hex_lower(&bytes))
+            }
+
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = InvalidHexId;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                if s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+                    Ok(Self(s.to_owned()))
+                } else {
+                    Err(InvalidHexId)
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = std::fmt::Write::write_fmt(&mut s, format_args!("{b:02x}"));
+        s
+    })
+}
+
+hex_id!(
+    /// An API token's public id, shown beside the token's name so it can be revoked.
+    /// The token's secret is another thing, never shown again.
+    TokenId
+);
+hex_id!(
+    /// An export being made in the background, which its progress page is found by.
+    ExportJobId
+);
+
+#[derive(Debug, thiserror::Error)]
+#[error("not an id of 32 hexadecimal digits")]
+pub struct InvalidHexId;
+
+/// A sequence number as routes carry it.
+impl FromStr for Seq {
+    type Err = InvalidSeq;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s.parse().map_err(|_| InvalidSeq(0))?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,8 +211,27 @@ mod tests {
     }
 
     #[test]
+    fn token_ids_are_32_lowercase_hex_digits() {
+        let id: TokenId = "0123456789abcdef0123456789abcdef".parse().unwrap();
+        assert_eq!(id.to_string(), id.as_str());
+        let made = ExportJobId::from_random([0xab; 16]);
+        assert_eq!(made.as_str(), "ab".repeat(16));
+        assert_eq!(made.as_str().parse::<ExportJobId>().unwrap(), made);
+        for bad in [
+            "",
+            "0123456789ABCDEF0123456789ABCDEF",
+            "0123",
+            "../../etc/passwd",
+        ] {
+            assert!(bad.parse::<TokenId>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn seq_starts_at_one() {
         assert!(Seq::new(0).is_err());
+        assert!("0".parse::<Seq>().is_err() && "x".parse::<Seq>().is_err());
+        assert_eq!("3".parse::<Seq>().unwrap().get(), 3);
         assert_eq!(Seq::new(1).unwrap().leaf_index(), 0);
         assert_eq!(Seq::first().next().get(), 2);
     }

@@ -30,7 +30,8 @@ pub use entry::{AmendableField, Amendment, ContactEntry, EntryInput};
 pub use event::{Access, Event, EventBody};
 pub use field_errors::FieldErrors;
 pub use ids::{
-    AmendmentId, AttachmentId, CaseId, EntryId, GiftId, KeyId, MemberId, OrgId, Seq, UserId,
+    AmendmentId, AttachmentId, CaseId, EntryId, ExportJobId, GiftId, KeyId, MemberId, OrgId, Seq,
+    TokenId, UserId,
 };
 pub use nhs_number::NhsNumber;
 pub use occurred::OccurredAt;

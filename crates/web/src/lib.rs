@@ -15,6 +15,7 @@ mod form;
 mod format;
 mod metrics;
 mod pages;
+mod path_ids;
 mod router;
 mod routes;
 mod security;

@@ -155,11 +155,10 @@ impl Metrics {
 }
 
 async fn metrics(State(state): State<AppState>, Extension(m): Extension<Arc<Metrics>>) -> Response {
-    let up = state.app.store.ping().await.is_ok();
+    let up = state.app.ping().await.is_ok();
     let events = if up {
         state
             .app
-            .store
             .latest_checkpoint()
             .await
             .ok()

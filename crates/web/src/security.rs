@@ -41,7 +41,9 @@ fn cross_origin_write(state: &AppState, req: &Request) -> bool {
 }
 
 pub(crate) async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let id = hex::encode(&boundary_app::Random::bytes16(state.app.random.as_ref())[..8]);
+    let mut id = [0u8; 8];
+    state.app.fill_random(&mut id);
+    let id = hex::encode(id);
     // The route's pattern, not the path: paths carry one-time link secrets and ids.
     let route = req
         .extensions()

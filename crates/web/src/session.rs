@@ -168,7 +168,7 @@ pub(crate) fn user_agent(headers: &HeaderMap) -> Option<String> {
 /// `token` as shown on one page: hex of a random pad, then hex of the token XOR the pad.
 pub(crate) fn masked(state: &AppState, token: &str) -> String {
     let mut pad = vec![0u8; token.len()];
-    state.app.random.fill(&mut pad);
+    state.app.fill_random(&mut pad);
     let hidden: Vec<u8> = pad.iter().zip(token.bytes()).map(|(p, t)| p ^ t).collect();
     format!("{}{}", hex::encode(pad), hex::encode(hidden))
 }
@@ -307,7 +307,9 @@ pub(crate) fn form_token(state: &AppState, headers: &HeaderMap) -> (String, Opti
     match read_cookie(headers, &name(&state.config, FORM)).filter(|v| v.len() == 64) {
         Some(t) => (t, None),
         None => {
-            let t = hex::encode(boundary_app::Random::bytes32(state.app.random.as_ref()));
+            let mut t = [0u8; 32];
+            state.app.fill_random(&mut t);
+            let t = hex::encode(t);
             let c = cookie(&state.config, FORM, &t, Some(3600));
             (t, Some(c))
         }

@@ -91,8 +91,7 @@ pub(crate) async fn run(entries: usize) -> anyhow::Result<()> {
     // run favours none of them.
     let mut bare_db = BareSqlite::create(&dir.path().join("baseline")).await?;
     let (_, key) = store.case_and_key(case.id).await?;
-    let contact =
-        ContactEntry::parse(&input, app.clock.now()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let contact = ContactEntry::parse(&input, app.now()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let (mut bare, mut through_store, mut through_app) =
         (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     // Per-round ratios: their median shrugs off the disk's occasional stalls.
@@ -110,10 +109,12 @@ pub(crate) async fn run(entries: usize) -> anyhow::Result<()> {
                 v: EVENT_VERSION,
                 case: Some(case.id),
                 actor: actor.member,
-                recorded_at: app.clock.now(),
-                salt: Salt(app.random.bytes16()),
+                recorded_at: app.now(),
+                salt: Salt(boundary_app::Random::bytes16(&boundary_app::OsRandom)),
                 body: EventBody::EntryLogged {
-                    entry: EntryId::from_random(app.random.bytes16()),
+                    entry: EntryId::from_random(boundary_app::Random::bytes16(
+                        &boundary_app::OsRandom,
+                    )),
                     contact: contact.clone(),
                 },
             };

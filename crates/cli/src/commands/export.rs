@@ -65,7 +65,7 @@ pub(crate) async fn run(
             e.error
         ))
     })?;
-    app.store.close().await;
+    app.close().await;
     eprintln!(
         "Wrote the {} of case {id} ({} bytes); making it is recorded in the case's access history.",
         prepared.format.words(),

@@ -20,16 +20,9 @@ pub(crate) async fn verify(
     let receipt = receipt.map(read_receipt).transpose()?;
     let app = context::open(g).await?;
     eprintln!("Verifying every event, the Merkle tree and every checkpoint…");
-    let report = app.verify_all(against.as_deref(), receipt.as_ref()).await?;
-    let _ = app
-        .store
-        .record_verification(
-            app.clock.now(),
-            report.ok(),
-            i64::try_from(report.events).unwrap_or(i64::MAX),
-            &report.summary(),
-        )
-        .await;
+    let report = app
+        .run_verification(against.as_deref(), receipt.as_ref())
+        .await?;
     if g.json {
         println!(
             "{}",
@@ -59,10 +52,10 @@ pub(super) fn read_receipt(path: &Path) -> anyhow::Result<Receipt> {
 pub(crate) async fn checkpoint(g: &Global, vkey: bool) -> anyhow::Result<()> {
     let app = context::open(g).await?;
     if vkey {
-        crate::commands::emit(g.json, "vkey", &app.store.signer().verifier().vkey());
+        crate::commands::emit(g.json, "vkey", &app.verifier_key());
         return Ok(());
     }
-    match app.store.latest_checkpoint().await? {
+    match app.latest_checkpoint().await? {
         Some(c) if g.json => println!(
             "{}",
             serde_json::json!({ "checkpoint": c.note, "tree_size": c.size })

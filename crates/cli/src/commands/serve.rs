@@ -27,9 +27,11 @@ pub(crate) async fn run(
         return Err(user_error(why));
     }
     let store = super::init::prepare(g, false).await?;
-    let mut app = App::new(store);
-    app.limits.session_idle_seconds = sessions.session_idle_minutes * 60;
-    app.limits.session_absolute_seconds = sessions.session_max_hours * 3600;
+    let mut app = App::new(store).with_limits(boundary_app::Limits {
+        session_idle_seconds: sessions.session_idle_minutes * 60,
+        session_absolute_seconds: sessions.session_max_hours * 3600,
+        ..boundary_app::Limits::default()
+    });
     if let Some(config) = tsa_config(tsa)? {
         eprintln!(
             "Checkpoints will be timestamped by {} at most every {} seconds.",
@@ -70,7 +72,7 @@ pub(crate) async fn run(
         eprintln!("Boundary has no organisation yet. Open this link to set it up (it works once, within 24 hours):");
         println!("{}/setup/{secret}", public.trim_end_matches('/'));
     }
-    if let Some(files) = app.store.files_location() {
+    if let Some(files) = app.files_location() {
         eprintln!("Attached files are kept in {files}.");
     }
     eprintln!("Boundary is listening on http://{addr} (public address {public}).");

@@ -159,7 +159,7 @@ async fn the_removal_planner_reads_the_warnings_and_police_reports_on_the_case(
         )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    assert_eq!(app.app.store.check_projections().await.unwrap(), None);
+    assert_eq!(app.store.check_projections().await.unwrap(), None);
     let (_, listed) = app.api_get(&warnings, &owner).await;
     assert_eq!(
         listed.as_array().unwrap().len(),
@@ -407,7 +407,7 @@ async fn the_checklist_ticks_itself_from_the_records_and_takes_marks(#[case] eng
         html.contains("4 of 11 steps done") && html.contains("Next: Told my line manager"),
         "{html}"
     );
-    assert_eq!(app.app.store.check_projections().await.unwrap(), None);
+    assert_eq!(app.store.check_projections().await.unwrap(), None);
 }
 
 #[rstest]
@@ -528,7 +528,7 @@ async fn a_consultation_on_a_chaperone_case_asks_for_its_chaperone(#[case] engin
         .find(|s| s["step"] == "care_transferred_or_removed")
         .unwrap();
     assert_eq!(step["state"], "done", "{step}");
-    assert_eq!(app.app.store.check_projections().await.unwrap(), None);
+    assert_eq!(app.store.check_projections().await.unwrap(), None);
 }
 
 #[rstest]

@@ -414,7 +414,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_stored(#[case] engin
     let (_, b) = app.api_get(&path, &token).await;
     assert_eq!(b, json!([]), "nothing was stored");
     assert_eq!(
-        app.app.store.event_count().await.unwrap(),
+        app.store.event_count().await.unwrap(),
         3,
         "only the case's own two events and the one look at its entries"
     );

@@ -92,7 +92,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     let owner = app.owner_token().await;
     let (case, logged) = app.logged_contacts(&owner, 1).await;
     let entry = logged[0]["id"].as_str().unwrap().to_owned();
-    let events_before = app.app.store.event_count().await.unwrap();
+    let events_before = app.store.event_count().await.unwrap();
 
     // Refused, each with a reason, and nothing stored.
     let wrong_hash = "0".repeat(64);
@@ -182,7 +182,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     )
     .await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(app.app.store.event_count().await.unwrap(), events_before);
+    assert_eq!(app.store.event_count().await.unwrap(), events_before);
 
     // Kept: the type from the bytes (the name says .jpg), the hash checked on arrival.
     let shot = png();
@@ -332,7 +332,7 @@ async fn files_are_typed_from_their_bytes_sealed_and_carried_in_the_bundle(#[cas
     let path = tmp.path().join("bundle.zip");
     std::fs::write(&path, r.bytes().await.unwrap()).unwrap();
     let path = path.to_str().unwrap();
-    let vkey = app.app.store.signer().verifier().vkey();
+    let vkey = app.store.signer().verifier().vkey();
     let o = boundary(&["verify", "--bundle", path, "--vkey", &vkey], None);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(o.status.success(), "{out}");
@@ -387,7 +387,7 @@ async fn files_come_with_a_contact_from_the_log_form(#[case] engine: Engine) {
     };
 
     // A file that cannot be kept: nothing is logged, the words come back.
-    let before = app.app.store.event_count().await.unwrap();
+    let before = app.store.event_count().await.unwrap();
     let r = post(vec![("run.png", b"MZ\x90\x00".to_vec())], "Sent a program").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
@@ -396,7 +396,7 @@ async fn files_come_with_a_contact_from_the_log_form(#[case] engine: Engine) {
         "{html}"
     );
     assert!(html.contains("Sent a program"));
-    assert_eq!(app.app.store.event_count().await.unwrap(), before);
+    assert_eq!(app.store.event_count().await.unwrap(), before);
 
     // Two files with the entry: on its page, the picture shown small, both downloadable.
     let photo = photo(1200, 900);
@@ -430,10 +430,10 @@ async fn files_come_with_a_contact_from_the_log_form(#[case] engine: Engine) {
     assert!(!sealed.starts_with(&[0xFF, 0xD8]));
     // The timeline shows it too, and the page's view is one look in the audit, not one
     // per picture.
-    let before = app.app.store.event_count().await.unwrap();
+    let before = app.store.event_count().await.unwrap();
     let (_, html) = app.get_html(&format!("/cases/{case}")).await;
     assert_eq!(thumbnail_sizes(&html), [(320, 240)]);
-    assert_eq!(app.app.store.event_count().await.unwrap(), before + 1);
+    assert_eq!(app.store.event_count().await.unwrap(), before + 1);
     assert_eq!(std::fs::read(&kept).unwrap(), sealed, "made again");
     // A damaged one is made again, not shown broken.
     std::fs::write(&kept, b"damaged").unwrap();

@@ -50,7 +50,7 @@ async fn every_view_and_share_is_recorded_and_shown_to_whom_it_should_be(#[case]
     )
     .await;
 
-    let before = app.app.store.event_count().await.unwrap();
+    let before = app.store.event_count().await.unwrap();
     assert_eq!(
         app.api_get(&format!("/api/v1/cases/{case}/entries"), &manager_token)
             .await
@@ -64,7 +64,7 @@ async fn every_view_and_share_is_recorded_and_shown_to_whom_it_should_be(#[case]
         StatusCode::OK
     );
     assert_eq!(
-        app.app.store.event_count().await.unwrap(),
+        app.store.event_count().await.unwrap(),
         before + 2,
         "each view is an event in the ledger"
     );

@@ -98,7 +98,7 @@ async fn a_bundle_forged_under_the_logs_own_name_is_not_taken_for_the_log() {
         &dir.path().join("genuine.zip"),
     )
     .await;
-    let signer = app.app.store.signer();
+    let signer = app.store.signer();
     let (vkey, origin) = (signer.verifier().vkey(), signer.name().to_owned());
 
     // The attacker's bundle: a fresh key named after the genuine log, an entry rewritten,
@@ -276,7 +276,7 @@ async fn the_period_is_signed_and_an_omission_inside_it_fails() {
     assert!(outside
         .iter()
         .all(|e| e["withheld"] == "outside the period asked for"));
-    let vkey = app.app.store.signer().verifier().vkey();
+    let vkey = app.store.signer().verifier().vkey();
     expect(&before, &["--vkey", &vkey], 0, &[&format!("period: contacts on or before {yesterday}; each event withheld as outside the period asked for is dated outside it")]);
 
     // The period moved in the manifest to take the omission in: the signature fails.

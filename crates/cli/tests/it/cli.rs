@@ -514,14 +514,7 @@ async fn an_older_backup_file_is_caught_against_a_held_checkpoint() {
     }
     let (case, _) = app.logged_contacts(&token, 3).await;
     assert!(!case.is_empty());
-    let held = app
-        .app
-        .store
-        .latest_checkpoint()
-        .await
-        .unwrap()
-        .unwrap()
-        .note;
+    let held = app.store.latest_checkpoint().await.unwrap().unwrap().note;
     let note = old.path().join("held.note");
     std::fs::write(&note, held).unwrap();
 

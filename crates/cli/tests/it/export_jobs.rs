@@ -76,15 +76,15 @@ async fn a_large_export_shows_its_progress_and_can_be_downloaded_later(#[case] e
     assert!(html.contains(&format!("href=\"{progress}\"")), "{html}");
     assert!(html.contains("ready to download"), "{html}");
     // Each download is a look at the case, recorded as the export was.
-    let before = app.app.store.event_count().await.unwrap();
+    let before = app.store.event_count().await.unwrap();
     let r = app.get(&format!("{progress}/file")).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "application/zip");
-    assert_eq!(app.app.store.event_count().await.unwrap(), before + 1);
+    assert_eq!(app.store.event_count().await.unwrap(), before + 1);
     let dir = tempfile::tempdir().unwrap();
     let bundle = dir.path().join("bundle.zip");
     std::fs::write(&bundle, r.bytes().await.unwrap()).unwrap();
-    let vkey = app.app.store.signer().verifier().vkey();
+    let vkey = app.store.signer().verifier().vkey();
     let o = boundary(
         &[
             "verify",
@@ -155,7 +155,7 @@ async fn the_command_line_exports_a_case_as_its_owner_and_says_so_in_the_audit(
     let o = export(&["--format", "bundle", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(last_line(&o), out.to_str().unwrap());
-    let vkey = app.app.store.signer().verifier().vkey();
+    let vkey = app.store.signer().verifier().vkey();
     let o = boundary(
         &["verify", "--bundle", out.to_str().unwrap(), "--vkey", &vkey],
         None,
@@ -172,7 +172,7 @@ async fn the_command_line_exports_a_case_as_its_owner_and_says_so_in_the_audit(
     // Refused, each in one sentence, and nothing overwritten or recorded.
     let fresh = |name: &str| out_dir.path().join(name).to_str().unwrap().to_owned();
     let kept = std::fs::read(&out).unwrap();
-    let events = app.app.store.event_count().await.unwrap();
+    let events = app.store.event_count().await.unwrap();
     for (extra, says) in [
         (
             vec!["--format", "bundle", "--out", out.to_str().unwrap()],
@@ -203,5 +203,5 @@ async fn the_command_line_exports_a_case_as_its_owner_and_says_so_in_the_audit(
         assert!(stderr(&o).contains(says), "{extra:?}: {}", stderr(&o));
     }
     assert_eq!(std::fs::read(&out).unwrap(), kept);
-    assert_eq!(app.app.store.event_count().await.unwrap(), events);
+    assert_eq!(app.store.event_count().await.unwrap(), events);
 }

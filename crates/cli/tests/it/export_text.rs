@@ -25,7 +25,7 @@ async fn a_withholding_reason_with_control_characters_is_refused_everywhere() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let hiding = "names a neighbour\u{1b}[2K\rok: nothing withheld";
     let plain = "one line of plain text";
-    let before = app.app.store.event_count().await.unwrap();
+    let before = app.store.event_count().await.unwrap();
 
     // The page.
     let page = format!("/cases/{case}");
@@ -40,7 +40,7 @@ async fn a_withholding_reason_with_control_characters_is_refused_everywhere() {
     let html = r.text().await.unwrap();
     assert!(html.contains(plain), "{html}");
     // One event: the case page's own view, loaded for the form; no export recorded.
-    assert_eq!(app.app.store.event_count().await.unwrap(), before + 1);
+    assert_eq!(app.store.event_count().await.unwrap(), before + 1);
     let before = before + 1;
 
     // The API, with a carriage return alone too, and Boundary's own wording for the period.
@@ -92,5 +92,5 @@ async fn a_withholding_reason_with_control_characters_is_refused_everywhere() {
     assert!(stderr(&o).contains(plain), "{}", stderr(&o));
     assert!(!file.exists());
     // Nothing stored: no export recorded in the case's history.
-    assert_eq!(app.app.store.event_count().await.unwrap(), before);
+    assert_eq!(app.store.event_count().await.unwrap(), before);
 }

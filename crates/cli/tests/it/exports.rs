@@ -85,7 +85,7 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     let other_receipt = receipt(other_entry["id"].as_str().unwrap().to_owned()).await;
 
     // Refusals first: nothing is exported, nothing recorded.
-    let events_before = app.app.store.event_count().await.unwrap();
+    let events_before = app.store.event_count().await.unwrap();
     for (body, status) in [
         (
             json!({"format": "tarball"}),
@@ -116,7 +116,7 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
         .api_post(&exports, &other, json!({"format": "bundle"}))
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    assert_eq!(app.app.store.event_count().await.unwrap(), events_before);
+    assert_eq!(app.store.event_count().await.unwrap(), events_before);
 
     let r = app
         .http
@@ -144,7 +144,7 @@ async fn the_bundle_verifies_offline_with_withheld_entries_still_in_place(#[case
     let path = path.to_str().unwrap();
 
     // Boundary's own check, with no database, and the log's key the officer was given.
-    let vkey = app.app.store.signer().verifier().vkey();
+    let vkey = app.store.signer().verifier().vkey();
     let o = boundary(&["verify", "--bundle", path, "--vkey", &vkey], None);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{out}{}", stderr(&o));

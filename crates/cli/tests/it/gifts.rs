@@ -48,7 +48,7 @@ async fn gifts_are_registered_totalled_and_linked_to_the_recorders_own_case(
     let case = case["id"].as_str().unwrap().to_owned();
     let manager = token_for(&app, "pm@example.nhs.uk", "manager").await;
     let other = token_for(&app, "other@example.nhs.uk", "clinician").await;
-    let events_before = app.app.store.event_count().await.unwrap();
+    let events_before = app.store.event_count().await.unwrap();
 
     // Bad input: every field named, nothing stored.
     let (s, b) = app
@@ -72,7 +72,7 @@ async fn gifts_are_registered_totalled_and_linked_to_the_recorders_own_case(
     ] {
         assert!(b["errors"][field].is_string(), "{field}: {b}");
     }
-    assert_eq!(app.app.store.event_count().await.unwrap(), events_before);
+    assert_eq!(app.store.event_count().await.unwrap(), events_before);
     let (s, list) = app.api_get("/api/v1/gifts", &manager).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(list, json!([]));
@@ -245,7 +245,7 @@ async fn gifts_are_registered_totalled_and_linked_to_the_recorders_own_case(
 
     // Register events have no case, yet the whole log still verifies and replays.
     assert!(app.app.verify_log(None, None).await.unwrap().ok());
-    assert_eq!(app.app.store.check_projections().await.unwrap(), None);
+    assert_eq!(app.store.check_projections().await.unwrap(), None);
 
     // Clinicians record but do not keep the register.
     let (s, _) = app.api_get("/api/v1/gifts.csv", &other).await;

@@ -35,6 +35,9 @@ impl Clock for TestClock {
 pub struct TestApp {
     pub base: String,
     pub app: App,
+    /// The same database as the app's, for tests that look beneath it (a tampered row,
+    /// a count of events): the server itself never reaches past the app.
+    pub store: Store,
     pub clock: Arc<TestClock>,
     pub db: TestDb,
     pub http: reqwest::Client,
@@ -105,8 +108,7 @@ pub async fn spawn_app_with(engine: Engine, setup: Setup<'_>) -> TestApp {
     .with_blobs(files.unwrap_or_else(|| Blobs::Folder(db.dir.path().join("attachments"))));
     store.bind_keys().await.expect("keys bound");
     let clock = Arc::new(TestClock(Mutex::new(boundary_app::SystemClock.now())));
-    let mut app = App::new(store);
-    app.clock = clock.clone();
+    let app = App::new(store.clone()).with_clock(clock.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
@@ -130,6 +132,7 @@ pub async fn spawn_app_with(engine: Engine, setup: Setup<'_>) -> TestApp {
     TestApp {
         base,
         app,
+        store,
         clock,
         db,
         http: reqwest::Client::builder()
@@ -472,7 +475,6 @@ impl TestApp {
     /// made with the case's key, so that it does not show the hash.
     pub async fn kept_name(&self, case: &str, sha256: &str) -> String {
         let (_, key) = self
-            .app
             .store
             .case_and_key(case.parse().unwrap())
             .await

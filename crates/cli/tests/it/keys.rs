@@ -389,7 +389,6 @@ async fn rotating_the_master_key_leaves_the_data_and_retires_the_old_key(#[case]
 
     // The old key opens no case key any more.
     let stored = app
-        .app
         .store
         .events_from(boundary_domain::Seq::first(), 1)
         .await

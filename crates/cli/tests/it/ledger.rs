@@ -24,7 +24,7 @@ async fn a_receipt_is_checked_with_public_proofs(#[case] engine: Engine) {
     let app = spawn_app(engine).await;
     let token = app.owner_token().await;
     let (_, logged) = app.logged_contacts(&token, 5).await;
-    let vkey = app.app.store.signer().verifier().vkey();
+    let vkey = app.store.signer().verifier().vkey();
     let verifier = LogVerifier::from_vkey(&vkey).unwrap();
 
     // The receipt handed out when entry 2 was logged.
@@ -191,7 +191,7 @@ async fn the_page_offers_the_receipt_and_the_ledger_page_is_for_auditors_and_adm
     // verification whoever runs the server starts with `boundary verify`.
     let (status, html) = app.get_html("/ledger").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains(&app.app.store.signer().verifier().vkey()));
+    assert!(html.contains(&app.store.signer().verifier().vkey()));
     assert!(html.contains("Never run"));
     assert!(html.contains("boundary verify"));
     let o = verify_on_the_command_line(&app);
@@ -266,7 +266,7 @@ async fn a_log_that_no_longer_matches_its_checkpoint_refuses_writes(#[case] engi
         )
         .await;
     assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{b}");
-    assert_eq!(app.app.store.event_count().await.unwrap(), 5);
+    assert_eq!(app.store.event_count().await.unwrap(), 5);
     // Reading still works, and the ledger page says why nothing is recorded.
     assert_eq!(
         app.api_get(&format!("/api/v1/cases/{case}/entries"), &token)

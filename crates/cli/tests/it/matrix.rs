@@ -230,14 +230,15 @@ struct World {
 
 /// A member who has joined: accepted as if from their invitation, without the cost of
 /// hashing a password for each.
-async fn member(app: &App, org: &str, email: &str, role: &str) -> MemberId {
-    let m = app
+async fn member(t: &TestApp, org: &str, email: &str, role: &str) -> MemberId {
+    let m = t
+        .app
         .add_member(org, email, email, role, None)
         .await
         .unwrap()
         .member;
-    let user = app.store.member(m).await.unwrap().user;
-    app.store.accept_membership(m, user, 1).await.unwrap();
+    let user = t.store.member(m).await.unwrap().user;
+    t.store.accept_membership(m, user, 1).await.unwrap();
     m
 }
 
@@ -253,16 +254,16 @@ async fn build_world(t: &TestApp) -> World {
     app.add_org("Riverside Surgery").await.unwrap();
     app.add_org("Hillside Surgery").await.unwrap();
     let org = "Riverside Surgery";
-    let owner = member(app, org, "owner@example.nhs.uk", "clinician").await;
-    let colleague = member(app, org, "colleague@example.nhs.uk", "clinician").await;
-    let shared = member(app, org, "shared@example.nhs.uk", "manager").await;
-    let unshared = member(app, org, "unshared@example.nhs.uk", "manager").await;
-    let admin = member(app, org, "admin@example.nhs.uk", "admin").await;
-    let auditor = member(app, org, "auditor@example.nhs.uk", "auditor").await;
-    let outsider = member(app, "Hillside Surgery", "out@example.nhs.uk", "clinician").await;
-    let gone = member(app, org, "gone@example.nhs.uk", "clinician").await;
-    let contributor = member(app, org, "contributor@example.nhs.uk", "clinician").await;
-    let spares: Vec<MemberId> = futures_spares(app, org).await;
+    let owner = member(t, org, "owner@example.nhs.uk", "clinician").await;
+    let colleague = member(t, org, "colleague@example.nhs.uk", "clinician").await;
+    let shared = member(t, org, "shared@example.nhs.uk", "manager").await;
+    let unshared = member(t, org, "unshared@example.nhs.uk", "manager").await;
+    let admin = member(t, org, "admin@example.nhs.uk", "admin").await;
+    let auditor = member(t, org, "auditor@example.nhs.uk", "auditor").await;
+    let outsider = member(t, "Hillside Surgery", "out@example.nhs.uk", "clinician").await;
+    let gone = member(t, org, "gone@example.nhs.uk", "clinician").await;
+    let contributor = member(t, org, "contributor@example.nhs.uk", "clinician").await;
+    let spares: Vec<MemberId> = futures_spares(t, org).await;
 
     let owner_token = token(app, owner).await;
     let (_, case) = {
@@ -348,8 +349,8 @@ async fn build_world(t: &TestApp) -> World {
     // An organisation that requires two-factor sign-in, and a clinician there who has
     // not set it up yet: until they do, they may do nothing else.
     app.add_org("Northside Surgery").await.unwrap();
-    let north_admin = member(app, "Northside Surgery", "na@example.nhs.uk", "admin").await;
-    let due = member(app, "Northside Surgery", "due@example.nhs.uk", "clinician").await;
+    let north_admin = member(t, "Northside Surgery", "na@example.nhs.uk", "admin").await;
+    let due = member(t, "Northside Surgery", "due@example.nhs.uk", "clinician").await;
     let due_token = token(app, due).await;
     let north_admin_actor = app
         .token_actor(&token(app, north_admin).await)
@@ -359,11 +360,13 @@ async fn build_world(t: &TestApp) -> World {
         .await
         .unwrap();
     // An admin elsewhere: they manage their own organisation's people, none of ours.
-    let elsewhere_admin = member(app, "Hillside Surgery", "hadmin@example.nhs.uk", "admin").await;
+    let elsewhere_admin = member(t, "Hillside Surgery", "hadmin@example.nhs.uk", "admin").await;
     let elsewhere_admin_token = token(app, elsewhere_admin).await;
     let revoked = app.create_token(owner, None, None).await.unwrap();
     let owner_actor = app.token_actor(&owner_token).await.unwrap();
-    app.revoke_token(&owner_actor, &revoked.id).await.unwrap();
+    app.revoke_token(&owner_actor, &revoked.id.parse().unwrap())
+        .await
+        .unwrap();
     // Deactivated after being given a contribute share: being shared must not outlive it.
     let admin_actor = app.token_actor(&tokens[3]).await.unwrap();
     app.set_member_active(&admin_actor, gone, false)
@@ -460,10 +463,10 @@ const SPARE_NAMES: [&str; 6] = [
     "spare_patch",
 ];
 
-async fn futures_spares(app: &App, org: &str) -> Vec<MemberId> {
+async fn futures_spares(t: &TestApp, org: &str) -> Vec<MemberId> {
     let mut v = Vec::new();
     for i in 0..SPARE_NAMES.len() {
-        v.push(member(app, org, &format!("spare{i}@example.nhs.uk"), "clinician").await);
+        v.push(member(t, org, &format!("spare{i}@example.nhs.uk"), "clinician").await);
     }
     v
 }
@@ -489,7 +492,14 @@ async fn finished_export(app: &App, owner: &boundary_app::Actor, case: &str) -> 
         panic!("an export with no time to wait came back at once");
     };
     for _ in 0..600 {
-        if app.export_status(owner, &job).await.unwrap().job.state == JobState::Ready {
+        if app
+            .export_status(owner, &job.parse().unwrap())
+            .await
+            .unwrap()
+            .job
+            .state
+            == JobState::Ready
+        {
             return job;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

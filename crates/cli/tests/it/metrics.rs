@@ -38,14 +38,7 @@ async fn metrics_count_routes_not_cases(#[case] engine: Engine) {
         ),
         "{text}"
     );
-    let events = app
-        .app
-        .store
-        .latest_checkpoint()
-        .await
-        .unwrap()
-        .unwrap()
-        .size;
+    let events = app.store.latest_checkpoint().await.unwrap().unwrap().size;
     assert!(
         text.contains(&format!("boundary_log_events {events}\n")),
         "{text}"

@@ -271,7 +271,7 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
     let dir = tempfile::tempdir().unwrap();
     let bundle = dir.path().join("bundle.zip");
     std::fs::write(&bundle, r.bytes().await.unwrap()).unwrap();
-    let vkey = app.app.store.signer().verifier().vkey();
+    let vkey = app.store.signer().verifier().vkey();
     let o = boundary(
         &[
             "verify",
@@ -285,7 +285,7 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
     assert!(o.status.success(), "{}", stderr(&o));
 
     // Another case's sealed file put in this one's place is refused, not shown.
-    let events_before = app.app.store.event_count().await.unwrap();
+    let events_before = app.store.event_count().await.unwrap();
     s3.replace("evidence", &key, s3.object("evidence", &other_key).await)
         .await;
     let (s, bytes) = download(&app.base, &owner, first["id"].as_str().unwrap()).await;
@@ -297,7 +297,7 @@ async fn files_in_a_bucket_are_sealed_kept_by_content_and_checked_when_read(
     drop(s3);
     let (s, _) = upload(&app.base, &owner, &case, png("while the bucket is down")).await;
     assert!(s.is_server_error(), "{s}");
-    assert_eq!(app.app.store.event_count().await.unwrap(), events_before);
+    assert_eq!(app.store.event_count().await.unwrap(), events_before);
     let (_, listed) = app
         .api_get(&format!("/api/v1/cases/{case}/attachments"), &owner)
         .await;

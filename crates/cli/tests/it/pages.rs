@@ -106,7 +106,7 @@ async fn a_doctor_logs_contacts_and_reads_the_timeline(#[case] engine: Engine) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("Enter a real time of day"));
     // An hour from now (UK time), when that is still today, has not happened yet.
-    let now = boundary_domain::uk_time::to_uk(app.app.clock.now().datetime());
+    let now = boundary_domain::uk_time::to_uk(app.app.now().datetime());
     let later = now + time::Duration::hours(1);
     if later.date() == now.date() {
         let at = format!("{:02}:{:02}", later.hour(), later.minute());

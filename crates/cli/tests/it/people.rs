@@ -17,8 +17,8 @@ pub(crate) async fn accept(app: &TestApp, link: &str, password: &str) -> reqwest
 /// finds only those that may sign in).
 pub(crate) async fn member_in(app: &TestApp, email: &str, org: &str) -> boundary_domain::MemberId {
     let email = boundary_domain::Email::parse(email).unwrap();
-    let user = app.app.store.user_by_email(&email).await.unwrap();
-    let all = app.app.store.memberships(user.id).await.unwrap();
+    let user = app.store.user_by_email(&email).await.unwrap();
+    let all = app.store.memberships(user.id).await.unwrap();
     all.iter().find(|m| m.org_name == org).unwrap().id
 }
 
@@ -325,7 +325,7 @@ async fn admins_manage_people_through_the_api_and_nobody_else_can(#[case] engine
 
     // A change with one part refused changes nothing: the roles stay as they were.
     let me = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
-    let before = app.app.store.member(me).await.unwrap().roles.to_string();
+    let before = app.store.member(me).await.unwrap().roles.to_string();
     let (status, body) = app
         .api(
             Method::PATCH,
@@ -336,10 +336,10 @@ async fn admins_manage_people_through_the_api_and_nobody_else_can(#[case] engine
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(
-        app.app.store.member(me).await.unwrap().roles.to_string(),
+        app.store.member(me).await.unwrap().roles.to_string(),
         before
     );
-    assert!(app.app.store.member(me).await.unwrap().active);
+    assert!(app.store.member(me).await.unwrap().active);
 
     let bob = app.app.member_by_email("bob@example.nhs.uk").await.unwrap();
     let (status, body) = app
@@ -403,7 +403,7 @@ async fn admins_manage_people_through_the_api_and_nobody_else_can(#[case] engine
         StatusCode::NOT_FOUND,
         "another organisation's member"
     );
-    assert!(app.app.store.member(outsider).await.unwrap().active);
+    assert!(app.store.member(outsider).await.unwrap().active);
 }
 
 #[rstest]

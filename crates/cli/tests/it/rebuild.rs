@@ -184,7 +184,7 @@ async fn rebuilding_changes_no_page_and_no_answer(#[case] engine: Engine) {
     }
     assert_eq!(app.api_get("/api/v1/cases", &token).await.1, json!([]));
     let replayed = app.app.rebuild().await.unwrap();
-    assert_eq!(replayed, app.app.store.event_count().await.unwrap());
+    assert_eq!(replayed, app.store.event_count().await.unwrap());
     let after = snapshot().await;
     for (i, (b, a)) in before.iter().zip(&after).enumerate() {
         assert_eq!(b, a, "answer {i} changed after rebuild");

@@ -57,7 +57,7 @@ async fn the_setup_link_creates_the_first_account_once(#[case] engine: Engine) {
             && html.contains("Riverside Surgery")
     );
     let member = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
-    let m = app.app.store.member(member).await.unwrap();
+    let m = app.store.member(member).await.unwrap();
     assert_eq!(m.roles.to_string(), "clinician,admin");
 
     // The link is spent.
@@ -110,7 +110,7 @@ async fn a_refused_setup_keeps_what_was_typed_and_the_link(#[case] engine: Engin
         "typed value kept"
     );
     assert!(html.contains("value=\"not-an-address\""));
-    assert!(app.app.store.is_empty().await.unwrap(), "nothing stored");
+    assert!(app.store.is_empty().await.unwrap(), "nothing stored");
     assert_eq!(
         app.get_html(&format!("/setup/{link}")).await.0,
         StatusCode::OK,

@@ -31,8 +31,7 @@ async fn problem(app: &TestApp) -> String {
 }
 
 async fn stored(app: &TestApp, seq: i64) -> boundary_store::StoredEvent {
-    app.app
-        .store
+    app.store
         .events_from(Seq::new(seq).unwrap(), 1)
         .await
         .unwrap()
@@ -48,8 +47,8 @@ async fn an_edited_event_body_is_named(#[case] engine: Engine) {
     // An intruder who also holds the master key decrypts event 5, changes what it says,
     // and seals it again exactly as Boundary would.
     let e = stored(&app, 5).await;
-    let key = app.app.store.data_key(e.key).await.unwrap();
-    let (_, bytes) = app.app.store.open_event(&e, &key).unwrap();
+    let key = app.store.data_key(e.key).await.unwrap();
+    let (_, bytes) = app.store.open_event(&e, &key).unwrap();
     let edited = String::from_utf8(bytes)
         .unwrap()
         .replace("Message 2", "Message X");
@@ -131,8 +130,8 @@ async fn a_well_sealed_event_added_behind_boundarys_back_is_named(#[case] engine
     let app = eight_events(engine).await;
     // An intruder with the master key forges a proper event 9, but cannot sign a checkpoint.
     let e = stored(&app, 8).await;
-    let key = app.app.store.data_key(e.key).await.unwrap();
-    let (_, bytes) = app.app.store.open_event(&e, &key).unwrap();
+    let key = app.store.data_key(e.key).await.unwrap();
+    let (_, bytes) = app.store.open_event(&e, &key).unwrap();
     let sealed = key.seal(&bytes, &ad("event", &e.case.unwrap(), 9)).unwrap();
     app.sql_with_blob(
         "INSERT INTO events (seq, case_id, key_id, event_type, recorded_at, sealed, leaf_hash) \
@@ -166,14 +165,7 @@ async fn two_swapped_events_are_named(#[case] engine: Engine) {
 #[tokio::test]
 async fn a_truncated_tail_is_caught_with_or_without_its_checkpoints(#[case] engine: Engine) {
     let app = eight_events(engine).await;
-    let held = app
-        .app
-        .store
-        .latest_checkpoint()
-        .await
-        .unwrap()
-        .unwrap()
-        .note;
+    let held = app.store.latest_checkpoint().await.unwrap().unwrap().note;
     let receipt: Receipt = app.app.receipt_for(Seq::new(8).unwrap()).await.unwrap();
 
     // The last two events go, their checkpoints stay.
@@ -218,14 +210,7 @@ async fn a_truncated_tail_is_caught_with_or_without_its_checkpoints(#[case] engi
 async fn an_older_copy_of_the_database_is_caught_against_a_held_checkpoint(#[case] engine: Engine) {
     let app = eight_events(engine).await;
     let receipt_5 = app.app.receipt_for(Seq::new(5).unwrap()).await.unwrap();
-    let held = app
-        .app
-        .store
-        .latest_checkpoint()
-        .await
-        .unwrap()
-        .unwrap()
-        .note;
+    let held = app.store.latest_checkpoint().await.unwrap().unwrap().note;
     // Put the database back as it was at 5 events, as restoring an older backup would.
     app.sql("DELETE FROM events WHERE seq > 5").await;
     app.sql(&format!(
@@ -262,7 +247,7 @@ async fn an_older_copy_of_the_database_is_caught_against_a_held_checkpoint(#[cas
 async fn a_checkpoint_signed_by_another_key_is_refused(#[case] engine: Engine) {
     let app = eight_events(engine).await;
     let forged = boundary_store::LogSigner::from_seed(&[9; 32])
-        .sign_checkpoint(8, &app.app.store.tree_root(8).await.unwrap());
+        .sign_checkpoint(8, &app.store.tree_root(8).await.unwrap());
     let r = app.app.verify_log(Some(&forged), None).await.unwrap();
     assert!(
         r.problem.as_deref().unwrap().contains("not this log's"),

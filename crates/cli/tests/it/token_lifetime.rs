@@ -146,7 +146,7 @@ async fn an_admin_token_cannot_widen_who_gets_in(#[case] engine: Engine) {
     assert_eq!(s, StatusCode::OK, "a leaver is removed by script");
     let (s, b) = patch(json!({"active": true})).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
-    assert!(!app.app.store.member(bob).await.unwrap().active);
+    assert!(!app.store.member(bob).await.unwrap().active);
 
     let (s, _) = app
         .api(

@@ -111,8 +111,8 @@ async fn codes_from_an_app_work_once_within_one_step_of_drift(#[case] engine: En
     assert!(html.contains("10 unused recovery codes"));
     assert!(!html.contains(&codes[0]), "shown once");
     let ada = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
-    let user = app.app.store.member(ada).await.unwrap().user;
-    let kept = app.app.store.unused_recovery_codes(user).await.unwrap();
+    let user = app.store.member(ada).await.unwrap().user;
+    let kept = app.store.unused_recovery_codes(user).await.unwrap();
     assert_eq!(kept.len(), 10);
     assert!(
         kept.iter().all(|h| h.starts_with("$argon2id$")),

@@ -75,7 +75,7 @@ async fn verification_takes_no_append_lock_and_runs_one_at_a_time(#[case] engine
     tx.rollback().await.unwrap();
 
     // While one verification runs, another is refused with a reason, not queued behind it.
-    let running = app.app.store.verification_lock().await.unwrap();
+    let running = app.store.verification_lock().await.unwrap();
     let o = verify_on_the_command_line(&app);
     assert!(!o.status.success());
     assert!(

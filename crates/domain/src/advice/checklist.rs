@@ -251,6 +251,19 @@ pub fn next_step(list: &[(Step, StepState)]) -> Option<Step> {
         .map(|(st, _)| *st)
 }
 
+/// A step's code, as routes and forms carry it.
+impl std::str::FromStr for Step {
+    type Err = UnknownStep;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or(UnknownStep)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("there is no such step in the checklist")]
+pub struct UnknownStep;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,18 +1,19 @@
 //! Warnings, police reports and the removal planner, per ../shared/INTERFACES.md.
 
-use super::cases::case_id;
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
+use crate::path_ids::{Id, Ids};
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use boundary_app::advice::{ChecklistLine, Recorded};
 use boundary_app::Appended;
 use boundary_domain::advice::police::PoliceReportInput;
-use boundary_domain::advice::{PoliceReport, StepState, Warning};
+use boundary_domain::advice::{PoliceReport, Step, StepState, Warning};
 use boundary_domain::occurred::iso_date;
+use boundary_domain::CaseId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -74,18 +75,12 @@ impl From<&Recorded<Warning>> for WarningOut {
 pub(crate) async fn warn(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<WarningIn>,
 ) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
     let a = state
         .app
-        .record_warning(
-            &actor,
-            case_id(&id)?,
-            &body.given_on,
-            &body.how,
-            &body.reasons,
-        )
+        .record_warning(&actor, id, &body.given_on, &body.how, &body.reasons)
         .await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }
@@ -96,9 +91,9 @@ pub(crate) async fn warn(
 pub(crate) async fn warnings(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<WarningOut>>, ApiError> {
-    let records = state.app.advice_records(&actor, case_id(&id)?).await?;
+    let records = state.app.advice_records(&actor, id).await?;
     Ok(Json(
         records.warnings.iter().map(WarningOut::from).collect(),
     ))
@@ -148,7 +143,7 @@ impl From<&Recorded<PoliceReport>> for PoliceReportOut {
 pub(crate) async fn report(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<PoliceReportIn>,
 ) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
     let input = PoliceReportInput {
@@ -158,10 +153,7 @@ pub(crate) async fn report(
         reference: body.reference,
         summary: body.summary,
     };
-    let a = state
-        .app
-        .record_police_report(&actor, case_id(&id)?, &input)
-        .await?;
+    let a = state.app.record_police_report(&actor, id, &input).await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }
 
@@ -171,9 +163,9 @@ pub(crate) async fn report(
 pub(crate) async fn reports(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<PoliceReportOut>>, ApiError> {
-    let records = state.app.advice_records(&actor, case_id(&id)?).await?;
+    let records = state.app.advice_records(&actor, id).await?;
     Ok(Json(
         records
             .police_reports
@@ -203,14 +195,14 @@ pub(crate) struct AssessmentIn {
 pub(crate) async fn assess(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<AssessmentIn>,
 ) -> Result<Json<RecordCreated>, ApiError> {
     let a = state
         .app
         .assess_removal(
             &actor,
-            case_id(&id)?,
+            id,
             body.grounds_confirmed,
             body.exception.as_deref(),
             body.exception_why.as_deref(),
@@ -248,7 +240,7 @@ pub(crate) struct PlanOut {
 pub(crate) async fn removal_plan(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Query(q): Query<PlanQuery>,
 ) -> Result<Json<PlanOut>, ApiError> {
     let immediate = match q.immediate.as_deref().map(str::trim) {
@@ -262,7 +254,6 @@ pub(crate) async fn removal_plan(
             .into())
         }
     };
-    let id = case_id(&id)?;
     let (_, p) = state
         .app
         .removal_plan(&actor, id, q.requested_on.as_deref(), immediate)
@@ -357,9 +348,8 @@ impl From<ChecklistLine> for StepOut {
 pub(crate) async fn checklist(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<StepOut>>, ApiError> {
-    let id = case_id(&id)?;
     let lines = state.app.checklist(&actor, id).await?;
     state.app.note_advice_read(&actor, id).await?;
     Ok(Json(lines.into_iter().map(StepOut::from).collect()))
@@ -373,16 +363,15 @@ pub(crate) async fn checklist(
 pub(crate) async fn mark(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path((id, step)): Path<(String, String)>,
+    Ids(id, step): Ids<CaseId, Step>,
     ApiJson(body): ApiJson<MarkIn>,
 ) -> Result<Json<StepOut>, ApiError> {
-    let id = case_id(&id)?;
     state
         .app
         .mark_step(
             &actor,
             id,
-            &step,
+            step,
             body.done_on.as_deref(),
             body.note.as_deref(),
             body.not_applicable.as_deref(),
@@ -393,7 +382,7 @@ pub(crate) async fn mark(
         .checklist(&actor, id)
         .await?
         .into_iter()
-        .find(|l| l.step.code() == step)
+        .find(|l| l.step == step)
         .ok_or(boundary_app::AppError::NotFound)?;
     Ok(Json(line.into()))
 }

@@ -1,17 +1,18 @@
 //! Attachments, per ../shared/INTERFACES.md: one file per request, as multipart.
 
-use super::cases::case_id;
 use super::ApiActor;
 use crate::error::ApiError;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use boundary_app::attachments::Upload;
 use boundary_app::AppError;
+use boundary_domain::CaseId;
 use boundary_domain::{AttachmentId, EntryId, FieldErrors};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -96,10 +97,9 @@ pub(crate) async fn read_parts(mut form: Multipart) -> Result<Parts, ApiError> {
 pub(crate) async fn attach(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     form: Multipart,
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
-    let id = case_id(&id)?;
     let parts = read_parts(form).await?;
     let field = |n: &str| {
         parts
@@ -153,12 +153,12 @@ pub(crate) async fn attach(
 pub(crate) async fn list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<AttachmentOut>>, ApiError> {
     Ok(Json(
         state
             .app
-            .list_attachments(&actor, case_id(&id)?)
+            .list_attachments(&actor, id)
             .await?
             .into_iter()
             .map(|a| AttachmentOut {
@@ -206,10 +206,9 @@ pub(crate) struct DownloadQuery {
 pub(crate) async fn download(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<AttachmentId>,
     Query(q): Query<DownloadQuery>,
 ) -> Result<Response, ApiError> {
-    let id: AttachmentId = id.parse().map_err(|_| AppError::NotFound)?;
     let (record, bytes) = state.app.attachment_file(&actor, id).await?;
     if q.without_photo_data.unwrap_or(false) {
         if let Some(copy) = boundary_domain::attachment::without_photo_data(&bytes) {

@@ -2,13 +2,14 @@
 
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
+use crate::path_ids::{Id, Ids};
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use boundary_app::cases::OpenCaseInput;
-use boundary_app::{AppError, CaseRow};
+use boundary_app::CaseRow;
 use boundary_domain::CaseId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -64,10 +65,6 @@ impl From<&CaseRow> for CaseOut {
     }
 }
 
-pub(crate) fn case_id(s: &str) -> Result<CaseId, ApiError> {
-    s.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// Open a case about a person of concern.
 #[utoipa::path(post, path = "/api/v1/cases", request_body = CaseIn,
     responses((status = 201, body = CaseOut), (status = 422, description = "Invalid fields")),
@@ -103,9 +100,9 @@ pub(crate) async fn list(
 pub(crate) async fn show(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<CaseOut>, ApiError> {
-    let case = state.app.view_case(&actor, case_id(&id)?).await?;
+    let case = state.app.view_case(&actor, id).await?;
     Ok(Json(CaseOut::from(&case)))
 }
 
@@ -123,12 +120,12 @@ pub(crate) struct StatusIn {
 pub(crate) async fn change_status(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<StatusIn>,
 ) -> Result<Json<CaseOut>, ApiError> {
     let case = state
         .app
-        .change_status(&actor, case_id(&id)?, &body.status, body.note.as_deref())
+        .change_status(&actor, id, &body.status, body.note.as_deref())
         .await?;
     Ok(Json(CaseOut::from(&case)))
 }
@@ -144,12 +141,12 @@ pub(crate) struct ChaperoneIn {
 pub(crate) async fn set_chaperone(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<ChaperoneIn>,
 ) -> Result<Json<CaseOut>, ApiError> {
     let case = state
         .app
-        .set_chaperone_required(&actor, case_id(&id)?, body.required)
+        .set_chaperone_required(&actor, id, body.required)
         .await?;
     Ok(Json(CaseOut::from(&case)))
 }
@@ -176,10 +173,9 @@ pub(crate) struct ShareOut {
 pub(crate) async fn share(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<ShareIn>,
 ) -> Result<(StatusCode, Json<Vec<ShareOut>>), ApiError> {
-    let id = case_id(&id)?;
     state
         .app
         .share_case(&actor, id, &body.email, &body.access)
@@ -214,9 +210,9 @@ async fn shares_out(
 pub(crate) async fn shares(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<ShareOut>>, ApiError> {
-    Ok(Json(shares_out(&state, &actor, case_id(&id)?).await?))
+    Ok(Json(shares_out(&state, &actor, id).await?))
 }
 
 /// End a member's access at once. Owner only.
@@ -225,13 +221,9 @@ pub(crate) async fn shares(
 pub(crate) async fn revoke(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path((id, member)): Path<(String, String)>,
+    Ids(id, member): Ids<CaseId, boundary_domain::MemberId>,
 ) -> Result<StatusCode, ApiError> {
-    let member = member.parse().map_err(|_| AppError::NotFound)?;
-    state
-        .app
-        .revoke_share(&actor, case_id(&id)?, member)
-        .await?;
+    state.app.revoke_share(&actor, id, member).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -270,9 +262,9 @@ impl From<boundary_app::AuditRow> for AuditOut {
 pub(crate) async fn audit(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<AuditOut>>, ApiError> {
-    let rows = state.app.case_audit(&actor, case_id(&id)?).await?;
+    let rows = state.app.case_audit(&actor, id).await?;
     Ok(Json(rows.into_iter().map(AuditOut::from).collect()))
 }
 

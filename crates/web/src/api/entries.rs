@@ -1,15 +1,16 @@
 //! `/api/v1/cases/{id}/entries` and `/api/v1/entries/{id}`: log, list and correct contacts.
 
-use super::cases::case_id;
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use boundary_app::{AppError, EntryRow};
+use boundary_app::EntryRow;
 use boundary_domain::occurred::{iso_date, When};
+use boundary_domain::CaseId;
 use boundary_domain::{ContactEntry, EntryId, EntryInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -180,10 +181,6 @@ pub(crate) struct AmendmentCreated {
     leaf_hash: String,
 }
 
-fn entry_id(s: &str) -> Result<EntryId, ApiError> {
-    s.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// Log a contact on a case.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/entries", params(("id" = String, Path)), request_body = EntryIn,
     responses((status = 201, body = Logged), (status = 404), (status = 422, description = "Invalid fields")),
@@ -191,13 +188,10 @@ fn entry_id(s: &str) -> Result<EntryId, ApiError> {
 pub(crate) async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<EntryIn>,
 ) -> Result<(StatusCode, Json<Logged>), ApiError> {
-    let logged = state
-        .app
-        .log_contact(&actor, case_id(&id)?, &body.into())
-        .await?;
+    let logged = state.app.log_contact(&actor, id, &body.into()).await?;
     let a = logged.appended;
     Ok((
         StatusCode::CREATED,
@@ -222,9 +216,9 @@ pub(crate) async fn create(
 pub(crate) async fn list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<EntryOut>>, ApiError> {
-    let (_, entries) = state.app.entries(&actor, case_id(&id)?).await?;
+    let (_, entries) = state.app.entries(&actor, id).await?;
     Ok(Json(entries.iter().map(EntryOut::from).collect()))
 }
 
@@ -234,9 +228,9 @@ pub(crate) async fn list(
 pub(crate) async fn show(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<EntryId>,
 ) -> Result<Json<EntryOut>, ApiError> {
-    let (_, e) = state.app.entry(&actor, entry_id(&id)?).await?;
+    let (_, e) = state.app.entry(&actor, id).await?;
     Ok(Json(EntryOut::from(&e)))
 }
 
@@ -247,18 +241,12 @@ pub(crate) async fn show(
 pub(crate) async fn amend(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<EntryId>,
     ApiJson(body): ApiJson<AmendmentIn>,
 ) -> Result<(StatusCode, Json<AmendmentCreated>), ApiError> {
     let logged = state
         .app
-        .amend_entry(
-            &actor,
-            entry_id(&id)?,
-            &body.field,
-            &body.value,
-            &body.reason,
-        )
+        .amend_entry(&actor, id, &body.field, &body.value, &body.reason)
         .await?;
     Ok((
         StatusCode::CREATED,

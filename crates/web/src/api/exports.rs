@@ -1,14 +1,15 @@
 //! Exports of a case, per ../shared/INTERFACES.md.
 
-use super::cases::case_id;
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use boundary_app::exports::{Export, ExportRequest};
+use boundary_domain::CaseId;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -54,10 +55,9 @@ pub(crate) fn download(export: Export) -> Response {
 pub(crate) async fn export(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<ExportIn>,
 ) -> Result<Response, ApiError> {
-    let id = case_id(&id)?;
     let request = ExportRequest {
         format: body.format,
         from: body.from,

@@ -1,11 +1,11 @@
 //! The organisation's gift register, per ../shared/INTERFACES.md.
 
-use super::cases::case_id;
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -14,6 +14,7 @@ use boundary_app::gifts::RegisterLine;
 use boundary_app::AppError;
 use boundary_domain::advice::gift::GiftInput;
 use boundary_domain::occurred::iso_date;
+use boundary_domain::CaseId;
 use boundary_domain::FieldErrors;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -271,9 +272,9 @@ pub(crate) struct CaseGiftOut {
 pub(crate) async fn on_case(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<CaseGiftOut>>, ApiError> {
-    let records = state.app.advice_records(&actor, case_id(&id)?).await?;
+    let records = state.app.advice_records(&actor, id).await?;
     Ok(Json(
         records
             .gifts
@@ -305,14 +306,11 @@ pub(crate) struct AddGiftIn {
 pub(crate) async fn add_to_case(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<AddGiftIn>,
 ) -> Result<StatusCode, ApiError> {
     let gift = body.gift_id.parse().map_err(|_| AppError::NotFound)?;
-    state
-        .app
-        .add_gift_to_case(&actor, case_id(&id)?, gift)
-        .await?;
+    state.app.add_gift_to_case(&actor, id, gift).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

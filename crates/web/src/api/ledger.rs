@@ -5,9 +5,10 @@
 
 use super::ApiActor;
 use crate::error::ApiError;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -22,7 +23,6 @@ use utoipa::{IntoParams, ToSchema};
 pub(crate) async fn checkpoint(State(state): State<AppState>) -> Result<Response, ApiError> {
     let c = state
         .app
-        .store
         .latest_checkpoint()
         .await?
         .ok_or(AppError::NotFound)?;
@@ -46,15 +46,6 @@ pub(crate) struct InclusionProof {
     proof: Vec<String>,
 }
 
-async fn current_size(state: &AppState) -> Result<u64, ApiError> {
-    Ok(state
-        .app
-        .store
-        .latest_checkpoint()
-        .await?
-        .map_or(0, |c| c.size))
-}
-
 fn bad_range(detail: &str) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", detail)
 }
@@ -65,19 +56,18 @@ pub(crate) async fn inclusion(
     State(state): State<AppState>,
     Query(q): Query<InclusionQuery>,
 ) -> Result<Json<InclusionProof>, ApiError> {
-    let size = current_size(&state).await?;
+    let size = state.app.log_size().await?;
     if q.size == 0 || q.size > size || q.index >= q.size {
         return Err(bad_range(&format!(
             "Need index < size <= {size}, the latest tree size."
         )));
     }
-    let proof = state.app.store.inclusion_proof(q.size, q.index).await?;
-    let leaf = state.app.store.tree_leaf(q.index).await?;
+    let proof = state.app.inclusion_proof(q.size, q.index).await?;
     Ok(Json(InclusionProof {
         index: q.index,
         size: q.size,
-        leaf_hash: leaf.to_hex(),
-        proof: proof.iter().map(ToString::to_string).collect(),
+        leaf_hash: proof.leaf.to_hex(),
+        proof: proof.path.iter().map(ToString::to_string).collect(),
     }))
 }
 
@@ -103,13 +93,13 @@ pub(crate) async fn consistency(
     State(state): State<AppState>,
     Query(q): Query<ConsistencyQuery>,
 ) -> Result<Json<ConsistencyProof>, ApiError> {
-    let size = current_size(&state).await?;
+    let size = state.app.log_size().await?;
     if q.from == 0 || q.from > q.size || q.size > size {
         return Err(bad_range(&format!(
             "Need 1 <= from <= size <= {size}, the latest tree size."
         )));
     }
-    let proof = state.app.store.consistency_proof(q.size, q.from).await?;
+    let proof = state.app.consistency_proof(q.size, q.from).await?;
     Ok(Json(ConsistencyProof {
         from: q.from,
         size: q.size,
@@ -142,9 +132,8 @@ impl From<Receipt> for ReceiptOut {
 pub(crate) async fn receipt(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(entry): Id<boundary_domain::EntryId>,
 ) -> Result<Json<ReceiptOut>, ApiError> {
-    let entry = id.parse().map_err(|_| AppError::NotFound)?;
     Ok(Json(state.app.receipt(&actor, entry).await?.into()))
 }
 

@@ -1,15 +1,16 @@
 //! Letters on a case: drafts, and letters kept as sent.
 
 use super::advice::RecordCreated;
-use super::cases::case_id;
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use boundary_domain::occurred::iso_date;
+use boundary_domain::CaseId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -36,14 +37,14 @@ pub(crate) struct DraftOut {
 pub(crate) async fn draft(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Query(q): Query<DraftQuery>,
 ) -> Result<Json<DraftOut>, ApiError> {
     let text = state
         .app
         .letter_draft(
             &actor,
-            case_id(&id)?,
+            id,
             &q.kind,
             q.requested_on.as_deref(),
             q.immediate.unwrap_or(false),
@@ -71,14 +72,14 @@ pub(crate) struct LetterIn {
 pub(crate) async fn keep(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<LetterIn>,
 ) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
     let a = state
         .app
         .write_letter(
             &actor,
-            case_id(&id)?,
+            id,
             &body.kind,
             &body.text,
             body.requested_on.as_deref(),
@@ -105,9 +106,9 @@ pub(crate) struct LetterOut {
 pub(crate) async fn list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<LetterOut>>, ApiError> {
-    let records = state.app.advice_records(&actor, case_id(&id)?).await?;
+    let records = state.app.advice_records(&actor, id).await?;
     Ok(Json(
         records
             .letters

@@ -4,9 +4,10 @@
 
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use boundary_app::admin::Invite;
@@ -79,10 +80,6 @@ fn invite_out(state: &AppState, inv: Invite) -> InviteOut {
     }
 }
 
-fn member_id(raw: &str) -> Result<MemberId, ApiError> {
-    Ok(raw.parse().map_err(|_| AppError::NotFound)?)
-}
-
 /// Everyone in the organisation. Admins only.
 #[utoipa::path(get, path = "/api/v1/members",
     responses((status = 200, body = [MemberOut]), (status = 404)), security(("bearer" = [])))]
@@ -126,10 +123,9 @@ pub(crate) struct MemberChangeIn {
 pub(crate) async fn change(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<MemberId>,
     ApiJson(body): ApiJson<MemberChangeIn>,
 ) -> Result<Json<MemberOut>, ApiError> {
-    let id = member_id(&id)?;
     state
         .app
         .change_member(&actor, id, body.roles.as_deref(), body.active)
@@ -152,9 +148,9 @@ pub(crate) async fn change(
 pub(crate) async fn renew_invite(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<MemberId>,
 ) -> Result<(StatusCode, Json<InviteOut>), ApiError> {
-    let inv = state.app.renew_invite(&actor, member_id(&id)?).await?;
+    let inv = state.app.renew_invite(&actor, id).await?;
     Ok((StatusCode::CREATED, Json(invite_out(&state, inv))))
 }
 
@@ -197,7 +193,7 @@ pub(crate) async fn tokens(
 pub(crate) async fn revoke_token(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<boundary_domain::TokenId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.revoke_token(&actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,16 +1,17 @@
 //! The chaperone register and transfers of care, per ../shared/INTERFACES.md.
 
 use super::advice::RecordCreated;
-use super::cases::case_id;
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use boundary_domain::advice::chaperone::ChaperoneInput;
 use boundary_domain::occurred::iso_date;
+use boundary_domain::CaseId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -46,7 +47,7 @@ pub(crate) struct ChaperoneOut {
 pub(crate) async fn record_chaperone(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<ChaperoneIn>,
 ) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
     let input = ChaperoneInput {
@@ -57,10 +58,7 @@ pub(crate) async fn record_chaperone(
         instead: body.instead,
         patient_consent: Some(body.patient_consent),
     };
-    let a = state
-        .app
-        .record_chaperone(&actor, case_id(&id)?, &input)
-        .await?;
+    let a = state.app.record_chaperone(&actor, id, &input).await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }
 
@@ -70,9 +68,9 @@ pub(crate) async fn record_chaperone(
 pub(crate) async fn chaperones(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<ChaperoneOut>>, ApiError> {
-    let records = state.app.advice_records(&actor, case_id(&id)?).await?;
+    let records = state.app.advice_records(&actor, id).await?;
     Ok(Json(
         records
             .chaperones
@@ -116,14 +114,14 @@ pub(crate) struct TransferOut {
 pub(crate) async fn record_transfer(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<TransferIn>,
 ) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
     let a = state
         .app
         .record_transfer(
             &actor,
-            case_id(&id)?,
+            id,
             &body.transferred_on,
             &body.to,
             &body.reason,
@@ -139,9 +137,9 @@ pub(crate) async fn record_transfer(
 pub(crate) async fn transfers(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<TransferOut>>, ApiError> {
-    let records = state.app.advice_records(&actor, case_id(&id)?).await?;
+    let records = state.app.advice_records(&actor, id).await?;
     Ok(Json(
         records
             .transfers
@@ -173,9 +171,8 @@ pub(crate) struct PromptOut {
 pub(crate) async fn prompts(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<PromptOut>>, ApiError> {
-    let id = case_id(&id)?;
     let prompts = state.app.prompts(&actor, id).await?;
     state.app.note_advice_read(&actor, id).await?;
     Ok(Json(
@@ -219,12 +216,12 @@ pub(crate) struct RiskScreenOut {
 pub(crate) async fn record_screen(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     ApiJson(body): ApiJson<RiskScreenIn>,
 ) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
     let a = state
         .app
-        .record_risk_screen(&actor, case_id(&id)?, &body.answers)
+        .record_risk_screen(&actor, id, &body.answers)
         .await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }
@@ -235,9 +232,9 @@ pub(crate) async fn record_screen(
 pub(crate) async fn screens(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Json<Vec<RiskScreenOut>>, ApiError> {
-    let records = state.app.advice_records(&actor, case_id(&id)?).await?;
+    let records = state.app.advice_records(&actor, id).await?;
     Ok(Json(
         records
             .screens

@@ -5,11 +5,12 @@ use super::auth::signed_in_redirect;
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::form::FormState;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::session::{session_secret, user_agent, SignedIn};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -225,7 +226,7 @@ async fn tokens_page(
     new_token: Option<String>,
     form: FormState,
 ) -> Result<Response, PageError> {
-    let now = state.app.clock.now().unix_micros();
+    let now = state.app.now().unix_micros();
     let tokens = state
         .app
         .my_tokens(&me.actor)
@@ -299,7 +300,7 @@ async fn create_token(
 async fn revoke_token(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<boundary_domain::TokenId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
     me.check_csrf(&FormState::from_pairs(pairs))?;

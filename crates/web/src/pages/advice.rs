@@ -4,17 +4,19 @@ use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::filters;
 use crate::form::FormState;
+use crate::path_ids::{Id, Ids};
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use boundary_app::AppError;
 use boundary_domain::advice::dates::human;
 use boundary_domain::advice::police::PoliceReportInput;
 use boundary_domain::advice::warning::{standing, WarningStanding};
+use boundary_domain::advice::Step;
 use boundary_domain::advice::WarningException;
 use boundary_domain::occurred::iso_date;
 use boundary_domain::CaseId;
@@ -136,19 +138,15 @@ struct PlanQuery {
     immediate: Option<String>,
 }
 
-pub(super) fn case_id(s: &str) -> Result<CaseId, PageError> {
-    s.parse().map_err(|_| PageError(AppError::NotFound))
-}
-
 /// A form posted about a case: its fields, after the CSRF check, and the case's id.
 pub(super) fn posted(
     me: &SignedIn,
-    id: &str,
+    id: CaseId,
     pairs: Vec<(String, String)>,
 ) -> Result<(FormState, CaseId), PageError> {
     let form = FormState::from_pairs(pairs);
     me.check_csrf(&form)?;
-    Ok((form, case_id(id)?))
+    Ok((form, id))
 }
 
 fn standing_words(s: &WarningStanding) -> String {
@@ -319,10 +317,10 @@ async fn page(
 async fn show(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Query(q): Query<PlanQuery>,
 ) -> Result<Response, PageError> {
-    page(&state, &me, case_id(&id)?, &q, FormState::default(), "").await
+    page(&state, &me, id, &q, FormState::default(), "").await
 }
 
 /// After a record is sent: back to the page, or the page again with the form's errors.
@@ -351,10 +349,10 @@ pub(super) async fn recorded(
 async fn warn(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, &id, pairs)?;
+    let (form, id) = posted(&me, id, pairs)?;
     let result = state
         .app
         .record_warning(
@@ -372,10 +370,10 @@ async fn warn(
 async fn report(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, &id, pairs)?;
+    let (form, id) = posted(&me, id, pairs)?;
     let input = PoliceReportInput {
         reported_on: form.value("reported_on").into(),
         force: form.value("force").into(),
@@ -394,10 +392,10 @@ async fn report(
 async fn assess(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, &id, pairs)?;
+    let (form, id) = posted(&me, id, pairs)?;
     let result = state
         .app
         .assess_removal(
@@ -416,16 +414,16 @@ async fn assess(
 async fn mark(
     State(state): State<AppState>,
     me: SignedIn,
-    Path((id, step)): Path<(String, String)>,
+    Ids(id, step): Ids<CaseId, Step>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, &id, pairs)?;
+    let (form, id) = posted(&me, id, pairs)?;
     let result = state
         .app
         .mark_step(
             &me.actor,
             id,
-            &step,
+            step,
             form.opt("done_on").as_deref(),
             form.opt("note").as_deref(),
             form.opt("not_applicable").as_deref(),
@@ -436,9 +434,7 @@ async fn mark(
     // the summary names the step.
     let (form, result) = match result {
         Err(AppError::Invalid(errors)) => {
-            let title = boundary_domain::advice::checklist::Step::parse(&step)
-                .map(|s| s.words().0)
-                .unwrap_or_default();
+            let title = step.words().0;
             let mut errors = errors;
             let mut form = form;
             for (field, prefix) in [
@@ -446,7 +442,7 @@ async fn mark(
                 ("note", "note"),
                 ("not_applicable", "na"),
             ] {
-                let own = format!("{prefix}-{step}");
+                let own = format!("{prefix}-{}", step.code());
                 errors = errors.renamed(field, &own);
                 let typed = form.value(field).to_owned();
                 form = form.with(&own, &typed).naming(&own, &format!("“{title}”"));

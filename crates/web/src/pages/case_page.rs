@@ -6,12 +6,13 @@ use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::filters;
 use crate::format;
+use crate::path_ids::Id;
 use crate::session::SignedIn;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
-use boundary_app::{AppError, EntryRow};
+use boundary_app::EntryRow;
 use boundary_domain::{CaseId, CaseStatus, EntryId};
 use serde::Deserialize;
 
@@ -156,19 +157,12 @@ pub(super) struct CaseQuery {
 async fn show(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Query(q): Query<CaseQuery>,
 ) -> Result<Response, PageError> {
-    let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
     let logged_id: Option<EntryId> = q.logged.and_then(|l| l.parse().ok());
     let tree_size = match logged_id {
-        Some(_) => state
-            .app
-            .store
-            .latest_checkpoint()
-            .await
-            .map_err(AppError::from)?
-            .map_or(0, |c| c.size),
+        Some(_) => state.app.log_size().await?,
         None => 0,
     };
     // Read before this look is itself recorded, so the count is the entry's own.

@@ -1,20 +1,21 @@
 //! My cases, opening a case, and what the owner does to one: its status, the chaperone
 //! flag, sharing. The case page itself is `case_page.rs`.
 
-use super::advice::case_id;
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::form::FormState;
 use crate::format;
+use crate::path_ids::{Id, Ids};
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use boundary_app::cases::OpenCaseInput;
 use boundary_app::{AppError, CaseRow};
+use boundary_domain::CaseId;
 
 struct CaseCard {
     id: String,
@@ -167,12 +168,11 @@ async fn create(
 async fn change_status(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let form = FormState::from_pairs(pairs);
     me.check_csrf(&form)?;
-    let id = case_id(&id)?;
     state
         .app
         .change_status(
@@ -199,12 +199,11 @@ async fn shared(State(state): State<AppState>, me: SignedIn) -> Result<Response,
 async fn share(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let form = FormState::from_pairs(pairs);
     me.check_csrf(&form)?;
-    let id = case_id(&id)?;
     match state
         .app
         .share_case(&me.actor, id, form.value("email"), form.value("access"))
@@ -220,12 +219,10 @@ async fn share(
 async fn revoke(
     State(state): State<AppState>,
     me: SignedIn,
-    Path((id, member)): Path<(String, String)>,
+    Ids(id, member): Ids<CaseId, boundary_domain::MemberId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     me.check_csrf(&FormState::from_pairs(pairs))?;
-    let id = case_id(&id)?;
-    let member = member.parse().map_err(|_| AppError::NotFound)?;
     state.app.revoke_share(&me.actor, id, member).await?;
     Ok(Redirect::to(&format!("/cases/{id}#sharing")).into_response())
 }
@@ -233,12 +230,11 @@ async fn revoke(
 async fn set_chaperone(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let form = FormState::from_pairs(pairs);
     me.check_csrf(&form)?;
-    let id = case_id(&id)?;
     state
         .app
         .set_chaperone_required(&me.actor, id, form.is("required", "yes"))

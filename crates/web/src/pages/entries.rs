@@ -5,11 +5,12 @@ use crate::error::PageError;
 use crate::filters;
 use crate::form::FormState;
 use crate::format;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use boundary_app::{AppError, CaseRow};
@@ -117,16 +118,12 @@ fn view(e: &ContactEntry) -> EntryView {
     }
 }
 
-fn entry_id(s: &str) -> Result<EntryId, PageError> {
-    s.parse().map_err(|_| PageError(AppError::NotFound))
-}
-
 async fn show(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<EntryId>,
 ) -> Result<Response, PageError> {
-    let (case, e) = state.app.entry(&me.actor, entry_id(&id)?).await?;
+    let (case, e) = state.app.entry(&me.actor, id).await?;
     let amendments = e
         .amendments
         .iter()
@@ -192,9 +189,8 @@ fn amend_page(me: &SignedIn, id: EntryId, case: &CaseRow, form: FormState) -> Re
 async fn amend_form(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<EntryId>,
 ) -> Result<Response, PageError> {
-    let id = entry_id(&id)?;
     let (case, e) = state.app.entry_to_amend(&me.actor, id).await?;
     Ok(amend_page(&me, id, &case, amend_values(&e.current())))
 }
@@ -202,12 +198,11 @@ async fn amend_form(
 async fn amend(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<EntryId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
     let form = FormState::from_pairs(pairs);
     me.check_csrf(&form)?;
-    let id = entry_id(&id)?;
     let (case, _) = state.app.entry_to_amend(&me.actor, id).await?;
     let field = form.value("field");
     // Each part has its own typed field on the page (`value_<code>`); `value` is what a

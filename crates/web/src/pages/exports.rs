@@ -6,21 +6,24 @@
 use super::advice::posted;
 use super::layout::{render, Chrome};
 use crate::error::PageError;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use boundary_app::export_jobs::Started;
 use boundary_app::exports::ExportRequest;
+use boundary_domain::CaseId;
+use boundary_domain::ExportJobId;
 
 async fn export(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let withhold: Vec<String> = pairs
@@ -28,7 +31,7 @@ async fn export(
         .filter(|(k, _)| k == "withhold")
         .map(|(_, v)| v.clone())
         .collect();
-    let (form, id) = posted(&me, &id, pairs)?;
+    let (form, id) = posted(&me, id, pairs)?;
     let request = ExportRequest {
         format: form.value("format").to_owned(),
         from: form.opt("from"),
@@ -66,7 +69,7 @@ struct ExportPage {
 async fn progress(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(job): Path<String>,
+    Id(job): Id<ExportJobId>,
 ) -> Result<Response, PageError> {
     let status = state.app.export_status(&me.actor, &job).await?;
     let j = &status.job;
@@ -88,7 +91,7 @@ async fn progress(
 async fn file(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(job): Path<String>,
+    Id(job): Id<ExportJobId>,
 ) -> Result<Response, PageError> {
     let export = state.app.export_job_file(&me.actor, &job).await?;
     Ok(crate::api::exports::download(export))

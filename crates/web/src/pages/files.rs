@@ -6,13 +6,13 @@
 use crate::api::attachments::file_response;
 use crate::error::PageError;
 use crate::format;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use boundary_app::AppError;
 use boundary_domain::{AttachmentId, CaseId, EntryId};
 use serde::Deserialize;
 
@@ -90,10 +90,9 @@ struct FileQuery {
 async fn file(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<AttachmentId>,
     Query(q): Query<FileQuery>,
 ) -> Result<Response, PageError> {
-    let id: AttachmentId = id.parse().map_err(|_| AppError::NotFound)?;
     let (record, bytes) = state.app.attachment_file(&me.actor, id).await?;
     let picture = boundary_domain::attachment::is_picture(&record.media_type);
     if q.view.is_some() && picture {

@@ -4,17 +4,19 @@
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::form::FormState;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use boundary_app::AppError;
 use boundary_domain::advice::gift::{pounds, Decision, DonorKind, GiftInput};
 use boundary_domain::occurred::iso_date;
+use boundary_domain::CaseId;
 use boundary_domain::GiftId;
 use serde::Deserialize;
 
@@ -189,10 +191,10 @@ async fn record(
 async fn add_to_case(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let (form, case) = super::advice::posted(&me, &id, pairs)?;
+    let (form, case) = super::advice::posted(&me, id, pairs)?;
     let gift: GiftId = form
         .value("gift_id")
         .parse()

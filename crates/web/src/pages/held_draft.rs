@@ -8,6 +8,7 @@ use crate::session::{keep_draft_ticket, SignInFirst, CSRF_FIELD};
 use crate::state::AppState;
 use axum::response::Response;
 use boundary_domain::uk_time::to_uk;
+use boundary_domain::CaseId;
 use time::macros::format_description;
 
 /// Stands in for "Just now" in a held draft: the UK time it was sent.
@@ -18,14 +19,14 @@ const SENT_AT: &str = "sent_at";
 /// (a second factor still to set up, say) goes back as it was.
 pub(super) fn hold(
     state: &AppState,
-    case: &str,
+    case: CaseId,
     typed: Vec<(String, String)>,
     mut refused: Response,
 ) -> Response {
-    let (Some(_), Ok(case)) = (refused.extensions().get::<SignInFirst>(), case.parse()) else {
+    if refused.extensions().get::<SignInFirst>().is_none() {
         return refused;
-    };
-    let now = state.app.clock.now().datetime();
+    }
+    let now = state.app.now().datetime();
     // "Just now" will not be now when it comes back: keep when it was sent instead.
     let sent_at = to_uk(now)
         .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))

@@ -2,13 +2,13 @@
 
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
-use boundary_app::AppError;
 
 #[derive(Template)]
 #[template(path = "ledger.html")]
@@ -56,9 +56,8 @@ async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
 async fn receipt(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(entry): Id<boundary_domain::EntryId>,
 ) -> Result<Response, PageError> {
-    let entry = id.parse().map_err(|_| AppError::NotFound)?;
     let r = state.app.receipt(&me.actor, entry).await?;
     Ok(crate::api::ledger::receipt_file(&r))
 }

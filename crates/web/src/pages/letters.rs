@@ -1,21 +1,23 @@
 //! Letters on a case: a draft to edit, kept as sent, and downloaded as text.
 
-use super::advice::{case_id, posted};
+use super::advice::posted;
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::filters;
 use crate::form::FormState;
+use crate::path_ids::{Id, Ids};
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use boundary_app::AppError;
 use boundary_domain::advice::LetterKind;
 use boundary_domain::occurred::iso_date;
+use boundary_domain::CaseId;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -60,10 +62,9 @@ async fn letter_page(
 async fn new_letter(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Query(q): Query<DraftQuery>,
 ) -> Result<Response, PageError> {
-    let id = case_id(&id)?;
     let kind = q.kind.unwrap_or_default();
     let text = state
         .app
@@ -90,10 +91,10 @@ async fn new_letter(
 async fn keep(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, &id, pairs)?;
+    let (form, id) = posted(&me, id, pairs)?;
     match state
         .app
         .write_letter(
@@ -119,14 +120,13 @@ async fn keep(
 async fn download(
     State(state): State<AppState>,
     me: SignedIn,
-    Path((id, seq)): Path<(String, String)>,
+    Ids(id, seq): Ids<CaseId, boundary_domain::Seq>,
 ) -> Result<Response, PageError> {
-    let seq: i64 = seq.parse().map_err(|_| AppError::NotFound)?;
-    let records = state.app.advice_records(&me.actor, case_id(&id)?).await?;
+    let records = state.app.advice_records(&me.actor, id).await?;
     let letter = records
         .letters
         .iter()
-        .find(|l| l.seq.get() == seq)
+        .find(|l| l.seq == seq)
         .ok_or(AppError::NotFound)?;
     let name = format!(
         "attachment; filename=\"{}-{}.txt\"",

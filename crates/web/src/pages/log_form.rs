@@ -5,15 +5,17 @@ use super::held_draft;
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::form::FormState;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::session::{draft_ticket, forget_draft, SignedIn};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use boundary_app::{AppError, CaseRow};
 use boundary_domain::advice::chaperone::ChaperoneInput;
+use boundary_domain::CaseId;
 use boundary_domain::{Channel, EntryInput, FieldErrors};
 
 #[derive(Template)]
@@ -150,16 +152,13 @@ async fn log_form(
     State(state): State<AppState>,
     me: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
 ) -> Result<Response, PageError> {
-    let case = state
-        .app
-        .case(&me.actor, id.parse().map_err(|_| AppError::NotFound)?)
-        .await?;
+    let case = state.app.case(&me.actor, id).await?;
     if !state.app.may_log(&me.actor, &case).await? {
         return Err(PageError(AppError::NotFound));
     }
-    let now = state.app.clock.now().datetime();
+    let now = state.app.now().datetime();
     let held = draft_ticket(&state.config, &headers)
         .and_then(|ticket| state.app.take_draft(case.id, &ticket))
         .map(|typed| FormState::from_pairs(held_draft::restored(typed, now)));
@@ -174,26 +173,23 @@ async fn log_form(
 async fn log(
     State(state): State<AppState>,
     me: Result<SignedIn, Response>,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     posted: crate::upload::PostedForm,
 ) -> Result<Response, PageError> {
     // A session that ended while this was typed: keep it for after signing in again.
     let me = match me {
         Ok(me) => me,
-        Err(refused) => return Ok(held_draft::hold(&state, &id, posted.pairs, refused)),
+        Err(refused) => return Ok(held_draft::hold(&state, id, posted.pairs, refused)),
     };
     let form = FormState::from_pairs(posted.pairs);
     me.check_csrf(&form)?;
-    let case = state
-        .app
-        .case(&me.actor, id.parse().map_err(|_| AppError::NotFound)?)
-        .await?;
+    let case = state.app.case(&me.actor, id).await?;
     // Who may log here is decided before what was typed is looked at.
     if !state.app.may_log(&me.actor, &case).await? {
         return Err(PageError(AppError::NotFound));
     }
     // The entry and its files are kept together, or not at all.
-    let now = state.app.clock.now().datetime();
+    let now = state.app.now().datetime();
     let result = match entry_input(&form, now) {
         Ok(input) => {
             let chaperone = chaperone_input(&form);

@@ -4,11 +4,12 @@ use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::filters;
 use crate::form::FormState;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -179,10 +180,6 @@ async fn invite(
     }
 }
 
-fn member_id(raw: &str) -> Result<MemberId, PageError> {
-    raw.parse().map_err(|_| PageError(AppError::NotFound))
-}
-
 /// Runs a change to one member, then shows the page again: with the reason when the
 /// change was refused for a reason the admin can act on.
 async fn change(
@@ -226,7 +223,7 @@ async fn change(
 async fn set_roles(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<MemberId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let roles: Vec<String> = pairs
@@ -235,7 +232,6 @@ async fn set_roles(
         .map(|(_, v)| v.clone())
         .collect();
     me.check_csrf(&FormState::from_pairs(pairs))?;
-    let id = member_id(&id)?;
     let result = state
         .app
         .set_roles(&me.actor, id, &roles)
@@ -247,12 +243,11 @@ async fn set_roles(
 async fn set_active(
     state: AppState,
     me: SignedIn,
-    id: String,
+    id: MemberId,
     pairs: Vec<(String, String)>,
     active: bool,
 ) -> Result<Response, PageError> {
     me.check_csrf(&FormState::from_pairs(pairs))?;
-    let id = member_id(&id)?;
     let result = state
         .app
         .set_member_active(&me.actor, id, active)
@@ -264,7 +259,7 @@ async fn set_active(
 async fn deactivate(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<MemberId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     set_active(state, me, id, pairs, false).await
@@ -273,7 +268,7 @@ async fn deactivate(
 async fn reactivate(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<MemberId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     set_active(state, me, id, pairs, true).await
@@ -282,11 +277,10 @@ async fn reactivate(
 async fn renew_invite(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<MemberId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     me.check_csrf(&FormState::from_pairs(pairs))?;
-    let id = member_id(&id)?;
     let result = state
         .app
         .renew_invite(&me.actor, id)

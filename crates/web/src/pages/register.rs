@@ -2,24 +2,26 @@
 
 use super::advice::{posted, recorded};
 use crate::error::PageError;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Form;
 use boundary_domain::advice::chaperone::ChaperoneInput;
 use boundary_domain::advice::risk::QUESTIONS;
+use boundary_domain::CaseId;
 
 type Pairs = Form<Vec<(String, String)>>;
 
 async fn chaperone(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, &id, pairs)?;
+    let (form, id) = posted(&me, id, pairs)?;
     let input = ChaperoneInput {
         consultation_on: form.value("consultation_on").into(),
         chaperone_name: form.opt("chaperone_name"),
@@ -43,10 +45,10 @@ async fn chaperone(
 async fn transfer(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, &id, pairs)?;
+    let (form, id) = posted(&me, id, pairs)?;
     let result = state
         .app
         .record_transfer(
@@ -65,10 +67,10 @@ async fn transfer(
 async fn screen(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(id): Path<String>,
+    Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, &id, pairs)?;
+    let (form, id) = posted(&me, id, pairs)?;
     // Each question is a yes/no/don't-know radio; one left unanswered is reported by the rules.
     let answers = QUESTIONS
         .iter()
