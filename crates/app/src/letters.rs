@@ -2,7 +2,7 @@
 //! wording when its admin has set one — edited by the doctor, and kept, as the doctor
 //! sent it, as an event.
 
-use crate::{authorise, Actor, App, AppError, Result};
+use crate::{authorise, Actor, App, Result};
 use boundary_domain::advice::removal::plan;
 use boundary_domain::advice::{Letter, LetterKind};
 use boundary_domain::occurred::iso_date;
@@ -21,9 +21,6 @@ pub struct LetterTemplate {
     pub custom: bool,
 }
 
-fn kind_of(kind: &str) -> Result<LetterKind> {
-    LetterKind::parse(kind).ok_or(AppError::NotFound)
-}
 use boundary_store::Appended;
 
 impl App {
@@ -116,9 +113,13 @@ impl App {
     /// # Errors
     /// `NotFound` for anyone but an admin, or an unknown kind; `Invalid` for a template
     /// that cannot be used, saying why.
-    pub async fn set_letter_template(&self, actor: &Actor, kind: &str, text: &str) -> Result<()> {
+    pub async fn set_letter_template(
+        &self,
+        actor: &Actor,
+        kind: LetterKind,
+        text: &str,
+    ) -> Result<()> {
         authorise::manage_people(actor)?;
-        let kind = kind_of(kind)?;
         // Windows line endings from a pasted letter become plain newlines.
         let text = text.replace("\r\n", "\n");
         check_template(&text).map_err(|why| FieldErrors::one("text", why))?;
@@ -139,9 +140,8 @@ impl App {
     ///
     /// # Errors
     /// `NotFound` for anyone but an admin, or an unknown kind.
-    pub async fn reset_letter_template(&self, actor: &Actor, kind: &str) -> Result<()> {
+    pub async fn reset_letter_template(&self, actor: &Actor, kind: LetterKind) -> Result<()> {
         authorise::manage_people(actor)?;
-        let kind = kind_of(kind)?;
         self.store
             .clear_letter_template(actor.org, kind.code())
             .await?;

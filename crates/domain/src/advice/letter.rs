@@ -47,6 +47,19 @@ impl LetterKind {
     }
 }
 
+/// A kind's code, as routes carry it.
+impl std::str::FromStr for LetterKind {
+    type Err = UnknownLetterKind;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or(UnknownLetterKind)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("there is no such kind of letter")]
+pub struct UnknownLetterKind;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Letter {
     pub kind: LetterKind,

@@ -6,9 +6,10 @@ use crate::error::ApiError;
 use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use boundary_domain::advice::letter::LetterKind;
 use boundary_domain::occurred::iso_date;
 use boundary_domain::CaseId;
 use serde::{Deserialize, Serialize};
@@ -179,12 +180,12 @@ pub(crate) struct TemplateIn {
 pub(crate) async fn set_template(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(kind): Path<String>,
+    Id(kind): Id<LetterKind>,
     ApiJson(body): ApiJson<TemplateIn>,
 ) -> Result<StatusCode, ApiError> {
     state
         .app
-        .set_letter_template(&actor, &kind, &body.text)
+        .set_letter_template(&actor, kind, &body.text)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -195,8 +196,8 @@ pub(crate) async fn set_template(
 pub(crate) async fn reset_template(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(kind): Path<String>,
+    Id(kind): Id<LetterKind>,
 ) -> Result<StatusCode, ApiError> {
-    state.app.reset_letter_template(&actor, &kind).await?;
+    state.app.reset_letter_template(&actor, kind).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,15 +3,17 @@
 use super::layout::{form_status, render, Chrome};
 use crate::error::PageError;
 use crate::form::FormState;
+use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::session::SignedIn;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use boundary_app::letters::PLACEHOLDERS;
 use boundary_app::AppError;
+use boundary_domain::advice::letter::LetterKind;
 
 struct TemplateView {
     code: &'static str,
@@ -71,23 +73,23 @@ async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, P
 async fn save(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(kind): Path<String>,
+    Id(kind): Id<LetterKind>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let form = FormState::from_pairs(pairs);
     me.check_csrf(&form)?;
     match state
         .app
-        .set_letter_template(&me.actor, &kind, form.value("text"))
+        .set_letter_template(&me.actor, kind, form.value("text"))
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/letters#{kind}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/admin/letters#{}", kind.code())).into_response()),
         Err(AppError::Invalid(errors)) => {
             let why = errors.get("text").unwrap_or_default().to_owned();
             page(
                 &state,
                 &me,
-                Some((&kind, form.value("text").to_owned(), why)),
+                Some((kind.code(), form.value("text").to_owned(), why)),
             )
             .await
         }
@@ -98,13 +100,13 @@ async fn save(
 async fn reset(
     State(state): State<AppState>,
     me: SignedIn,
-    Path(kind): Path<String>,
+    Id(kind): Id<LetterKind>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let form = FormState::from_pairs(pairs);
     me.check_csrf(&form)?;
-    state.app.reset_letter_template(&me.actor, &kind).await?;
-    Ok(Redirect::to(&format!("/admin/letters#{kind}")).into_response())
+    state.app.reset_letter_template(&me.actor, kind).await?;
+    Ok(Redirect::to(&format!("/admin/letters#{}", kind.code())).into_response())
 }
 
 pub(super) fn router() -> Routes {
