@@ -62,8 +62,7 @@ pub async fn check_uploads_aside(
 ) -> Result<Vec<Attachment>> {
     let owned = files.to_vec();
     tokio::task::spawn_blocking(move || check_uploads(&owned, entry))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+        .await?
         .map_err(AppError::Invalid)
 }
 
@@ -98,8 +97,7 @@ impl App {
         let (bytes, name, entry) = (upload.bytes.to_vec(), upload.name.to_owned(), upload.entry);
         let record =
             tokio::task::spawn_blocking(move || Attachment::check(&bytes, sha256, &name, entry))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))??;
+                .await??;
         if let Some(entry) = upload.entry {
             if self.store.case_of_entry(entry).await.ok() != Some(id) {
                 return Err(

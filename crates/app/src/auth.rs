@@ -48,22 +48,16 @@ impl App {
     /// Argon2id with the crate's defaults (OWASP's minimum: 19 MiB, 2 passes), off the
     /// async threads.
     pub(crate) async fn hash_password(&self, password: &str) -> Result<String> {
-        let salt = SaltString::encode_b64(&self.random.bytes16())
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let salt = SaltString::encode_b64(&self.random.bytes16())?;
         let password = password.to_owned();
-        let _permit = self
-            .hashing
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let _permit = self.hashing.acquire().await?;
         tokio::task::spawn_blocking(move || {
             Argon2::default()
                 .hash_password(password.as_bytes(), &salt)
                 .map(|h| h.to_string())
-                .map_err(|e| AppError::Internal(e.to_string()))
+                .map_err(AppError::from)
         })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+        .await?
     }
 
     pub(crate) async fn password_matches(
@@ -80,11 +74,7 @@ impl App {
                 .clone(),
         };
         let password = password.to_owned();
-        let _permit = self
-            .hashing
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let _permit = self.hashing.acquire().await?;
         let ok = tokio::task::spawn_blocking(move || {
             PasswordHash::new(&hash)
                 .map(|h| {
@@ -94,8 +84,7 @@ impl App {
                 })
                 .unwrap_or(false)
         })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .await?;
         Ok(real && ok)
     }
 
@@ -263,7 +252,8 @@ impl App {
             let user = self
                 .store
                 .user_by_email(
-                    &Email::parse(&actor.email).map_err(|e| AppError::Internal(e.to_string()))?,
+                    &Email::parse(&actor.email)
+                        .map_err(|_| AppError::Internal("a member's stored e-mail".into()))?,
                 )
                 .await?;
             if self

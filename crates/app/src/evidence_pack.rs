@@ -3,7 +3,7 @@
 //! checkpoint it was made from. Allowed and recorded by `App::prepare_export`.
 
 use crate::exports::{in_period, Progress, Withheld};
-use crate::{App, AppError, Result};
+use crate::{App, Result};
 use boundary_domain::attachment::is_picture;
 use boundary_domain::words::{date_time, field_value, occurred_parts};
 use boundary_domain::EntryId;
@@ -179,10 +179,7 @@ impl App {
                 .collect(),
         };
         // Laying out the pages takes a while: off the async workers.
-        let pdf = tokio::task::spawn_blocking(move || evidence_pack(&input))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(AppError::Internal)?;
+        let pdf = tokio::task::spawn_blocking(move || evidence_pack(&input)).await??;
         progress.step();
         Ok(pdf)
     }

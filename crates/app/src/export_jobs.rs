@@ -124,7 +124,7 @@ impl App {
         let mut tick = tokio::time::interval(TICK);
         let made = loop {
             tokio::select! {
-                made = &mut making => break made.unwrap_or_else(|e| Err(AppError::Internal(format!("the export stopped: {e}")))),
+                made = &mut making => break made.unwrap_or_else(|e| Err(AppError::Task(e))),
                 _ = tick.tick() => {
                     let at = self.seconds();
                     let working = JobState::Working;

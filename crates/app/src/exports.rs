@@ -261,8 +261,9 @@ impl App {
         let id = case.id;
         let key = self.store.data_key(case.key).await?;
         let size = checkpoint.size;
+        // A checkpoint signs at least one event: size 0 never reaches an export.
         let last = Seq::new(i64::try_from(size).unwrap_or(i64::MAX))
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|_| AppError::Internal("an export of an empty log".into()))?;
         let files = self.store.attachments(case).await?;
         let stored_events = self.store.case_events(id, last).await?;
         progress.add_total(stored_events.len() as u64 + entries + 1);
@@ -358,9 +359,8 @@ impl App {
                 period,
             })
         })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .await?
+        .map_err(AppError::from)
     }
 
     /// A case's owner, for an operator acting for them from the command line (who holds

@@ -116,9 +116,7 @@ impl App {
             Ok(()) => None,
             Err(Bad(p)) => Some(p),
         };
-        let root = tree
-            .root(tree.size())
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let root = tree.root(tree.size())?;
         Ok(VerifyReport {
             events: tree.size(),
             checkpoints,

@@ -122,7 +122,7 @@ impl App {
         authorise::manage_people(actor)?;
         // Windows line endings from a pasted letter become plain newlines.
         let text = text.replace("\r\n", "\n");
-        check_template(&text).map_err(|why| FieldErrors::one("text", why))?;
+        check_template(&text).map_err(|why| FieldErrors::one("text", why.to_string()))?;
         self.store
             .set_letter_template(
                 actor.org,

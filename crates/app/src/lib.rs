@@ -247,8 +247,47 @@ pub enum AppError {
     Unavailable(String),
     #[error(transparent)]
     Store(StoreError),
+    /// Work handed to a blocking thread did not come back (it panicked, or the runtime
+    /// is shutting down).
+    #[error("a background task stopped: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// The queue for password hashing was closed: the server is stopping.
+    #[error("the server is stopping")]
+    Stopping(#[from] tokio::sync::AcquireError),
+    #[error("password hashing failed: {0}")]
+    PasswordHash(#[from] argon2::password_hash::Error),
+    #[error("the two-factor secret is not usable: {0}")]
+    Totp(#[from] totp_rs::TotpUrlError),
+    #[error(transparent)]
+    Pdf(#[from] boundary_report::pdf::PdfError),
+    #[error(transparent)]
+    Bundle(#[from] boundary_report::bundle::BundleError),
+    #[error(transparent)]
+    Ledger(#[from] boundary_ledger::LedgerError),
+    #[error(transparent)]
+    Timestamp(#[from] boundary_ledger::timestamp::TimestampError),
+    /// Something Boundary's own code guarantees did not hold: a defect, in our words.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl AppError {
+    /// The server's own fault — the database, a defect, work that stopped — rather than
+    /// the request's: what is logged as an error and answered with 500.
+    #[must_use]
+    pub fn is_fault(&self) -> bool {
+        !matches!(
+            self,
+            Self::NotFound
+                | Self::Unauthenticated
+                | Self::SecondFactorDue
+                | Self::Forbidden(_)
+                | Self::Invalid(_)
+                | Self::Conflict(_)
+                | Self::Throttled(_)
+                | Self::Unavailable(_)
+        )
+    }
 }
 
 impl From<StoreError> for AppError {

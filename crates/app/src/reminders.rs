@@ -10,15 +10,18 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-/// A server that delivers e-mail. The error is a sentence for the operator's log; it
-/// must not include the message.
+/// Why an e-mail did not go, as the mailer says it: shown in the operator's log, so it
+/// must not include the message or the recipient's address.
+pub type MailFailure = Box<dyn std::error::Error + Send + Sync>;
+
+/// A server that delivers e-mail.
 pub trait Mailer: Send + Sync {
     fn send<'a>(
         &'a self,
         to: &'a str,
         subject: &'a str,
         body: &'a str,
-    ) -> Pin<Box<dyn Future<Output = std::result::Result<(), String>> + Send + 'a>>;
+    ) -> Pin<Box<dyn Future<Output = std::result::Result<(), MailFailure>> + Send + 'a>>;
 }
 
 /// Where e-mail goes, and the address the links in it point to.

@@ -51,7 +51,7 @@ fn totp_for(secret: Vec<u8>, email: &str) -> Result<TOTP> {
         Some("Boundary".into()),
         email.replace(':', ""),
     )
-    .map_err(|e| AppError::Internal(format!("TOTP: {e:?}")))
+    .map_err(AppError::from)
 }
 
 fn enrolment_of(totp: &TOTP) -> Enrolment {

@@ -105,8 +105,7 @@ impl App {
         let request = request(
             body.as_bytes(),
             u64::from_be_bytes(self.random.bytes16()[..8].try_into().unwrap_or([0; 8])),
-        )
-        .map_err(|e| crate::AppError::Internal(e.to_string()))?;
+        )?;
         Ok(Some(TimestampJob {
             size: latest.size,
             body,

@@ -111,11 +111,10 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             } else if let Some(a) = e.downcast_ref::<boundary_app::AppError>() {
                 eprintln!("boundary: {}", commands::describe_app_error(a));
-                match a {
-                    boundary_app::AppError::Store(_) | boundary_app::AppError::Internal(_) => {
-                        ExitCode::from(1)
-                    }
-                    _ => ExitCode::from(2),
+                if a.is_fault() {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::from(2)
                 }
             } else {
                 eprintln!("boundary: {e:#}");

@@ -2,7 +2,7 @@
 //! `boundary serve` plugs in. Settings come from the command line or the environment;
 //! the password never reaches a log.
 
-use boundary_app::reminders::Mailer;
+use boundary_app::reminders::{MailFailure, Mailer};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
@@ -10,6 +10,29 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::future::Future;
 use std::pin::Pin;
+
+/// What can go wrong setting up or sending mail, in words for the operator. A server's
+/// refusal often repeats the recipient's address, so only its code is kept.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("SMTP security must be starttls, tls or none, not {0:?}")]
+    UnknownSecurity(String),
+    #[error("the SMTP sender {from:?} is not an e-mail address: {source}")]
+    Sender {
+        from: String,
+        source: lettre::address::AddressError,
+    },
+    #[error("the SMTP CA certificate does not read: {0}")]
+    Certificate(#[source] lettre::transport::smtp::Error),
+    #[error("the SMTP TLS settings are not usable: {0}")]
+    Tls(#[source] lettre::transport::smtp::Error),
+    #[error("the recipient is not an e-mail address")]
+    Recipient,
+    #[error("the message could not be built: {0}")]
+    Message(#[from] lettre::error::Error),
+    #[error("{}", describe(.0))]
+    Send(#[source] lettre::transport::smtp::Error),
+}
 
 /// How the connection to the mail server is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,15 +47,13 @@ pub enum Security {
 
 impl Security {
     /// # Errors
-    /// A sentence naming the accepted values.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    /// `UnknownSecurity`, whose words name the accepted values.
+    pub fn parse(s: &str) -> Result<Self, MailError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "starttls" => Ok(Self::StartTls),
             "tls" => Ok(Self::Tls),
             "none" => Ok(Self::None),
-            other => Err(format!(
-                "SMTP security must be starttls, tls or none, not {other:?}"
-            )),
+            other => Err(MailError::UnknownSecurity(other.to_owned())),
         }
     }
 
@@ -78,22 +99,19 @@ pub struct SmtpMailer {
 
 impl SmtpMailer {
     /// # Errors
-    /// A sentence for the operator: a sender that is not an address, a certificate that
-    /// does not read, or TLS settings that cannot be built.
-    pub fn new(s: SmtpSettings) -> Result<Self, String> {
-        let from: Mailbox = s
-            .from
-            .parse()
-            .map_err(|e| format!("the SMTP sender {:?} is not an e-mail address: {e}", s.from))?;
+    /// A sender that is not an address, a certificate that does not read, or TLS
+    /// settings that cannot be built.
+    pub fn new(s: SmtpSettings) -> Result<Self, MailError> {
+        let from: Mailbox = s.from.parse().map_err(|source| MailError::Sender {
+            from: s.from.clone(),
+            source,
+        })?;
         let mut tls = TlsParameters::builder(s.host.clone());
         if let Some(pem) = &s.extra_root_pem {
-            let cert = Certificate::from_pem(pem)
-                .map_err(|e| format!("the SMTP CA certificate does not read: {e}"))?;
+            let cert = Certificate::from_pem(pem).map_err(MailError::Certificate)?;
             tls = tls.add_root_certificate(cert);
         }
-        let tls = tls
-            .build_rustls()
-            .map_err(|e| format!("the SMTP TLS settings are not usable: {e}"))?;
+        let tls = tls.build_rustls().map_err(MailError::Tls)?;
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host.as_str())
             .port(s.port)
             .tls(match s.security {
@@ -118,29 +136,29 @@ impl Mailer for SmtpMailer {
         to: &'a str,
         subject: &'a str,
         body: &'a str,
-    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>> {
+    ) -> Pin<Box<dyn Future<Output = Result<(), MailFailure>> + Send + 'a>> {
         Box::pin(async move {
-            let to: Mailbox = to
-                .parse()
-                .map_err(|_| "the recipient is not an e-mail address".to_owned())?;
-            let message = Message::builder()
-                .from(self.from.clone())
-                .to(to)
-                .subject(subject)
-                .header(ContentType::TEXT_PLAIN)
-                .body(body.to_owned())
-                .map_err(|e| format!("the message could not be built: {e}"))?;
-            self.transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| describe(&e))
+            let sent = async {
+                let to: Mailbox = to.parse().map_err(|_| MailError::Recipient)?;
+                let message = Message::builder()
+                    .from(self.from.clone())
+                    .to(to)
+                    .subject(subject)
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(body.to_owned())?;
+                self.transport
+                    .send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(MailError::Send)
+            };
+            sent.await.map_err(MailFailure::from)
         })
     }
 }
 
-/// An SMTP failure in words for the operator's log. A server's refusal often repeats the
-/// recipient's address, so only its code is kept; connection and TLS failures say why.
+/// An SMTP failure in words for the operator's log: a refusal by its code only;
+/// connection and TLS failures say why.
 fn describe(e: &lettre::transport::smtp::Error) -> String {
     let code = e
         .status()
@@ -163,10 +181,11 @@ mod tests {
 
     #[test]
     fn security_is_one_of_three_with_its_usual_port() {
-        assert_eq!(Security::parse("STARTTLS"), Ok(Security::StartTls));
-        assert_eq!(Security::parse("tls").map(Security::default_port), Ok(465));
+        assert_eq!(Security::parse("STARTTLS").unwrap(), Security::StartTls);
+        assert_eq!(Security::parse("tls").unwrap().default_port(), 465);
         assert!(Security::parse("ssl")
             .unwrap_err()
+            .to_string()
             .contains("starttls, tls or none"));
     }
 

@@ -200,10 +200,21 @@ fn context(f: &LetterFacts<'_>) -> Value {
     Value::from_object(c)
 }
 
-fn render(template: &str, f: &LetterFacts<'_>) -> Result<String, String> {
+/// Why a practice's template cannot be used, in a sentence for the person editing it.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("Write the template, or go back to Boundary's wording.")]
+    Empty,
+    #[error("Keep the template to {TEMPLATE_MAX} characters or fewer (it has {0}).")]
+    TooLong(usize),
+    #[error("{}", explain(.0))]
+    Unusable(#[source] minijinja::Error),
+}
+
+fn render(template: &str, f: &LetterFacts<'_>) -> Result<String, TemplateError> {
     environment()
         .render_str(template, context(f))
-        .map_err(|e| explain(&e))
+        .map_err(TemplateError::Unusable)
 }
 
 /// A template error in a sentence, with its line where there is one.
@@ -248,16 +259,14 @@ pub fn draft(kind: LetterKind, f: &LetterFacts<'_>, practice_template: Option<&s
 /// listed, and fill in within bounds, for an ordinary and an immediate removal alike.
 ///
 /// # Errors
-/// A sentence for the person editing it.
-pub fn check_template(template: &str) -> Result<(), String> {
+/// What is wrong with it, in words for the person editing it.
+pub fn check_template(template: &str) -> Result<(), TemplateError> {
     if template.trim().is_empty() {
-        return Err("Write the template, or go back to Boundary's wording.".into());
+        return Err(TemplateError::Empty);
     }
     let len = template.chars().count();
     if len > TEMPLATE_MAX {
-        return Err(format!(
-            "Keep the template to {TEMPLATE_MAX} characters or fewer (it has {len})."
-        ));
+        return Err(TemplateError::TooLong(len));
     }
     let plan = RemovalPlan {
         can_request: false,

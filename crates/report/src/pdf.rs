@@ -5,6 +5,7 @@
 
 mod layout;
 
+pub use layout::PdfError;
 use layout::{Layout, Orientation};
 
 /// A contact entry as the pack shows it. Times are already in words.
@@ -88,7 +89,7 @@ fn how_saved(e: &PackEntry) -> String {
 ///
 /// # Errors
 /// Only if the embedded fonts do not load.
-pub fn evidence_pack(p: &PackInput) -> Result<Vec<u8>, String> {
+pub fn evidence_pack(p: &PackInput) -> Result<Vec<u8>, PdfError> {
     let mut l = Layout::new(
         &format!("Evidence pack: {}", p.case_label),
         format!(

@@ -131,7 +131,8 @@ impl IntoResponse for PageError {
                 "Something needs correcting",
                 errors.iter().map(|(_, m)| m).collect::<Vec<_>>().join(" "),
             ),
-            e @ (AppError::Store(_) | AppError::Internal(_)) => {
+            // The server's own faults: the database, a defect, a task that stopped.
+            e => {
                 tracing::error!(error = %e, request_id = %request_id(), "request failed");
                 error_page(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -199,7 +200,7 @@ impl<E: Into<AppError>> From<E> for ApiError {
                 detail: "Some fields need correcting; see `errors`.".into(),
                 errors: Some(errors),
             },
-            e @ (AppError::Store(_) | AppError::Internal(_)) => {
+            e => {
                 tracing::error!(error = %e, request_id = %request_id(), "API request failed");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -14,7 +14,7 @@ pub(crate) fn mailer(args: &MailArgs) -> anyhow::Result<Option<SmtpMailer>> {
     let Some(host) = args.smtp_host.clone() else {
         return Ok(None);
     };
-    let security = Security::parse(&args.smtp_security).map_err(user_error)?;
+    let security = Security::parse(&args.smtp_security).map_err(|e| user_error(e.to_string()))?;
     let extra_root_pem = match &args.smtp_ca_file {
         None => None,
         Some(path) => Some(std::fs::read(path).map_err(|e| {
@@ -39,7 +39,9 @@ pub(crate) fn mailer(args: &MailArgs) -> anyhow::Result<Option<SmtpMailer>> {
         from: args.smtp_from.clone().unwrap_or_default(),
         extra_root_pem,
     };
-    SmtpMailer::new(settings).map(Some).map_err(user_error)
+    SmtpMailer::new(settings)
+        .map(Some)
+        .map_err(|e| user_error(e.to_string()))
 }
 
 /// Sends the reminders that are due, every `interval` seconds, for as long as the server

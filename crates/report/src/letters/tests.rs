@@ -191,7 +191,7 @@ fn a_request_the_planner_refuses_says_what_to_settle_first() {
 fn a_practice_template_is_used_with_the_same_placeholders() {
     let w = warning();
     let own = "{{ practice }} — {{ patient }}\n{{ reasons }}\nValid until {{ lapses_on }}.";
-    assert_eq!(check_template(own), Ok(()));
+    assert!(check_template(own).is_ok());
     let text = draft(LetterKind::Warning, &facts(Some(&w), None), Some(own));
     assert_eq!(
         text,
@@ -213,16 +213,18 @@ fn a_template_that_cannot_work_is_refused_with_a_reason() {
         ),
     ];
     for (template, says) in table {
-        let why = check_template(template).unwrap_err();
+        let why = check_template(template).unwrap_err().to_string();
         assert!(why.contains(says), "{template:?}: {why}");
     }
     let long = "x".repeat(TEMPLATE_MAX + 1);
     assert!(check_template(&long)
         .unwrap_err()
+        .to_string()
         .contains("20000 characters"));
     // Boundary's own wording passes its own check.
     for kind in LetterKind::ALL {
-        assert_eq!(check_template(default_template(kind)), Ok(()), "{kind:?}");
+        let checked = check_template(default_template(kind));
+        assert!(checked.is_ok(), "{kind:?}: {checked:?}");
     }
 }
 

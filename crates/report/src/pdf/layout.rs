@@ -57,14 +57,20 @@ fn black() -> Color {
     })
 }
 
+/// Why a PDF could not be made. Its fonts are built in, so this is a defect, not input.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("the embedded font does not parse")]
+    Font,
+}
+
 impl Layout {
     /// # Errors
     /// Only if the embedded fonts do not parse, which the tests would show.
-    pub(crate) fn new(title: &str, footer: String) -> Result<Self, String> {
+    pub(crate) fn new(title: &str, footer: String) -> Result<Self, PdfError> {
         let mut doc = PdfDocument::new(title);
-        let mut face = |bytes: &[u8]| -> Result<Face, String> {
-            let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
-                .ok_or("the embedded font does not parse")?;
+        let mut face = |bytes: &[u8]| -> Result<Face, PdfError> {
+            let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or(PdfError::Font)?;
             Ok(Face {
                 id: doc.add_font(&parsed),
                 parsed,

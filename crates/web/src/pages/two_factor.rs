@@ -151,8 +151,11 @@ struct TwoFactorPage {
 
 /// The otpauth URI as a QR code, drawn as SVG so that no script or image file is needed.
 fn qr_svg(uri: &str) -> Result<String, PageError> {
-    let code = qrcode::QrCode::new(uri.as_bytes())
-        .map_err(|e| PageError(AppError::Internal(format!("QR code: {e}"))))?;
+    // The URI is Boundary's own and short; one that does not fit a QR code is a defect.
+    let code = qrcode::QrCode::new(uri.as_bytes()).map_err(|e| {
+        tracing::error!(error = %e, "the QR code could not be drawn");
+        PageError(AppError::Internal("the QR code could not be drawn".into()))
+    })?;
     Ok(code
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(200, 200)
