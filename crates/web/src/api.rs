@@ -78,6 +78,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Query parameters whose problems are answered in problem+json, 400, like the rest of
+/// the API (axum's own answer is plain text).
+pub(crate) struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Self(v)),
+            Err(r) => Err(ApiError::new(
+                r.status(),
+                "Invalid query parameters",
+                r.body_text(),
+            )),
+        }
+    }
+}
+
 pub(crate) fn router() -> Routes {
     Routes::new()
         .merge(advice::router())

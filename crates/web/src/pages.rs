@@ -2,6 +2,7 @@
 
 mod account;
 mod advice;
+mod advice_records;
 mod audit;
 mod auth;
 mod case_page;
@@ -49,6 +50,7 @@ pub(crate) fn router() -> Routes {
         .merge(auth::router())
         .merge(account::router())
         .merge(advice::router())
+        .merge(advice_records::router())
         .merge(cases::router())
         .merge(entries::router())
         .merge(log_form::router())

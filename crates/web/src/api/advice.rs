@@ -1,11 +1,12 @@
 //! Warnings, police reports and the removal planner, per ../shared/INTERFACES.md.
 
+use super::ApiQuery;
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
 use crate::path_ids::{Id, Ids};
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use boundary_app::advice::{ChecklistLine, Recorded};
@@ -213,6 +214,7 @@ pub(crate) async fn assess(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct PlanQuery {
     /// YYYY-MM-DD; today (UK) when absent.
     requested_on: Option<String>,
@@ -241,7 +243,7 @@ pub(crate) async fn removal_plan(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id<CaseId>,
-    Query(q): Query<PlanQuery>,
+    ApiQuery(q): ApiQuery<PlanQuery>,
 ) -> Result<Json<PlanOut>, ApiError> {
     let immediate = match q.immediate.as_deref().map(str::trim) {
         None | Some("" | "false") => false,

@@ -1,11 +1,12 @@
 //! Attachments, per ../shared/INTERFACES.md: one file per request, as multipart.
 
 use super::ApiActor;
+use super::ApiQuery;
 use crate::error::ApiError;
 use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -195,6 +196,7 @@ pub(crate) fn file_response(name: &str, media_type: &str, bytes: Vec<u8>) -> Res
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct DownloadQuery {
     /// A copy of a picture without its EXIF data (time, device, place), to send on.
     without_photo_data: Option<bool>,
@@ -207,7 +209,7 @@ pub(crate) async fn download(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id<AttachmentId>,
-    Query(q): Query<DownloadQuery>,
+    ApiQuery(q): ApiQuery<DownloadQuery>,
 ) -> Result<Response, ApiError> {
     let (record, bytes) = state.app.attachment_file(&actor, id).await?;
     if q.without_photo_data.unwrap_or(false) {

@@ -4,11 +4,12 @@
 //! entry's, and only those who may see the entry get it.
 
 use super::ApiActor;
+use super::ApiQuery;
 use crate::error::ApiError;
 use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -30,6 +31,7 @@ pub(crate) async fn checkpoint(State(state): State<AppState>) -> Result<Response
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct InclusionQuery {
     /// The leaf index (an event's sequence number minus one).
     index: u64,
@@ -54,7 +56,7 @@ fn bad_range(detail: &str) -> ApiError {
 #[utoipa::path(get, path = "/api/v1/proof/inclusion", params(InclusionQuery), responses((status = 200, body = InclusionProof), (status = 422)))]
 pub(crate) async fn inclusion(
     State(state): State<AppState>,
-    Query(q): Query<InclusionQuery>,
+    ApiQuery(q): ApiQuery<InclusionQuery>,
 ) -> Result<Json<InclusionProof>, ApiError> {
     let size = state.app.log_size().await?;
     if q.size == 0 || q.size > size || q.index >= q.size {
@@ -72,6 +74,7 @@ pub(crate) async fn inclusion(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ConsistencyQuery {
     /// The earlier tree size.
     from: u64,
@@ -91,7 +94,7 @@ pub(crate) struct ConsistencyProof {
 #[utoipa::path(get, path = "/api/v1/proof/consistency", params(ConsistencyQuery), responses((status = 200, body = ConsistencyProof), (status = 422)))]
 pub(crate) async fn consistency(
     State(state): State<AppState>,
-    Query(q): Query<ConsistencyQuery>,
+    ApiQuery(q): ApiQuery<ConsistencyQuery>,
 ) -> Result<Json<ConsistencyProof>, ApiError> {
     let size = state.app.log_size().await?;
     if q.from == 0 || q.from > q.size || q.size > size {

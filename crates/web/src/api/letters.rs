@@ -1,12 +1,13 @@
 //! Letters on a case: drafts, and letters kept as sent.
 
 use super::advice::RecordCreated;
+use super::ApiQuery;
 use super::{ApiActor, ApiJson};
 use crate::error::ApiError;
 use crate::path_ids::Id;
 use crate::routes::Routes;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use boundary_domain::advice::letter::LetterKind;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct DraftQuery {
     /// `warning`, `removal_request` or `removal_notice`.
     kind: String,
@@ -39,7 +41,7 @@ pub(crate) async fn draft(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id<CaseId>,
-    Query(q): Query<DraftQuery>,
+    ApiQuery(q): ApiQuery<DraftQuery>,
 ) -> Result<Json<DraftOut>, ApiError> {
     let text = state
         .app

@@ -3,8 +3,12 @@
 use crate::routes::Routes;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
+use utoipa::openapi::content::Content;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{Modify, OpenApi, ToSchema};
 
 struct BearerAuth;
 
@@ -15,6 +19,91 @@ impl Modify for BearerAuth {
                 "bearer",
                 SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
             );
+        }
+    }
+}
+
+/// An error, as every API answer that is not a success carries it (RFC 9457).
+#[derive(ToSchema)]
+#[allow(dead_code)] // only its schema is used: the body is built in `error.rs`
+pub(crate) struct Problem {
+    /// Always `about:blank`: the status and title say what happened.
+    r#type: String,
+    title: String,
+    status: u16,
+    /// In words, for a person.
+    detail: String,
+    /// For 422: each field that needs correcting, with why.
+    errors: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The answers any operation can give that its own annotation leaves out, so that a
+/// client generated from the document handles them: 401 and 403 where a token is
+/// needed, 400 for parameters or a body that do not parse, and 413, 415 and 422 where a
+/// body is sent. All are problem+json.
+struct CommonAnswers;
+
+fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem")))),
+            )
+            .build(),
+    )
+}
+
+fn add_common_answers(op: &mut Operation) {
+    let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    let has_query = op.parameters.as_ref().is_some_and(|ps| {
+        ps.iter()
+            .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
+    });
+    let has_body = op.request_body.is_some();
+    let mut answers: Vec<(&str, &str)> = Vec::new();
+    if secured {
+        answers.push((
+            "401",
+            "No token, or one that is unknown, revoked or expired",
+        ));
+        answers.push((
+            "403",
+            "Not permitted, or the organisation requires two-factor sign-in not yet set up",
+        ));
+    }
+    if has_query || has_body {
+        answers.push(("400", "Parameters or a body that do not parse"));
+    }
+    if has_body {
+        answers.push(("413", "A body over the size limit"));
+        answers.push(("415", "A body of a type the operation does not take"));
+        answers.push(("422", "Fields that need correcting, named in `errors`"));
+    }
+    for (code, why) in answers {
+        op.responses
+            .responses
+            .entry(code.to_owned())
+            .or_insert_with(|| problem(why));
+    }
+}
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add_common_answers(op);
+            }
         }
     }
 }
@@ -39,7 +128,8 @@ impl Modify for BearerAuth {
         super::exports::export, super::attachments::attach, super::attachments::list, super::attachments::download,
         super::letters::templates, super::letters::set_template, super::letters::reset_template,
     ),
-    modifiers(&BearerAuth)
+    components(schemas(Problem)),
+    modifiers(&BearerAuth, &CommonAnswers)
 )]
 pub(crate) struct ApiDoc;
 
