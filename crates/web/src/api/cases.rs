@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct PersonIn {
     /// A name or label the doctor will recognise (at most 100 characters).
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     label: String,
     /// Ten digits with a valid modulus-11 check digit; spaces allowed.
     nhs_number: Option<String>,
