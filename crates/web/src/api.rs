@@ -4,6 +4,7 @@
 mod advice;
 pub(crate) mod attachments;
 mod cases;
+mod doc_sets;
 mod entries;
 pub(crate) mod exports;
 pub(crate) mod gifts;

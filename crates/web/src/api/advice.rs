@@ -39,8 +39,10 @@ impl From<Appended> for RecordCreated {
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct WarningIn {
     /// YYYY-MM-DD, not in the future.
+    #[schema(format = Date)]
     given_on: String,
     /// In person, by letter…
+    #[schema(min_length = 1, pattern = r"\S")]
     how: String,
     reasons: String,
 }
@@ -103,7 +105,9 @@ pub(crate) async fn warnings(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct PoliceReportIn {
     /// YYYY-MM-DD, not in the future.
+    #[schema(format = Date)]
     reported_on: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     force: String,
     officer: Option<String>,
     /// The incident number or crime reference.
@@ -217,6 +221,7 @@ pub(crate) async fn assess(
 #[into_params(parameter_in = Query)]
 pub(crate) struct PlanQuery {
     /// YYYY-MM-DD; today (UK) when absent.
+    #[param(format = Date)]
     requested_on: Option<String>,
     /// true for removal with immediate effect after violence or threats.
     immediate: Option<String>,
@@ -273,6 +278,7 @@ pub(crate) async fn removal_plan(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct MarkIn {
     /// YYYY-MM-DD: the step was done then.
+    #[schema(format = Date)]
     done_on: Option<String>,
     /// With `done_on`: for example the defence body's reference.
     note: Option<String>,

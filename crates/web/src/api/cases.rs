@@ -155,6 +155,7 @@ pub(crate) async fn set_chaperone(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct ShareIn {
     /// The e-mail address of a member of the same organisation.
+    #[schema(format = Email)]
     email: String,
     /// read, or contribute (may also log contacts).
     access: String,

@@ -21,6 +21,7 @@ pub(crate) struct EntryIn {
     /// RFC 3339 with an offset, e.g. 2026-11-27T21:40:00Z. Not in the future.
     occurred_at: Option<String>,
     /// A date, e.g. 2026-11-27, when the time is not known.
+    #[schema(format = Date)]
     occurred_on: Option<String>,
     approximate: Option<bool>,
     /// in_consultation, at_workplace, at_home, phone_call, text_message, email,
@@ -170,6 +171,7 @@ pub(crate) struct AmendmentIn {
     field: String,
     /// The corrected value, checked as the field is when logging.
     value: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     reason: String,
 }
 

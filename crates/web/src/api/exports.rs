@@ -25,6 +25,7 @@ pub(crate) struct ExportIn {
     reason: Option<String>,
     /// The first and last day of contacts to include (YYYY-MM-DD); in the bundle, entries
     /// outside the period are withheld, still proved in place.
+    #[schema(format = Date)]
     from: Option<String>,
     to: Option<String>,
     /// Keep in the bundle the records of who looked at the case, with their addresses

@@ -22,7 +22,9 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct GiftIn {
     /// YYYY-MM-DD, not in the future.
+    #[schema(format = Date)]
     offered_on: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     donor: String,
     /// `patient`, `relative`, `supplier` or `other`; a patient when an NHS number is
     /// given, and treated as a patient when not said.
@@ -30,13 +32,16 @@ pub(crate) struct GiftIn {
     nhs_number: Option<String>,
     /// Where there is no NHS number, the register asks for the donor's address.
     donor_address: Option<String>,
+    #[schema(min_length = 1, pattern = r"\S")]
     description: String,
     /// Estimated value in pounds: a number, or a string such as "£12.50".
     #[schema(value_type = f64)]
     value_pounds: serde_json::Value,
+    #[schema(format = Email)]
     recipient_email: String,
     /// `declined`, `returned`, `accepted` or `given_to_practice`.
     decision: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     why: String,
 }
 

@@ -22,6 +22,7 @@ pub(crate) struct DraftQuery {
     /// `warning`, `removal_request` or `removal_notice`.
     kind: String,
     /// For the removal letters: the date of the request (today when absent).
+    #[param(format = Date)]
     requested_on: Option<String>,
     /// For the removal letters: an immediate removal after violence.
     immediate: Option<bool>,
@@ -61,8 +62,10 @@ pub(crate) struct LetterIn {
     /// `warning`, `removal_request` or `removal_notice`.
     kind: String,
     /// The letter as sent.
+    #[schema(min_length = 1, pattern = r"\S")]
     text: String,
     /// For the removal letters: the date of the request (today when absent).
+    #[schema(format = Date)]
     requested_on: Option<String>,
     /// For the removal letters: an immediate removal after violence.
     immediate: Option<bool>,
@@ -172,6 +175,7 @@ pub(crate) async fn templates(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct TemplateIn {
     /// The wording, with placeholders such as `{{ patient }}`.
+    #[schema(min_length = 1, pattern = r"\S")]
     text: String,
 }
 

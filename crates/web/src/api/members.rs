@@ -46,7 +46,9 @@ impl From<MemberRow> for MemberOut {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct InviteIn {
+    #[schema(format = Email)]
     email: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     name: String,
     /// clinician, manager, admin or auditor.
     role: String,

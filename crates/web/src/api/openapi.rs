@@ -89,6 +89,15 @@ fn add_common_answers(op: &mut Operation) {
     }
 }
 
+/// The closed sets from the domain's lists (see `doc_sets`).
+struct ClosedSets;
+
+impl Modify for ClosedSets {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        super::doc_sets::write(openapi);
+    }
+}
+
 impl Modify for CommonAnswers {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for item in openapi.paths.paths.values_mut() {
@@ -129,7 +138,7 @@ impl Modify for CommonAnswers {
         super::letters::templates, super::letters::set_template, super::letters::reset_template,
     ),
     components(schemas(Problem)),
-    modifiers(&BearerAuth, &CommonAnswers)
+    modifiers(&BearerAuth, &CommonAnswers, &ClosedSets)
 )]
 pub(crate) struct ApiDoc;
 

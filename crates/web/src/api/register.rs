@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct ChaperoneIn {
     /// YYYY-MM-DD.
+    #[schema(format = Date)]
     consultation_on: String,
     chaperone_name: Option<String>,
     chaperone_role: Option<String>,
@@ -91,8 +92,10 @@ pub(crate) async fn chaperones(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct TransferIn {
     /// YYYY-MM-DD.
+    #[schema(format = Date)]
     transferred_on: String,
     /// The clinician or service now responsible.
+    #[schema(min_length = 1, pattern = r"\S")]
     to: String,
     reason: String,
     handover: Option<String>,
