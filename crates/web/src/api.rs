@@ -54,8 +54,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Self(v)),
+        // Every body the API takes is a JSON object. serde would also read a struct from
+        // an array of its fields in order (`[null, null]`), which no client means.
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) if !v.is_object() => Err(ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid input",
+                "The body must be a JSON object.",
+            )),
+            Ok(axum::Json(v)) => serde_json::from_value(v).map(Self).map_err(|e| {
+                ApiError::new(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "Invalid input",
+                    format!("Failed to deserialize the JSON body into the target type: {e}"),
+                )
+            }),
             Err(r) => {
                 let status = r.status();
                 let (title, detail) = match status.as_u16() {

@@ -301,6 +301,24 @@ async fn malformed_and_over_long_input_is_refused_with_a_reason(#[case] engine: 
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // A body that is JSON but not an object: serde would read a struct from an array of
+    // its fields, so `[null, null]` once changed nothing and answered 200.
+    let (status, b) = app
+        .api(Method::PATCH, &member, Some(&admin), Some(json!([null, null])))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(b["detail"], "The body must be a JSON object.");
+    // An upload that is not multipart is refused in problem+json too, not plain text.
+    let case = app.api_case(&admin, "Patient B").await;
+    let r = app
+        .http
+        .post(format!("{}/api/v1/cases/{case}/attachments", app.base))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
 
     // On the page: an over-long name comes back with the reason and what was typed.
     app.sign_in("ada@example.nhs.uk", PASSWORD).await;

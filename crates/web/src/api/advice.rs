@@ -224,6 +224,7 @@ pub(crate) struct PlanQuery {
     #[param(format = Date)]
     requested_on: Option<String>,
     /// true for removal with immediate effect after violence or threats.
+    #[param(value_type = Option<bool>)]
     immediate: Option<String>,
 }
 

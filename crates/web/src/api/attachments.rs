@@ -99,8 +99,16 @@ pub(crate) async fn attach(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Id(id): Id<CaseId>,
-    form: Multipart,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
+    // Not multipart at all: said in problem+json, as every other refusal is.
+    let form = form.map_err(|r| {
+        ApiError::new(
+            r.status(),
+            "Not a file upload",
+            "Send the file as multipart/form-data, in a part named `file`.",
+        )
+    })?;
     let parts = read_parts(form).await?;
     let field = |n: &str| {
         parts

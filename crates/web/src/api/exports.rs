@@ -50,7 +50,8 @@ pub(crate) fn download(export: Export) -> Response {
 
 /// Export the case: the verifiable bundle. The case's owner; recorded in the access audit.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/exports", params(("id" = String, Path)), request_body = ExportIn,
-    responses((status = 200, description = "The file", content_type = "application/zip"), (status = 404),
+    responses((status = 200, description = "The file: a PDF for `pdf`, a zip for `bundle`",
+            content((Vec<u8> = "application/pdf"), (Vec<u8> = "application/zip"))), (status = 404),
         (status = 422, description = "Invalid fields")),
     security(("bearer" = [])))]
 pub(crate) async fn export(
