@@ -4,6 +4,7 @@
 mod advice;
 pub(crate) mod attachments;
 mod cases;
+mod checklist;
 mod doc_sets;
 mod entries;
 pub(crate) mod exports;
@@ -114,6 +115,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 pub(crate) fn router() -> Routes {
     Routes::new()
         .merge(advice::router())
+        .merge(checklist::router())
         .merge(register::router())
         .merge(gifts::router())
         .merge(letters::router())

@@ -304,7 +304,12 @@ async fn malformed_and_over_long_input_is_refused_with_a_reason(#[case] engine: 
     // A body that is JSON but not an object: serde would read a struct from an array of
     // its fields, so `[null, null]` once changed nothing and answered 200.
     let (status, b) = app
-        .api(Method::PATCH, &member, Some(&admin), Some(json!([null, null])))
+        .api(
+            Method::PATCH,
+            &member,
+            Some(&admin),
+            Some(json!([null, null])),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert_eq!(b["detail"], "The body must be a JSON object.");

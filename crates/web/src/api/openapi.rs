@@ -56,6 +56,13 @@ fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
 }
 
 fn add_common_answers(op: &mut Operation) {
+    // A tag is the group a reader finds the operation under: `advice`, not the module
+    // path the generator takes it from (`super::advice`).
+    for tag in op.tags.iter_mut().flatten() {
+        if let Some(plain) = tag.strip_prefix("super::") {
+            *tag = plain.to_owned();
+        }
+    }
     let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
     let has_query = op.parameters.as_ref().is_some_and(|ps| {
         ps.iter()
@@ -130,7 +137,7 @@ impl Modify for CommonAnswers {
         super::members::tokens, super::members::revoke_token,
         super::members::settings, super::members::change_settings,
         super::advice::warn, super::advice::warnings, super::advice::report, super::advice::reports,
-        super::advice::assess, super::advice::removal_plan, super::advice::checklist, super::advice::mark,
+        super::advice::assess, super::advice::removal_plan, super::checklist::checklist, super::checklist::mark,
         super::register::record_chaperone, super::register::chaperones, super::register::record_transfer, super::register::transfers, super::register::prompts, super::register::record_screen, super::register::screens,
         super::gifts::record, super::gifts::list, super::gifts::csv_export, super::gifts::on_case, super::gifts::add_to_case,
         super::letters::draft, super::letters::keep, super::letters::list,
