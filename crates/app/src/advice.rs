@@ -5,7 +5,8 @@
 use crate::{authorise, Actor, App, Result};
 use boundary_domain::advice::checklist::{checklist, Evidence};
 use boundary_domain::advice::police::PoliceReportInput;
-use boundary_domain::advice::removal::plan;
+use boundary_domain::advice::removal::{plan, AssessmentInput};
+use boundary_domain::advice::warning::WarningInput;
 use boundary_domain::advice::{
     CareTransfer, ChaperoneRecord, Gift, Letter, Mark, PoliceReport, RemovalAssessment,
     RemovalPlan, RiskScreen, Step, StepState, Warning,
@@ -105,13 +106,11 @@ impl App {
         &self,
         actor: &Actor,
         id: CaseId,
-        given_on: &str,
-        how: &str,
-        reasons: &str,
+        input: &WarningInput,
     ) -> Result<Appended> {
         self.append_record(actor, id, authorise::record_advice, |today| {
             Ok(EventBody::WarningGiven {
-                warning: Warning::parse(given_on, how, reasons, today)?,
+                warning: input.parse(today)?,
             })
         })
         .await
@@ -143,10 +142,7 @@ impl App {
         &self,
         actor: &Actor,
         id: CaseId,
-        grounds_confirmed: bool,
-        exception: Option<&str>,
-        exception_why: Option<&str>,
-        patient_not_told_why: Option<&str>,
+        input: &AssessmentInput,
     ) -> Result<Appended> {
         self.append_record(
             actor,
@@ -154,12 +150,7 @@ impl App {
             |a, c, _| authorise::manage_case(a, c),
             |_| {
                 Ok(EventBody::RemovalAssessed {
-                    assessment: RemovalAssessment::parse(
-                        grounds_confirmed,
-                        exception,
-                        exception_why,
-                        patient_not_told_why,
-                    )?,
+                    assessment: input.parse()?,
                 })
             },
         )

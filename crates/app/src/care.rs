@@ -4,7 +4,8 @@
 use crate::{authorise, Actor, App, Result};
 use boundary_domain::advice::chaperone::ChaperoneInput;
 use boundary_domain::advice::prompts::{prompts, Prompt};
-use boundary_domain::advice::{CareTransfer, ChaperoneRecord, RiskScreen};
+use boundary_domain::advice::transfer::TransferInput;
+use boundary_domain::advice::{ChaperoneRecord, RiskScreen};
 use boundary_domain::{CaseId, EventBody};
 use boundary_store::Appended;
 
@@ -36,10 +37,7 @@ impl App {
         &self,
         actor: &Actor,
         id: CaseId,
-        transferred_on: &str,
-        to: &str,
-        reason: &str,
-        handover: Option<&str>,
+        input: &TransferInput,
     ) -> Result<Appended> {
         self.append_record(
             actor,
@@ -47,7 +45,7 @@ impl App {
             |a, c, _| authorise::manage_case(a, c),
             |today| {
                 Ok(EventBody::CareTransferred {
-                    transfer: CareTransfer::parse(transferred_on, to, reason, handover, today)?,
+                    transfer: input.parse(today)?,
                 })
             },
         )

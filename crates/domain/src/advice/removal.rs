@@ -98,6 +98,28 @@ pub struct RemovalAssessment {
     pub patient_not_told_why: Option<String>,
 }
 
+/// What the doctor answered behind a removal request, as given.
+#[derive(Debug, Clone, Default)]
+pub struct AssessmentInput {
+    pub grounds_confirmed: bool,
+    pub exception: Option<String>,
+    pub exception_why: Option<String>,
+    pub patient_not_told_why: Option<String>,
+}
+
+impl AssessmentInput {
+    /// # Errors
+    /// As [`RemovalAssessment::parse`].
+    pub fn parse(&self) -> Result<RemovalAssessment, FieldErrors> {
+        RemovalAssessment::parse(
+            self.grounds_confirmed,
+            self.exception.as_deref(),
+            self.exception_why.as_deref(),
+            self.patient_not_told_why.as_deref(),
+        )
+    }
+}
+
 impl RemovalAssessment {
     /// # Errors
     /// An unknown exception, an exception without its reason, or over-long text.

@@ -22,6 +22,29 @@ pub struct CareTransfer {
     pub handover: Option<String>,
 }
 
+/// What a person gave for a transfer of the patient's care, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct TransferInput {
+    pub transferred_on: String,
+    pub to: String,
+    pub reason: String,
+    pub handover: Option<String>,
+}
+
+impl TransferInput {
+    /// # Errors
+    /// As [`CareTransfer::parse`].
+    pub fn parse(&self, today: Date) -> Result<CareTransfer, FieldErrors> {
+        CareTransfer::parse(
+            &self.transferred_on,
+            &self.to,
+            &self.reason,
+            self.handover.as_deref(),
+            today,
+        )
+    }
+}
+
 impl CareTransfer {
     /// # Errors
     /// Field errors for a missing or future date, a missing recipient or reason, or

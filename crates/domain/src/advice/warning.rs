@@ -19,6 +19,22 @@ pub struct Warning {
     pub reasons: String,
 }
 
+/// What a person gave for a warning to the patient, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct WarningInput {
+    pub given_on: String,
+    pub how: String,
+    pub reasons: String,
+}
+
+impl WarningInput {
+    /// # Errors
+    /// As [`Warning::parse`].
+    pub fn parse(&self, today: Date) -> Result<Warning, FieldErrors> {
+        Warning::parse(&self.given_on, &self.how, &self.reasons, today)
+    }
+}
+
 impl Warning {
     /// # Errors
     /// Field errors for each of `given_on`, `how` and `reasons`.

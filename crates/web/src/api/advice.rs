@@ -12,6 +12,8 @@ use axum::Json;
 use boundary_app::advice::Recorded;
 use boundary_app::Appended;
 use boundary_domain::advice::police::PoliceReportInput;
+use boundary_domain::advice::removal::AssessmentInput;
+use boundary_domain::advice::warning::WarningInput;
 use boundary_domain::advice::{PoliceReport, Warning};
 use boundary_domain::occurred::iso_date;
 use boundary_domain::CaseId;
@@ -83,7 +85,15 @@ pub(crate) async fn warn(
 ) -> Result<(StatusCode, Json<RecordCreated>), ApiError> {
     let a = state
         .app
-        .record_warning(&actor, id, &body.given_on, &body.how, &body.reasons)
+        .record_warning(
+            &actor,
+            id,
+            &WarningInput {
+                given_on: body.given_on,
+                how: body.how,
+                reasons: body.reasons,
+            },
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }
@@ -208,10 +218,12 @@ pub(crate) async fn assess(
         .assess_removal(
             &actor,
             id,
-            body.grounds_confirmed,
-            body.exception.as_deref(),
-            body.exception_why.as_deref(),
-            body.patient_not_told_why.as_deref(),
+            &AssessmentInput {
+                grounds_confirmed: body.grounds_confirmed,
+                exception: body.exception,
+                exception_why: body.exception_why,
+                patient_not_told_why: body.patient_not_told_why,
+            },
         )
         .await?;
     Ok(Json(a.into()))

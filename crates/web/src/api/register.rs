@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use boundary_domain::advice::chaperone::ChaperoneInput;
+use boundary_domain::advice::transfer::TransferInput;
 use boundary_domain::occurred::iso_date;
 use boundary_domain::CaseId;
 use serde::{Deserialize, Serialize};
@@ -125,10 +126,12 @@ pub(crate) async fn record_transfer(
         .record_transfer(
             &actor,
             id,
-            &body.transferred_on,
-            &body.to,
-            &body.reason,
-            body.handover.as_deref(),
+            &TransferInput {
+                transferred_on: body.transferred_on,
+                to: body.to,
+                reason: body.reason,
+                handover: body.handover,
+            },
         )
         .await?;
     Ok((StatusCode::CREATED, Json(a.into())))

@@ -12,6 +12,8 @@ use axum::response::Response;
 use axum::Form;
 use boundary_app::AppError;
 use boundary_domain::advice::police::PoliceReportInput;
+use boundary_domain::advice::removal::AssessmentInput;
+use boundary_domain::advice::warning::WarningInput;
 use boundary_domain::advice::Step;
 use boundary_domain::CaseId;
 
@@ -29,9 +31,11 @@ async fn warn(
         .record_warning(
             &me.actor,
             id,
-            form.value("given_on"),
-            form.value("how"),
-            form.value("reasons"),
+            &WarningInput {
+                given_on: form.value("given_on").into(),
+                how: form.value("how").into(),
+                reasons: form.value("reasons").into(),
+            },
         )
         .await
         .map(|_| ());
@@ -72,10 +76,12 @@ async fn assess(
         .assess_removal(
             &me.actor,
             id,
-            form.is("grounds_confirmed", "yes"),
-            form.opt("exception").as_deref(),
-            form.opt("exception_why").as_deref(),
-            form.opt("patient_not_told_why").as_deref(),
+            &AssessmentInput {
+                grounds_confirmed: form.is("grounds_confirmed", "yes"),
+                exception: form.opt("exception"),
+                exception_why: form.opt("exception_why"),
+                patient_not_told_why: form.opt("patient_not_told_why"),
+            },
         )
         .await
         .map(|_| ());

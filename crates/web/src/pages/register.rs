@@ -11,6 +11,7 @@ use axum::response::Response;
 use axum::Form;
 use boundary_domain::advice::chaperone::ChaperoneInput;
 use boundary_domain::advice::risk::QUESTIONS;
+use boundary_domain::advice::transfer::TransferInput;
 use boundary_domain::CaseId;
 
 type Pairs = Form<Vec<(String, String)>>;
@@ -54,10 +55,12 @@ async fn transfer(
         .record_transfer(
             &me.actor,
             id,
-            form.value("transferred_on"),
-            form.value("to"),
-            form.value("reason"),
-            form.opt("handover").as_deref(),
+            &TransferInput {
+                transferred_on: form.value("transferred_on").into(),
+                to: form.value("to").into(),
+                reason: form.value("reason").into(),
+                handover: form.opt("handover"),
+            },
         )
         .await
         .map(|_| ());
