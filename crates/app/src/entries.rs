@@ -5,7 +5,8 @@ use boundary_domain::advice::chaperone::{needs_record, ChaperoneInput};
 use boundary_domain::advice::ChaperoneRecord;
 use boundary_domain::occurred::iso_date;
 use boundary_domain::{
-    Amendment, AmendmentId, CaseId, ContactEntry, EntryId, EntryInput, EventBody, FieldErrors,
+    Amendment, AmendmentId, AmendmentInput, CaseId, ContactEntry, EntryId, EntryInput, EventBody,
+    FieldErrors,
 };
 use boundary_store::reads::{CaseRow, EntryRow};
 use boundary_store::{Appended, StoredCheckpoint};
@@ -187,15 +188,13 @@ impl App {
         &self,
         actor: &Actor,
         entry: EntryId,
-        field: &str,
-        value: &str,
-        reason: &str,
+        input: &AmendmentInput,
     ) -> Result<Logged<AmendmentId>> {
         let case = self.store.case_of_entry(entry).await?;
         let (row, key) = self.store.case_and_key(case).await?;
         authorise::amend_entry(actor, &row, self.share_of(actor, &row).await?)?;
         self.ensure_writable()?;
-        let correction = Amendment::parse(field, value, reason, self.now())?;
+        let correction = Amendment::parse(&input.field, &input.value, &input.reason, self.now())?;
         if row.chaperone_required {
             // A correction cannot turn an entry into a consultation that the chaperone
             // rule would have refused when it was logged.

@@ -286,6 +286,14 @@ pub struct Amendment {
     pub reason: String,
 }
 
+/// A correction as a person asked for it: which part, its new value, and why.
+#[derive(Debug, Clone, Default)]
+pub struct AmendmentInput {
+    pub field: String,
+    pub value: String,
+    pub reason: String,
+}
+
 impl Amendment {
     /// Checks the new value as the field itself would be checked when logging.
     ///

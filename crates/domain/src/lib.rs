@@ -26,7 +26,7 @@ pub mod words;
 pub use case::{CaseStatus, PersonOfConcern};
 pub use channel::Channel;
 pub use email::Email;
-pub use entry::{AmendableField, Amendment, ContactEntry, EntryInput};
+pub use entry::{AmendableField, Amendment, AmendmentInput, ContactEntry, EntryInput};
 pub use event::{Access, Event, EventBody};
 pub use field_errors::FieldErrors;
 pub use ids::{

@@ -248,7 +248,15 @@ pub(crate) async fn amend(
 ) -> Result<(StatusCode, Json<AmendmentCreated>), ApiError> {
     let logged = state
         .app
-        .amend_entry(&actor, id, &body.field, &body.value, &body.reason)
+        .amend_entry(
+            &actor,
+            id,
+            &boundary_domain::AmendmentInput {
+                field: body.field,
+                value: body.value,
+                reason: body.reason,
+            },
+        )
         .await?;
     Ok((
         StatusCode::CREATED,

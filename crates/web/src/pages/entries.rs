@@ -222,9 +222,11 @@ async fn amend(
         .amend_entry(
             &me.actor,
             id,
-            form.value("field"),
-            &value,
-            form.value("reason"),
+            &boundary_domain::AmendmentInput {
+                field: field.to_owned(),
+                value,
+                reason: form.value("reason").to_owned(),
+            },
         )
         .await
     {
