@@ -10,6 +10,7 @@ use boundary_domain::{Email, FieldErrors, MemberId};
 use boundary_store::accounts::MemberRow;
 use boundary_store::sessions::LinkPurpose;
 use boundary_store::StoreError;
+use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
@@ -96,10 +97,11 @@ impl App {
     pub async fn sign_in(
         &self,
         email: &str,
-        password: &str,
+        password: &SecretString,
         user_agent: Option<&str>,
         from: &From<'_>,
     ) -> Result<SignIn> {
+        let password = password.expose_secret();
         // A right password with a code still to come does not clear the failures, or
         // each password sign-in would buy five more guesses at the code.
         self.throttled(
@@ -211,10 +213,12 @@ impl App {
     pub async fn change_password(
         &self,
         actor: &Actor,
-        current: &str,
-        new: &str,
+        current: &SecretString,
+        new: &SecretString,
         user_agent: Option<&str>,
     ) -> Result<NewSession> {
+        let current = current.expose_secret();
+        let new = new.expose_secret();
         let user = self.confirm_password(actor, current, "current").await?;
         check_password_rules(new, &[&actor.email, &actor.name]).map_err(|e| {
             let mut f = FieldErrors::new();

@@ -42,6 +42,8 @@ pub use boundary_store::gifts::GiftRow;
 pub use boundary_store::reads::{AmendmentRow, AuditRow, CaseRow, EntryRow};
 pub use boundary_store::tokens::TokenInfo;
 pub use boundary_store::Appended;
+/// Passwords cross into the app wrapped, so that no log or debug output shows one.
+pub use secrecy::SecretString;
 
 /// The time, for everything that records or compares it.
 pub trait Clock: Send + Sync {

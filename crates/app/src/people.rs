@@ -5,17 +5,18 @@ use crate::{Actor, App, AppError, Result};
 use boundary_domain::{text, Email, FieldErrors, MemberId, OrgId, Role, Roles, UserId};
 use boundary_store::accounts::{MemberRow, NewMember};
 use boundary_store::sessions::LinkPurpose;
+use secrecy::{ExposeSecret, SecretString};
 
 pub const ORG_NAME_MAX: usize = 120;
 pub const PERSON_NAME_MAX: usize = 120;
 
 /// What the set-up page asks for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub struct SetupInput {
     pub org_name: String,
     pub name: String,
     pub email: String,
-    pub password: String,
+    pub password: SecretString,
 }
 
 /// What an invitation link offers the person who opens it.
@@ -83,7 +84,9 @@ impl App {
             text::required(&input.name, PERSON_NAME_MAX, "Enter your name"),
         );
         let email = errors.check("email", Email::parse(&input.email));
-        if let Err(e) = check_password_rules(&input.password, &[&input.email, &input.name]) {
+        if let Err(e) =
+            check_password_rules(input.password.expose_secret(), &[&input.email, &input.name])
+        {
             for (f, m) in e.iter() {
                 errors.add(f, m);
             }
@@ -92,7 +95,7 @@ impl App {
         let (Some(org_name), Some(name), Some(email)) = (org_name, name, email) else {
             return Err(AppError::Internal("checked fields missing".into()));
         };
-        let hash = self.hash_password(&input.password).await?;
+        let hash = self.hash_password(input.password.expose_secret()).await?;
         self.use_link(link).await?;
         // A link printed before someone else finished set-up must not make a second organisation.
         if !self.store.is_empty().await? {
@@ -139,8 +142,9 @@ impl App {
         email: &str,
         name: &str,
         role: &str,
-        password: Option<&str>,
+        password: Option<&SecretString>,
     ) -> Result<AddedMember> {
+        let password = password.map(ExposeSecret::expose_secret);
         let checked = check_new_member(email, name, role, password)?;
         let (org, _) = self.store.find_org(org).await?;
         self.add_member_in(org, checked, password).await
@@ -233,7 +237,12 @@ impl App {
     /// # Errors
     /// `NotFound` for a used or expired link, or an account that has a password
     /// already (its owner accepts by signing in); `Invalid` for a weak password.
-    pub async fn set_password_with_link(&self, link: &str, password: &str) -> Result<MemberId> {
+    pub async fn set_password_with_link(
+        &self,
+        link: &str,
+        password: &SecretString,
+    ) -> Result<MemberId> {
+        let password = password.expose_secret();
         let member = match self.link(link).await? {
             (LinkPurpose::Invitation, Some(m)) => m,
             _ => return Err(AppError::NotFound),

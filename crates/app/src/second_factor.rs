@@ -6,6 +6,7 @@
 use crate::{authorise, Actor, App, AppError, Result};
 use boundary_domain::{FieldErrors, KeyId, UserId};
 use boundary_store::StoreError;
+use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, TOTP};
 
@@ -96,7 +97,12 @@ impl App {
     ///
     /// # Errors
     /// `Invalid` for a wrong password; `Conflict` when two-factor sign-in is already on.
-    pub async fn begin_second_factor(&self, actor: &Actor, password: &str) -> Result<Enrolment> {
+    pub async fn begin_second_factor(
+        &self,
+        actor: &Actor,
+        password: &SecretString,
+    ) -> Result<Enrolment> {
+        let password = password.expose_secret();
         self.confirm_password(actor, password, "password").await?;
         if self.second_factor_status(actor).await?.enabled {
             return Err(AppError::Conflict(
@@ -168,9 +174,10 @@ impl App {
     pub async fn renew_recovery_codes(
         &self,
         actor: &Actor,
-        password: &str,
+        password: &SecretString,
         code: &str,
     ) -> Result<Vec<String>> {
+        let password = password.expose_secret();
         self.confirm_password(actor, password, "password").await?;
         self.require_second_factor(actor, code).await?;
         let (codes, hashes) = self.recovery_codes().await?;
@@ -188,10 +195,11 @@ impl App {
     pub async fn turn_off_second_factor(
         &self,
         actor: &Actor,
-        password: &str,
+        password: &SecretString,
         code: &str,
         current_session: &str,
     ) -> Result<()> {
+        let password = password.expose_secret();
         if self.store.totp_required(actor.org).await? {
             return Err(AppError::Conflict(format!(
                 "{} requires two-factor sign-in, so it cannot be turned off.",

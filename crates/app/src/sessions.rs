@@ -6,6 +6,7 @@ use crate::auth::{actor_of, secret_hash};
 use crate::{Actor, App, AppError, Result};
 use boundary_domain::MemberId;
 use boundary_store::StoreError;
+use secrecy::{ExposeSecret, SecretString};
 
 /// One of a person's sessions, as the sessions page shows it.
 #[derive(Debug, Clone)]
@@ -59,10 +60,11 @@ impl App {
     pub async fn sign_out_devices(
         &self,
         actor: &Actor,
-        password: &str,
+        password: &SecretString,
         current_secret: &str,
         handle: &str,
     ) -> Result<()> {
+        let password = password.expose_secret();
         self.confirm_password(actor, password, "password").await?;
         if handle == "others" {
             self.end_everything_else(actor, current_secret).await

@@ -61,6 +61,11 @@ impl FormState {
         self.values.get(field).cloned()
     }
 
+    /// A password as typed, wrapped for the app: it is never shown back or logged.
+    pub(crate) fn secret(&self, field: &str) -> boundary_app::SecretString {
+        boundary_app::SecretString::from(self.value(field).to_owned())
+    }
+
     pub(crate) fn is(&self, field: &str, value: &str) -> bool {
         self.value(field) == value
     }

@@ -37,7 +37,13 @@ pub(crate) async fn user_add(
     };
     let app = context::open(g).await?;
     let added = app
-        .add_member(org, email, name, role, password.as_deref())
+        .add_member(
+            org,
+            email,
+            name,
+            role,
+            password.map(boundary_app::SecretString::from).as_ref(),
+        )
         .await?;
     match added.password_link {
         Some(secret) => {

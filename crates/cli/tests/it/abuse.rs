@@ -27,7 +27,7 @@ async fn two_orgs(app: &TestApp) -> TwoOrgs {
             "aud@example.nhs.uk",
             "Aud",
             "auditor",
-            Some(PASSWORD),
+            Some(&crate::helpers::password()),
         )
         .await
         .unwrap();
@@ -45,7 +45,7 @@ async fn two_orgs(app: &TestApp) -> TwoOrgs {
             "hal@example.nhs.uk",
             "Hal",
             "clinician",
-            Some(PASSWORD),
+            Some(&crate::helpers::password()),
         )
         .await
         .unwrap()

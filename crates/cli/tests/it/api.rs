@@ -209,7 +209,7 @@ async fn admins_managers_auditors_and_other_organisations_see_no_case(#[case] en
     ] {
         let added = app
             .app
-            .add_member(org, email, email, role, Some(crate::helpers::PASSWORD))
+            .add_member(org, email, email, role, Some(&crate::helpers::password()))
             .await
             .unwrap();
         others.push((
@@ -288,7 +288,9 @@ async fn adding_an_existing_person_to_another_organisation_leaves_their_password
             "ada@example.nhs.uk",
             "Ada",
             "clinician",
-            Some("a brand new password"),
+            Some(&boundary_app::SecretString::from(
+                "a brand new password".to_owned(),
+            )),
         )
         .await;
     assert!(

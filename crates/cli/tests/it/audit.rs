@@ -23,7 +23,7 @@ async fn every_view_and_share_is_recorded_and_shown_to_whom_it_should_be(#[case]
             "manager@example.nhs.uk",
             "Mo Manager",
             "manager",
-            Some(PASSWORD),
+            Some(&crate::helpers::password()),
         )
         .await
         .unwrap();
@@ -39,7 +39,7 @@ async fn every_view_and_share_is_recorded_and_shown_to_whom_it_should_be(#[case]
             "audit@example.nhs.uk",
             "Audrey Auditor",
             "auditor",
-            Some(PASSWORD),
+            Some(&crate::helpers::password()),
         )
         .await
         .unwrap();

@@ -10,7 +10,13 @@ use serde_json::{json, Value};
 async fn token_for(app: &TestApp, email: &str, role: &str) -> String {
     let added = app
         .app
-        .add_member("Riverside Surgery", email, "Someone", role, Some(PASSWORD))
+        .add_member(
+            "Riverside Surgery",
+            email,
+            "Someone",
+            role,
+            Some(&crate::helpers::password()),
+        )
         .await
         .unwrap();
     app.app

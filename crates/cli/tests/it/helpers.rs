@@ -49,6 +49,11 @@ pub struct TestApp {
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// [`PASSWORD`] as the app takes a password.
+pub fn password() -> boundary_app::SecretString {
+    boundary_app::SecretString::from(PASSWORD.to_owned())
+}
+
 pub async fn spawn_app(engine: Engine) -> TestApp {
     spawn_app_at(engine, None).await
 }
@@ -378,7 +383,7 @@ impl TestApp {
                 email,
                 "Dr Other",
                 "clinician",
-                Some(PASSWORD),
+                Some(&crate::helpers::password()),
             )
             .await
             .unwrap();

@@ -24,7 +24,7 @@ pub(crate) async fn two_practices(app: &TestApp) -> (String, String, String, Str
             "hal@example.nhs.uk",
             "Hal",
             "admin",
-            Some(PASSWORD),
+            Some(&crate::helpers::password()),
         )
         .await
         .unwrap()

@@ -210,7 +210,7 @@ async fn the_page_offers_the_receipt_and_the_ledger_page_is_for_auditors_and_adm
             "ben@example.nhs.uk",
             "Dr Ben",
             "clinician",
-            Some(PASSWORD),
+            Some(&crate::helpers::password()),
         )
         .await
         .unwrap();
@@ -224,7 +224,7 @@ async fn the_page_offers_the_receipt_and_the_ledger_page_is_for_auditors_and_adm
             "cat@example.nhs.uk",
             "Cat",
             "auditor",
-            Some(PASSWORD),
+            Some(&crate::helpers::password()),
         )
         .await
         .unwrap();

@@ -151,7 +151,7 @@ async fn letters_are_drafted_from_the_case_edited_and_kept_as_sent(#[case] engin
             "pm@example.nhs.uk",
             "Pat",
             "manager",
-            Some(PASSWORD),
+            Some(&crate::helpers::password()),
         )
         .await
         .unwrap();

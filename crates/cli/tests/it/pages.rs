@@ -331,7 +331,7 @@ async fn another_members_case_is_not_found_on_every_page(#[case] engine: Engine)
             "ben@example.nhs.uk",
             "Dr Ben",
             "clinician",
-            Some(PASSWORD),
+            Some(&crate::helpers::password()),
         )
         .await
         .unwrap();

@@ -23,7 +23,13 @@ async fn the_owner_shares_read_or_contribute_and_ends_it_at_once(#[case] engine:
     ] {
         let added = app
             .app
-            .add_member("Riverside Surgery", email, email, role, Some(PASSWORD))
+            .add_member(
+                "Riverside Surgery",
+                email,
+                email,
+                role,
+                Some(&crate::helpers::password()),
+            )
             .await
             .unwrap();
         tokens.push(
@@ -42,7 +48,7 @@ async fn the_owner_shares_read_or_contribute_and_ends_it_at_once(#[case] engine:
             "elsewhere@example.nhs.uk",
             "Elsewhere",
             "manager",
-            Some(PASSWORD),
+            Some(&crate::helpers::password()),
         )
         .await
         .unwrap();
@@ -226,7 +232,7 @@ async fn a_manager_finds_shared_cases_on_their_page(#[case] engine: Engine) {
             "manager@example.nhs.uk",
             "Mo Manager",
             "manager",
-            Some(PASSWORD),
+            Some(&crate::helpers::password()),
         )
         .await
         .unwrap();

@@ -48,8 +48,8 @@ async fn change_password(
         .app
         .change_password(
             &me.actor,
-            form.value("current"),
-            form.value("new"),
+            &form.secret("current"),
+            &form.secret("new"),
             ua.as_deref(),
         )
         .await
@@ -137,7 +137,7 @@ async fn end_sessions(
         .app
         .sign_out_devices(
             &me.actor,
-            form.value("password"),
+            &form.secret("password"),
             &secret,
             form.value("which"),
         )

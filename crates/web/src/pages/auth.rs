@@ -137,7 +137,7 @@ async fn sign_in(
         .app
         .sign_in(
             form.value("email"),
-            form.value("password"),
+            &form.secret("password"),
             ua.as_deref(),
             &from,
         )
@@ -253,7 +253,7 @@ async fn setup(
         org_name: form.value("org_name").into(),
         name: form.value("name").into(),
         email: form.value("email").into(),
-        password: form.value("password").into(),
+        password: form.secret("password"),
     };
     match state.app.complete_setup(&link, &input).await {
         Ok(member) => signed_in_as(&state, &headers, member).await,

@@ -119,7 +119,7 @@ async fn choose_password(
     check_form_token(&state, &headers, &form)?;
     match state
         .app
-        .set_password_with_link(&link, form.value("password"))
+        .set_password_with_link(&link, &form.secret("password"))
         .await
     {
         Ok(member) => signed_in_as(&state, &headers, member).await,

@@ -218,7 +218,7 @@ async fn start(
     me.check_csrf(&form)?;
     match state
         .app
-        .begin_second_factor(&me.actor, form.value("password"))
+        .begin_second_factor(&me.actor, &form.secret("password"))
         .await
     {
         Ok(e) => {
@@ -305,7 +305,7 @@ async fn renew_codes(
     me.check_csrf(&form)?;
     match state
         .app
-        .renew_recovery_codes(&me.actor, form.value("password"), typed_code(&form))
+        .renew_recovery_codes(&me.actor, &form.secret("password"), typed_code(&form))
         .await
     {
         Ok(codes) => {
@@ -337,7 +337,7 @@ async fn turn_off(
         .app
         .turn_off_second_factor(
             &me.actor,
-            form.value("password"),
+            &form.secret("password"),
             typed_code(&form),
             &current,
         )
