@@ -23,6 +23,22 @@ for dp, _, fs in os.walk(root):
             if parts[-1] in ('mod', 'lib', 'main'):
                 parts = parts[:-1]
             mods['::'.join(parts) or '(root)'] = p
+def without_inline_modules(src):
+    """Drops `mod name { ... }` bodies: their `super::` means the file's own module."""
+    out, i = [], 0
+    for m in re.finditer(r'(?m)^[ \t]*(?:pub(?:\([^)]*\))?\s+)?mod \w+\s*\{', src):
+        if m.start() < i:
+            continue
+        depth, j = 1, m.end()
+        while j < len(src) and depth:
+            depth += {'{': 1, '}': -1}.get(src[j], 0)
+            j += 1
+        out.append(src[i:m.start()])
+        i = j
+    out.append(src[i:])
+    return ''.join(out)
+
+
 # Names a module re-exports (`pub use a::b::Name;`, `pub use a::{X, Y};`): an import of
 # the name through that module is an import of where it lives.
 reexports = {}
@@ -34,6 +50,8 @@ for m, p in mods.items():
         for n in names:
             reexports[(m, n)] = base
 def resolve(cur, path, depth=0):
+    if cur == '(root)':
+        cur = ''
     segs = path.split('::')
     if segs[0] == 'crate':
         base = []; segs = segs[1:]
@@ -64,6 +82,7 @@ for m, p in mods.items():
     src = open(p).read()
     src = src.split('#[cfg(test)]')[0]
     src = re.sub(r'//[^\n]*', '', src)  # comments and doc links are not imports
+    src = without_inline_modules(src)
     # Child modules named without a prefix (`pages::router()` in lib.rs).
     prefix = '' if m == '(root)' else m + '::'
     for child in re.findall(r'^\s*(?:pub(?:\([^)]*\))?\s+)?mod (\w+);', src, re.M):

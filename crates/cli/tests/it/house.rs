@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// The crates with no import circle; each one cleaned up joins the list.
-const WITHOUT_CIRCLES: [&str; 2] = ["web", "report"];
+const WITHOUT_CIRCLES: [&str; 5] = ["domain", "ledger", "report", "web", "cli"];
 
 #[test]
 fn no_module_imports_back_into_a_module_that_imports_it() {
