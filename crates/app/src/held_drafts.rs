@@ -1,15 +1,17 @@
-//! What a person typed into the log form after their session had already ended. Without
-//! JavaScript nothing in the browser keeps it, so the server holds it until they have
-//! signed in again and come back to the form.
+//! What a person typed into the log form after their session had already ended. The
+//! browser may keep a copy itself (with JavaScript); the server holds this one so that
+//! the text also comes back without it, once they have signed in again and are back on
+//! the form.
 //!
-//! A draft is case content from someone not (or no longer) signed in, so it is held as
-//! little as possible: sealed under a fresh key that only the browser's cookie carries
-//! (the server's memory alone cannot open it), in memory only (a restart forgets it),
-//! for at most an hour, a few at a time, and handed back once — only on the log form of
-//! the same case, to someone who may log there.
+//! A draft is case content from someone whose session has ended, so it is held as little
+//! as possible: sealed under a fresh key that only the browser's cookie carries (the
+//! server's memory alone cannot open it), in memory only (a restart forgets it), for at
+//! most an hour, a few at a time, and handed back once — only on the log form of the same
+//! case, to the same member whose session it was (a colleague signing in on the same
+//! clinic computer is not offered it).
 
 use crate::App;
-use boundary_domain::CaseId;
+use boundary_domain::{CaseId, MemberId};
 use boundary_store::crypto::DataKey;
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -25,6 +27,7 @@ const HOLD_BYTES: usize = 128 * 1024;
 struct Held {
     id: [u8; 16],
     case: CaseId,
+    member: MemberId,
     until_micros: i64,
     sealed: Vec<u8>,
 }
@@ -51,7 +54,7 @@ impl HeldDrafts {
         &self,
         id: [u8; 16],
         now_micros: i64,
-        case: CaseId,
+        (case, member): (CaseId, MemberId),
         fields: &[(String, String)],
     ) -> Option<String> {
         let plain = serde_json::to_vec(fields).ok()?;
@@ -68,6 +71,7 @@ impl HeldDrafts {
         held.push_back(Held {
             id,
             case,
+            member,
             until_micros: now_micros + HOLD_SECONDS * 1_000_000,
             sealed,
         });
@@ -78,11 +82,18 @@ impl HeldDrafts {
         ))
     }
 
-    fn take(&self, now_micros: i64, case: CaseId, ticket: &str) -> Option<Vec<(String, String)>> {
+    fn take(
+        &self,
+        now_micros: i64,
+        (case, member): (CaseId, MemberId),
+        ticket: &str,
+    ) -> Option<Vec<(String, String)>> {
         let (id, key) = read_ticket(ticket)?;
         let mut held = self.0.lock().ok()?;
         held.retain(|h| h.until_micros > now_micros);
-        let at = held.iter().position(|h| h.id == id && h.case == case)?;
+        let at = held
+            .iter()
+            .position(|h| h.id == id && h.case == case && h.member == member)?;
         // Only the right key takes it: a wrong one leaves it for its owner.
         let plain = key.open(&held[at].sealed, &ad(case)).ok()?;
         held.remove(at);
@@ -97,20 +108,35 @@ impl HeldDrafts {
 }
 
 impl App {
-    /// Holds what was typed into `case`'s log form (name and value, in the order sent),
-    /// and returns the ticket the browser keeps to have it back; `None` when it is too
-    /// big to hold or cannot be sealed.
+    /// Holds what `member` typed into `case`'s log form after their session ended (name
+    /// and value, in the order sent), and returns the ticket the browser keeps to have it
+    /// back; `None` when it is too big to hold or cannot be sealed.
     #[must_use]
-    pub fn hold_draft(&self, case: CaseId, fields: &[(String, String)]) -> Option<String> {
-        self.held
-            .hold(self.random.bytes16(), self.now_micros(), case, fields)
+    pub fn hold_draft(
+        &self,
+        case: CaseId,
+        member: MemberId,
+        fields: &[(String, String)],
+    ) -> Option<String> {
+        self.held.hold(
+            self.random.bytes16(),
+            self.now_micros(),
+            (case, member),
+            fields,
+        )
     }
 
-    /// The draft behind `ticket`, if it is for `case` and still held; handed back once.
-    /// The caller has already decided that the actor may log on `case`.
+    /// The draft behind `ticket`, if it is `actor`'s, for `case` and still held; handed
+    /// back once. The caller has already decided that the actor may log on `case`.
     #[must_use]
-    pub fn take_draft(&self, case: CaseId, ticket: &str) -> Option<Vec<(String, String)>> {
-        self.held.take(self.now_micros(), case, ticket)
+    pub fn take_draft(
+        &self,
+        actor: &crate::Actor,
+        case: CaseId,
+        ticket: &str,
+    ) -> Option<Vec<(String, String)>> {
+        self.held
+            .take(self.now_micros(), (case, actor.member), ticket)
     }
 
     /// Forgets the draft behind `ticket`, wherever it was for: on sign-out and Quick exit.
@@ -131,6 +157,10 @@ mod tests {
         b
     }
 
+    fn ada() -> MemberId {
+        MemberId::from_random([9; 16])
+    }
+
     fn fields() -> Vec<(String, String)> {
         vec![
             ("what_happened".into(), "Waited by my car".into()),
@@ -143,38 +173,60 @@ mod tests {
         let held = HeldDrafts::default();
         let case = CaseId::from_random([1; 16]);
         let other = CaseId::from_random([2; 16]);
-        let ticket = held.hold(id(1), NOW, case, &fields()).unwrap();
-        assert_eq!(held.take(NOW, other, &ticket), None, "another case");
+        let ticket = held.hold(id(1), NOW, (case, ada()), &fields()).unwrap();
+        assert_eq!(
+            held.take(NOW, (other, ada()), &ticket),
+            None,
+            "another case"
+        );
         let (hex_id, _) = ticket.split_once('.').unwrap();
         let forged = format!("{hex_id}.{}", "00".repeat(32));
-        assert_eq!(held.take(NOW, case, &forged), None, "another key");
-        assert_eq!(held.take(NOW, case, &ticket), Some(fields()));
-        assert_eq!(held.take(NOW, case, &ticket), None, "handed back once");
+        assert_eq!(held.take(NOW, (case, ada()), &forged), None, "another key");
+        let colleague = MemberId::from_random([8; 16]);
+        assert_eq!(
+            held.take(NOW, (case, colleague), &ticket),
+            None,
+            "another member"
+        );
+        assert_eq!(held.take(NOW, (case, ada()), &ticket), Some(fields()));
+        assert_eq!(
+            held.take(NOW, (case, ada()), &ticket),
+            None,
+            "handed back once"
+        );
     }
 
     #[test]
     fn a_draft_is_held_for_an_hour() {
         let held = HeldDrafts::default();
         let case = CaseId::from_random([1; 16]);
-        let ticket = held.hold(id(1), NOW, case, &fields()).unwrap();
+        let ticket = held.hold(id(1), NOW, (case, ada()), &fields()).unwrap();
         let later = NOW + HOLD_SECONDS * 1_000_000;
-        assert_eq!(held.take(later, case, &ticket), None);
+        assert_eq!(held.take(later, (case, ada()), &ticket), None);
     }
 
     #[test]
     fn dropped_drafts_and_the_oldest_beyond_the_limit_are_gone() {
         let held = HeldDrafts::default();
         let case = CaseId::from_random([1; 16]);
-        let dropped = held.hold(id(0), NOW, case, &fields()).unwrap();
+        let dropped = held.hold(id(0), NOW, (case, ada()), &fields()).unwrap();
         held.drop_ticket(&dropped);
-        assert_eq!(held.take(NOW, case, &dropped), None);
-        let first = held.hold(id(1), NOW, case, &fields()).unwrap();
+        assert_eq!(held.take(NOW, (case, ada()), &dropped), None);
+        let first = held.hold(id(1), NOW, (case, ada()), &fields()).unwrap();
         let last: Vec<String> = (0..HOLD_MOST)
-            .filter_map(|n| held.hold(id(n + 2), NOW, case, &fields()))
+            .filter_map(|n| held.hold(id(n + 2), NOW, (case, ada()), &fields()))
             .collect();
-        assert_eq!(held.take(NOW, case, &first), None, "the oldest went first");
-        assert_eq!(held.take(NOW, case, &last[0]), Some(fields()));
+        assert_eq!(
+            held.take(NOW, (case, ada()), &first),
+            None,
+            "the oldest went first"
+        );
+        assert_eq!(held.take(NOW, (case, ada()), &last[0]), Some(fields()));
         let huge = vec![("what_happened".to_owned(), "x".repeat(HOLD_BYTES))];
-        assert_eq!(held.hold(id(99), NOW, case, &huge), None, "too big to hold");
+        assert_eq!(
+            held.hold(id(99), NOW, (case, ada()), &huge),
+            None,
+            "too big to hold"
+        );
     }
 }

@@ -232,6 +232,9 @@ pub enum AppError {
     NotFound,
     #[error("sign in first")]
     Unauthenticated,
+    /// The session was this member's, and has ended (idle or too old): sign in again.
+    #[error("your session ended: sign in again")]
+    SessionEnded(MemberId),
     /// Signed in, but the organisation requires two-factor sign-in, not yet set up.
     #[error("Your organisation requires two-factor sign-in: set it up in Boundary first.")]
     SecondFactorDue,
@@ -282,6 +285,7 @@ impl AppError {
             self,
             Self::NotFound
                 | Self::Unauthenticated
+                | Self::SessionEnded(_)
                 | Self::SecondFactorDue
                 | Self::Forbidden(_)
                 | Self::Invalid(_)

@@ -177,7 +177,7 @@ impl App {
         let old = now - s.created_at > self.limits.session_absolute_seconds * 1_000_000;
         if idle || old {
             self.store.delete_session(&h).await?;
-            return Err(AppError::Unauthenticated);
+            return Err(AppError::SessionEnded(s.member));
         }
         let member = self.store.member(s.member).await?;
         if !member.usable() {

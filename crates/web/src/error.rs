@@ -94,7 +94,9 @@ pub(crate) fn render_error(
 /// span (route, and member when known), never with what was sent.
 fn log_refusal(e: &AppError) {
     match e {
-        AppError::Unauthenticated => tracing::info!("refused: not signed in"),
+        AppError::Unauthenticated | AppError::SessionEnded(_) => {
+            tracing::info!("refused: not signed in");
+        }
         AppError::NotFound => tracing::info!("refused: not found, or not permitted"),
         AppError::Forbidden(_) => tracing::warn!("refused: not permitted"),
         AppError::SecondFactorDue => tracing::info!("refused: two-factor sign-in not set up"),
@@ -107,7 +109,9 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         log_refusal(&self.0);
         match self.0 {
-            AppError::Unauthenticated => Redirect::to("/sign-in").into_response(),
+            AppError::Unauthenticated | AppError::SessionEnded(_) => {
+                Redirect::to("/sign-in").into_response()
+            }
             AppError::SecondFactorDue => Redirect::to("/account/two-factor").into_response(),
             AppError::NotFound => error_page(
                 StatusCode::NOT_FOUND,
@@ -169,7 +173,7 @@ impl<E: Into<AppError>> From<E> for ApiError {
         let e = e.into();
         log_refusal(&e);
         match e {
-            AppError::Unauthenticated => Self::new(
+            AppError::Unauthenticated | AppError::SessionEnded(_) => Self::new(
                 StatusCode::UNAUTHORIZED,
                 "Unauthorised",
                 "Send a valid personal access token as `Authorization: Bearer <token>`.",

@@ -253,6 +253,10 @@ fn sign_in_first(state: &AppState, parts: &Parts) -> Response {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SignInFirst;
 
+/// On a "sign in first" answer: the member whose session had just ended.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SessionEndedFor(pub boundary_domain::MemberId);
+
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
@@ -263,6 +267,13 @@ impl FromRequestParts<AppState> for SignedIn {
         let (mut actor, csrf) = match state.app.session_actor(&secret).await {
             Ok(found) => found,
             Err(AppError::Unauthenticated) => return Err(sign_in_first(state, parts)),
+            // Whose session it was goes with the answer: a form sent now can be held
+            // for that member alone (see `pages::held_draft`).
+            Err(AppError::SessionEnded(member)) => {
+                let mut refused = sign_in_first(state, parts);
+                refused.extensions_mut().insert(SessionEndedFor(member));
+                return Err(refused);
+            }
             Err(e) => return Err(PageError(e).into_response()),
         };
         tracing::Span::current().record("member", tracing::field::display(actor.member));

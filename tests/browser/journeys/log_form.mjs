@@ -74,19 +74,17 @@ export default {
     assert.ok((await page.textContent('main')).includes('Contact 1 logged'))
   },
 
-  'the session ends while typing: signing in again comes back to the form, the text with it': async ({ server, newPerson }) => {
+  'the session ends while typing: signing in again comes back to the form, the text with it': Object.assign(async ({ server, newPerson }) => {
     const ada = await newPerson()
     await setUp(ada, server)
     const casePath = await openCase(ada, 'Patient D')
-    const { page, context } = ada
+    const { page } = ada
     await page.goto(`${casePath}/log`)
     await page.getByLabel('What happened?').fill(MESSAGE)
     await page.getByLabel('Phone call', { exact: true }).check()
     await page.getByLabel('Just now, in the last few minutes').check()
-    // The session ends (an idle timeout, say) while the form is open.
-    const cookies = await context.cookies()
-    await context.clearCookies()
-    await context.addCookies(cookies.filter((c) => c.name !== 'boundary_session'))
+    // The session ends while the form is open: this server ends one idle for a minute.
+    await page.waitForTimeout(61_000)
     await press(page, page.getByRole('button', { name: 'Log this contact' }).first())
     assert.match(page.url(), /\/sign-in\?next=/)
     assert.ok((await page.textContent('main')).includes('Your session ended'))
@@ -112,5 +110,5 @@ export default {
     // Logged, the copy is gone: the form is empty next time.
     await page.goto(`${casePath}/log`)
     assert.equal(await page.getByLabel('What happened?').inputValue(), '')
-  },
+  }, { serverArgs: ['--session-idle-minutes', '1'] }),
 }

@@ -179,3 +179,91 @@ async fn signing_in_never_sends_anyone_to_another_site(#[case] engine: Engine) {
         .unwrap();
     assert_eq!(location(&r), "/sign-in");
 }
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[tokio::test]
+async fn a_held_draft_goes_back_only_to_whoever_wrote_it(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let case = app.open_case_page("Patient A").await;
+    // A colleague who may log on the case too, signing in on the same clinic computer.
+    let ada = app.app.member_by_email("ada@example.nhs.uk").await.unwrap();
+    let token = app.app.create_token(ada, None, None).await.unwrap().secret;
+    app.app
+        .add_member(
+            "Riverside Surgery",
+            "bob@example.nhs.uk",
+            "Dr Bob",
+            "clinician",
+            Some(&crate::helpers::password()),
+        )
+        .await
+        .unwrap();
+    let (s, b) = app
+        .api_post(
+            &format!("/api/v1/cases/{case}/shares"),
+            &token,
+            serde_json::json!({"email": "bob@example.nhs.uk", "access": "contribute"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+
+    let form_page = format!("/cases/{case}/log");
+    let (_, html) = app.get_html(&form_page).await;
+    app.clock.advance(31 * 60);
+    let r = app
+        .post_form_from(
+            &format!("/cases/{case}/entries"),
+            &form_page,
+            &[
+                ("csrf", csrf_in(&html).as_str()),
+                ("when", "now"),
+                ("what_happened", "Asked the receptionist for my address"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    app.sign_in("bob@example.nhs.uk", PASSWORD).await;
+    let (s, html) = app.get_html(&form_page).await;
+    assert_eq!(s, StatusCode::OK, "Bob may log here");
+    assert!(!html.contains("receptionist"), "not Bob's to see: {html}");
+
+    // Ada signs in again on the same computer (her sign-in replaces Bob's session).
+    app.sign_in("ada@example.nhs.uk", PASSWORD).await;
+    let (_, html) = app.get_html(&form_page).await;
+    assert!(
+        html.contains("receptionist"),
+        "Ada's own, back for her: {html}"
+    );
+}
+
+#[rstest]
+#[case::sqlite(Engine::Sqlite)]
+#[tokio::test]
+async fn a_post_without_any_session_holds_nothing(#[case] engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.set_up("ada@example.nhs.uk").await;
+    let case = app.open_case_page("Patient A").await;
+    // A browser that never signed in: nobody's session ended, so nothing is read or kept.
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = stranger
+        .post(format!("{}/cases/{case}/entries", app.base))
+        .header(REFERER, format!("{}/cases/{case}/log", app.base))
+        .form(&[("what_happened", "Planted text"), ("when", "now")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        r.headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .all(|c| !c.to_str().unwrap().starts_with("boundary_draft")),
+        "no draft ticket"
+    );
+}

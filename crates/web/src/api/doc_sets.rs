@@ -65,7 +65,7 @@ fn sets() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
     ]
 }
 
-/// Query parameters that are closed sets: (parameter name, values).
+/// Query and path parameters that are closed sets: (parameter name, values).
 fn parameter_sets() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![("kind", LetterKind::ALL.map(LetterKind::code).to_vec())]
 }
@@ -115,7 +115,15 @@ pub(super) fn write(doc: &mut OpenApi) {
     }
     let parameters = parameter_sets();
     for item in doc.paths.paths.values_mut() {
-        for op in [&mut item.get, &mut item.post].into_iter().flatten() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
             for p in op.parameters.iter_mut().flatten() {
                 if let Some((_, codes)) = parameters.iter().find(|(n, _)| *n == p.name) {
                     if let Some(s) = p.schema.as_mut() {
@@ -157,5 +165,11 @@ mod tests {
             .find(|p| p["name"] == "kind")
             .unwrap();
         assert_eq!(kind["schema"]["enum"].as_array().unwrap().len(), 3);
+        let template = &doc["paths"]["/api/v1/letter-templates/{kind}"]["put"]["parameters"][0];
+        assert_eq!(
+            template["schema"]["enum"].as_array().unwrap().len(),
+            3,
+            "{template}"
+        );
     }
 }

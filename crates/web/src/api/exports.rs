@@ -27,6 +27,7 @@ pub(crate) struct ExportIn {
     /// outside the period are withheld, still proved in place.
     #[schema(format = Date)]
     from: Option<String>,
+    #[schema(format = Date)]
     to: Option<String>,
     /// Keep in the bundle the records of who looked at the case, with their addresses
     /// (left out by default, each still proved in place).

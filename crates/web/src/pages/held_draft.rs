@@ -4,8 +4,11 @@
 //! browser keeps the ticket in a cookie, and the form fills itself back in once the
 //! person has signed in and is returned to it.
 
-use crate::session::{keep_draft_ticket, SignInFirst, CSRF_FIELD};
+use crate::session::{keep_draft_ticket, SessionEndedFor, CSRF_FIELD};
 use crate::state::AppState;
+use crate::upload::PostedForm;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_LENGTH;
 use axum::response::Response;
 use boundary_domain::uk_time::to_uk;
 use boundary_domain::CaseId;
@@ -14,18 +17,42 @@ use time::macros::format_description;
 /// Stands in for "Just now" in a held draft: the UK time it was sent.
 const SENT_AT: &str = "sent_at";
 
-/// Holds what was posted to `case`'s log form when the answer was "sign in first", and
-/// hands back that answer with the ticket to the draft in a cookie. Any other refusal
-/// (a second factor still to set up, say) goes back as it was.
-pub(super) fn hold(
+/// The most of a post from someone no longer signed in that is read to hold a draft: the
+/// text of the form, not its files. A bigger post (it carries files) is not read at all,
+/// so that no one can make the server take in 50 MB without signing in; the text of such
+/// a form comes back only from the browser's own copy (with JavaScript).
+const READ_MOST: usize = 256 * 1024;
+
+/// Holds what was posted to `case`'s log form when the answer was "sign in first"
+/// because the member's own session had just ended, and hands back that answer with the
+/// ticket to the draft in a cookie. Any other refusal — no session at all, a second
+/// factor still to set up — goes back as it was, with nothing read or held.
+pub(super) async fn hold(
     state: &AppState,
     case: CaseId,
-    typed: Vec<(String, String)>,
+    req: Request,
     mut refused: Response,
 ) -> Response {
-    if refused.extensions().get::<SignInFirst>().is_none() {
+    let Some(&SessionEndedFor(member)) = refused.extensions().get::<SessionEndedFor>() else {
+        return refused;
+    };
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_none_or(|n| n > READ_MOST) {
         return refused;
     }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, READ_MOST).await else {
+        return refused;
+    };
+    let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+    let Ok(posted) = PostedForm::from_request(req, state).await else {
+        return refused;
+    };
+    let typed = posted.pairs;
     let now = state.app.now().datetime();
     // "Just now" will not be now when it comes back: keep when it was sent instead.
     let sent_at = to_uk(now)
@@ -39,7 +66,7 @@ pub(super) fn hold(
             _ => (k, v),
         })
         .collect();
-    if let Some(ticket) = state.app.hold_draft(case, &kept) {
+    if let Some(ticket) = state.app.hold_draft(case, member, &kept) {
         keep_draft_ticket(&state.config, &mut refused, &ticket);
     }
     refused

@@ -10,7 +10,7 @@ use crate::routes::Routes;
 use crate::session::{draft_ticket, forget_draft, SignedIn};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{FromRequest, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use boundary_app::{AppError, CaseRow};
@@ -160,7 +160,7 @@ async fn log_form(
     }
     let now = state.app.now().datetime();
     let held = draft_ticket(&state.config, &headers)
-        .and_then(|ticket| state.app.take_draft(case.id, &ticket))
+        .and_then(|ticket| state.app.take_draft(&me.actor, case.id, &ticket))
         .map(|typed| FormState::from_pairs(held_draft::restored(typed, now)));
     let held_back = held.is_some();
     let mut res = log_page(&state, &me, &case, held.unwrap_or_default(), held_back).await?;
@@ -173,14 +173,18 @@ async fn log_form(
 async fn log(
     State(state): State<AppState>,
     me: Result<SignedIn, Response>,
-    Id(id): Id<CaseId>,
-    posted: crate::upload::PostedForm,
+    id: Result<Id<CaseId>, Response>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
     // A session that ended while this was typed: keep it for after signing in again.
-    let me = match me {
-        Ok(me) => me,
-        Err(refused) => return Ok(held_draft::hold(&state, id, posted.pairs, refused)),
+    // Signed in or not is decided first, as on every other page.
+    let me = match (me, id) {
+        (Err(refused), Ok(Id(id))) => return Ok(held_draft::hold(&state, id, req, refused).await),
+        (Err(refused), Err(_)) | (Ok(_), Err(refused)) => return Ok(refused),
+        (Ok(me), Ok(Id(id))) => (me, id),
     };
+    let (me, id) = me;
+    let posted = crate::upload::PostedForm::from_request(req, &state).await?;
     let form = FormState::from_pairs(posted.pairs);
     me.check_csrf(&form)?;
     let case = state.app.case(&me.actor, id).await?;
