@@ -3,41 +3,20 @@
 //! failed verification, 3 for a bundle whose origin is not established).
 
 /// A mistake the user can correct: printed as one sentence, exit status 2.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub(crate) struct UserError(pub String);
 
-impl std::fmt::Display for UserError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UserError {}
-
 /// A verification that ran and found a problem, already printed: exit status 1.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("verification failed")]
 pub(crate) struct VerificationFailed;
-
-impl std::fmt::Display for VerificationFailed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("verification failed")
-    }
-}
-
-impl std::error::Error for VerificationFailed {}
 
 /// A bundle whose every check passed, but checked with the key it carries: nothing the
 /// reader holds says where it comes from. Already printed: exit status 3.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("the bundle's origin is not established")]
 pub(crate) struct OriginNotEstablished;
-
-impl std::fmt::Display for OriginNotEstablished {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the bundle's origin is not established")
-    }
-}
-
-impl std::error::Error for OriginNotEstablished {}
 
 pub(crate) fn user_error(msg: impl Into<String>) -> anyhow::Error {
     UserError(msg.into()).into()

@@ -133,15 +133,11 @@ struct PlanQuery {
     immediate: Option<String>,
 }
 
-/// A form posted about a case: its fields, after the CSRF check, and the case's id.
-pub(super) fn posted(
-    me: &SignedIn,
-    id: CaseId,
-    pairs: Vec<(String, String)>,
-) -> Result<(FormState, CaseId), PageError> {
+/// A form posted about a case: its fields, after the CSRF check.
+pub(super) fn posted(me: &SignedIn, pairs: Vec<(String, String)>) -> Result<FormState, PageError> {
     let form = FormState::from_pairs(pairs);
     me.check_csrf(&form)?;
-    Ok((form, id))
+    Ok(form)
 }
 
 fn standing_words(s: &WarningStanding) -> String {

@@ -25,7 +25,7 @@ async fn warn(
     Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, id, pairs)?;
+    let form = posted(&me, pairs)?;
     let result = state
         .app
         .record_warning(
@@ -48,7 +48,7 @@ async fn report(
     Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, id, pairs)?;
+    let form = posted(&me, pairs)?;
     let input = PoliceReportInput {
         reported_on: form.value("reported_on").into(),
         force: form.value("force").into(),
@@ -70,7 +70,7 @@ async fn assess(
     Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, id, pairs)?;
+    let form = posted(&me, pairs)?;
     let result = state
         .app
         .assess_removal(
@@ -94,7 +94,7 @@ async fn mark(
     Ids(id, step): Ids<CaseId, Step>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, id, pairs)?;
+    let form = posted(&me, pairs)?;
     let result = state
         .app
         .mark_step(

@@ -31,7 +31,7 @@ async fn export(
         .filter(|(k, _)| k == "withhold")
         .map(|(_, v)| v.clone())
         .collect();
-    let (form, id) = posted(&me, id, pairs)?;
+    let form = posted(&me, pairs)?;
     let request = ExportRequest {
         format: form.value("format").to_owned(),
         from: form.opt("from"),

@@ -191,10 +191,10 @@ async fn record(
 async fn add_to_case(
     State(state): State<AppState>,
     me: SignedIn,
-    Id(id): Id<CaseId>,
+    Id(case): Id<CaseId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let (form, case) = super::advice::posted(&me, id, pairs)?;
+    let form = super::advice::posted(&me, pairs)?;
     let gift: GiftId = form
         .value("gift_id")
         .parse()

@@ -94,7 +94,7 @@ async fn keep(
     Id(id): Id<CaseId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, id, pairs)?;
+    let form = posted(&me, pairs)?;
     match state
         .app
         .write_letter(

@@ -22,7 +22,7 @@ async fn chaperone(
     Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, id, pairs)?;
+    let form = posted(&me, pairs)?;
     let input = ChaperoneInput {
         consultation_on: form.value("consultation_on").into(),
         chaperone_name: form.opt("chaperone_name"),
@@ -49,7 +49,7 @@ async fn transfer(
     Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, id, pairs)?;
+    let form = posted(&me, pairs)?;
     let result = state
         .app
         .record_transfer(
@@ -73,7 +73,7 @@ async fn screen(
     Id(id): Id<CaseId>,
     Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
-    let (form, id) = posted(&me, id, pairs)?;
+    let form = posted(&me, pairs)?;
     // Each question is a yes/no/don't-know radio; one left unanswered is reported by the rules.
     let answers = QUESTIONS
         .iter()
